@@ -1,0 +1,125 @@
+"""Typed environment helpers. A bad value stops start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import platformdirs
+
+
+class ConfigError(ValueError):
+    """Raised when an environment variable holds a value we cannot use."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no or on/off, not {raw!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default) or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def data_dir() -> Path:
+    """Where the database, secret key and backups live (CRAMPCARE_DATA_DIR or the OS default)."""
+    configured = env_str("CRAMPCARE_DATA_DIR")
+    path = Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir("crampcare"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the data dir (0600)."""
+    from_env = env_str("SECRET_KEY")
+    if from_env:
+        if len(from_env) < 50:
+            raise ConfigError("SECRET_KEY must be at least 50 characters long.")
+        return from_env
+    key_file = directory / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(64)
+    # O_EXCL: if two processes start at once, exactly one writes the key and the other reads it.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database(directory: Path) -> dict[str, object]:
+    """DATABASE_URL (postgres://…), or SQLite in the data dir tuned for concurrent use."""
+    url = env_str("DATABASE_URL")
+    if url:
+        if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
+            raise ConfigError("DATABASE_URL must start with postgres://, postgresql:// or sqlite://.")
+        config: dict[str, object] = dict(dj_database_url.parse(url))
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # A new connection per request is ten times slower: keep them open, check them first.
+            config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600, minimum=0)
+            config["CONN_HEALTH_CHECKS"] = True
+            return config
+        return {**config, "OPTIONS": _sqlite_options()}
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": directory / "crampcare.sqlite3",
+        "OPTIONS": _sqlite_options(),
+    }
+
+
+def _sqlite_options() -> dict[str, object]:
+    return {
+        # WAL lets readers and one writer work at once; NORMAL is safe with WAL.
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=5000;"
+        ),
+        # IMMEDIATE takes the write lock at BEGIN, so writers queue instead of failing mid-way.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
