@@ -64,7 +64,11 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 def data_dir() -> Path:
     """Where the database, secret key and backups live (CRAMPCARE_DATA_DIR or the OS default)."""
     configured = env_str("CRAMPCARE_DATA_DIR")
-    path = Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir("crampcare"))
+    path = (
+        Path(configured).expanduser()
+        if configured
+        else Path(platformdirs.user_data_dir("crampcare"))
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -95,7 +99,9 @@ def database(directory: Path) -> dict[str, object]:
     url = env_str("DATABASE_URL")
     if url:
         if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
-            raise ConfigError("DATABASE_URL must start with postgres://, postgresql:// or sqlite://.")
+            raise ConfigError(
+                "DATABASE_URL must start with postgres://, postgresql:// or sqlite://."
+            )
         config: dict[str, object] = dict(dj_database_url.parse(url))
         if config["ENGINE"] == "django.db.backends.postgresql":
             # A new connection per request is ten times slower: keep them open, check them first.

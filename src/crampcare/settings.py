@@ -1,4 +1,4 @@
-"""crampcare settings: one module, configured by environment variables (see docs/configuration.md)."""
+"""crampcare settings: one module, set by environment variables (docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ SECRET_KEY = config.secret_key(DATA_DIR)
 DEBUG = config.env_bool("DEBUG", False)
 ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise config.ConfigError("ALLOWED_HOSTS must name your site's host(s) in the production profile.")
+    raise config.ConfigError(
+        "ALLOWED_HOSTS must name your site's host(s) in the production profile."
+    )
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Whether anyone may create an account after the owner's. A family server may want it off.
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -62,6 +65,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "crampcare.urls"
+FORM_RENDERER = "crampcare.home.rendering.FormRenderer"
 WSGI_APPLICATION = "crampcare.wsgi.application"
 
 TEMPLATES = [
@@ -112,6 +116,7 @@ ACCOUNT_EMAIL_VERIFICATION = config.env_choice(
     "CRAMPCARE_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory")
 )
 ACCOUNT_ADAPTER = "crampcare.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "crampcare.accounts.forms.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # Login throttling: allauth's rate limits (per IP and per account).
@@ -158,7 +163,8 @@ TIME_ZONE = "UTC"
 DEFAULT_USER_TIME_ZONE = config.env_str("CRAMPCARE_DEFAULT_TIME_ZONE", "UTC")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # only filled by an optional `collectstatic`
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

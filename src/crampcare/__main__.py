@@ -1,0 +1,3 @@
+from crampcare.cli import main
+
+raise SystemExit(main())

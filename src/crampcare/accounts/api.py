@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from crampcare.accounts import services
+from crampcare.accounts.auth import session_or_token
+
+router = Router(tags=["account"], auth=session_or_token)
+
+
+class ProfileOut(Schema):
+    email: str
+    display_name: str
+    time_zone: str
+
+
+class ProfileIn(Schema):
+    display_name: str | None = Field(None, max_length=80)
+    time_zone: str | None = Field(None, max_length=64)
+
+    model_config = {"extra": "forbid"}
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+
+    model_config = {"extra": "forbid"}
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(description="The secret. Shown only now: store it safely.")
+
+
+@router.get("/me", response=ProfileOut, summary="Your profile")
+def me(request: HttpRequest) -> object:
+    return request.user
+
+
+@router.patch("/me", response=ProfileOut, summary="Change your name or time zone")
+def update_me(request: HttpRequest, payload: ProfileIn) -> object:
+    return services.update_profile(
+        request.user,  # type: ignore[arg-type]
+        display_name=payload.display_name,
+        time_zone=payload.time_zone,
+    )
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your access tokens")
+def list_tokens(request: HttpRequest) -> object:
+    return services.list_tokens(request.user)  # type: ignore[arg-type]
+
+
+@router.post("/tokens", response={201: NewTokenOut}, summary="Create an access token")
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    token, secret = services.create_token(request.user, payload.name)  # type: ignore[arg-type]
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": secret})
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an access token")
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    services.revoke_token(request.user, token_id)  # type: ignore[arg-type]
+    return Status(204, None)

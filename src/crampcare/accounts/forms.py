@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crampcare.accounts.models import User
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+class SignupForm(AllauthSignupForm):
+    display_name = forms.CharField(
+        label=_("What should we call you?"),
+        help_text=_("Optional. A first name is plenty."),
+        max_length=80,
+        required=False,
+    )
+    # Filled in by the browser (Intl API) so nights are counted in your own time zone.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    field_order = ("display_name", "email", "password1", "password2")
+
+    def clean_time_zone(self) -> str:
+        value: str = self.cleaned_data.get("time_zone") or ""
+        return value if value in zoneinfo.available_timezones() else ""
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Nights and reminders are counted in this time zone."),
+        choices=time_zone_choices,
+    )
+
+    class Meta:
+        model = User
+        fields = ("display_name", "time_zone")
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=_("Something to recognise it by, like “Health export script”."),
+        max_length=80,
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

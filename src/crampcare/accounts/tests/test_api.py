@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from crampcare.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_publishes_the_openapi_schema_and_docs(client: Client, user: User) -> None:
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/me" in schema.json()["paths"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_it_updates_the_profile(owner_client: Client, user: User) -> None:
+    response = owner_client.patch(
+        "/api/v1/me", {"time_zone": "America/New_York"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.time_zone == "America/New_York"
+
+
+def test_it_names_an_invalid_time_zone(owner_client: Client, user: User) -> None:
+    response = owner_client.patch(
+        "/api/v1/me", {"time_zone": "Mars/Olympus"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "time_zone", "message": "Mars/Olympus is not a time zone we know."}
+    ]
+    user.refresh_from_db()
+    assert user.time_zone == "UTC"
+
+
+def test_it_names_each_bad_field(owner_client: Client, user: User) -> None:
+    response = owner_client.patch(
+        "/api/v1/me",
+        {"display_name": "x" * 81, "favourite_colour": "blue"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    fields = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert fields["favourite_colour"] == "is not a field we know"
+    assert "80" in fields["display_name"]
+
+
+def test_it_answers_malformed_json_with_a_4xx(owner_client: Client, user: User) -> None:
+    response = owner_client.generic(
+        "PATCH", "/api/v1/me", "{not json", content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert "detail" in response.json()
+
+
+def test_it_answers_unknown_api_paths_with_json(client: Client, user: User) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

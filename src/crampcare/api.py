@@ -1,0 +1,103 @@
+"""The JSON API under /api/v1/: each app adds a router; errors are JSON, one message per field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from crampcare.accounts.api import router as accounts_router
+
+api = NinjaAPI(
+    title="crampcare API",
+    version="1",
+    description=(
+        "Relief, prevention and insights for leg cramps. Sign in with a browser session or send "
+        "`Authorization: Bearer <token>` with a personal access token from your account settings."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+# Parts of pydantic's error location that say where, not what: the caller cares about the field.
+_LOCATION_NOISE = {
+    "body",
+    "query",
+    "path",
+    "header",
+    "cookie",
+    "form",
+    "payload",
+    "data",
+    "filters",
+}
+
+
+def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    result = []
+    for error in errors:
+        parts = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATION_NOISE]
+        message = str(error.get("msg", "is not valid"))
+        if error.get("type") == "extra_forbidden":
+            message = "is not a field we know"
+        elif error.get("type") == "missing":
+            message = "is required"
+        result.append({"field": ".".join(parts) or "body", "message": message})
+    return result
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = field_errors(list(exc.errors))
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(
+        request, {"detail": f"Please correct: {summary}", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": " ".join(messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+    else:
+        errors = [{"field": "body", "message": " ".join(exc.messages)}]
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(
+        request, {"detail": f"Please correct: {summary}", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not allowed."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Sign in, or send a personal access token as 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/", accounts_router)

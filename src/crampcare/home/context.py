@@ -1,0 +1,49 @@
+"""Template context every page needs: the navigation, built from the URL names that exist."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, signed-in only). Links to parts not installed are skipped.
+NAV = (
+    ("home:index", _("Home"), False),
+    ("programs:today", _("My program"), True),
+    ("diary:index", _("Diary"), True),
+    ("insights:index", _("Insights"), True),
+    ("assessment:start", _("Check my cramps"), False),
+    ("knowledge:topics", _("Learn"), False),
+    ("knowledge:exercises", _("Exercises"), False),
+)
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    signed_in = request.user.is_authenticated
+    items = []
+    for name, label, private in NAV:
+        if private and not signed_in:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"url": url, "label": label, "current": current})
+    if signed_in:
+        items.append(
+            {
+                "url": reverse("accounts:settings"),
+                "label": _("Account"),
+                "current": request.path.startswith("/account"),
+            }
+        )
+    else:
+        items.append(
+            {
+                "url": reverse("account_login"),
+                "label": _("Sign in"),
+                "current": request.path.startswith("/accounts/login"),
+            }
+        )
+    return {"nav_items": items}

@@ -1,0 +1,1 @@
+"""Test helpers shared by every app: builders and the browser (Playwright + axe) fixtures."""

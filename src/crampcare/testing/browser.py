@@ -1,0 +1,111 @@
+"""Browser fixtures: Debian's chromium through Playwright, axe-core checks and screenshots.
+
+Never `playwright install`: we drive /usr/bin/chromium. Tests are skipped (with the reason) when
+it is missing, which only happens outside CI (`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CRAMPCARE_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run browser tests")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+    # body are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
+    context = browser.new_context(
+        viewport=viewport,
+        color_scheme="dark" if dark else "light",
+        reduced_motion="reduce",
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page in light mode."""
+    page = _new_page(browser, viewport=PHONE, dark=False)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def dark_page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page in dark mode."""
+    page = _new_page(browser, viewport=PHONE, dark=True)
+    yield page
+    page.context.close()
+
+
+def check_accessibility(page: Any, label: str) -> None:
+    """Fail on any serious or critical axe-core violation on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = [
+        v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
+    ]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in violations
+    )
+    assert not violations, f"axe found problems on {label} ({page.url}):\n{details}"
+
+
+def screenshot(page: Any, name: str, *, both_sizes: bool = True) -> None:
+    """Save phone (390x844) and desktop (1280x800) screenshots under screenshots/ (git-ignored)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    safe = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    original = page.viewport_size
+    scheme = (
+        "dark" if page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") else "light"
+    )
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SCREENSHOTS / f"{safe}-phone-{scheme}.png", full_page=True)
+    if both_sizes:
+        page.set_viewport_size(DESKTOP)
+        page.screenshot(path=SCREENSHOTS / f"{safe}-desktop-{scheme}.png", full_page=True)
+    page.set_viewport_size(original)
+
+
+def look(page: Any, name: str) -> None:
+    """Check accessibility and save screenshots: what every page visit in a browser test does."""
+    check_accessibility(page, name)
+    screenshot(page, name)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from crampcare.api import api
+
+urlpatterns = [
+    path("", include("crampcare.home.urls")),
+    path("", include("crampcare.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "crampcare.home.views.not_found"
+handler500 = "crampcare.home.views.server_error"
