@@ -1,0 +1,42 @@
+"""The one entry point behind the assessment page, the API and the CLI.
+
+``evaluate`` is pure and stores nothing: callers decide whether to save the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crampcare.assessment.clinical import load_clinical
+from crampcare.assessment.logic import Facts
+from crampcare.assessment.medicines import match_medications
+from crampcare.assessment.profile import risk_profile
+from crampcare.assessment.schema import AssessmentInput, AssessmentResult, validate_payload
+from crampcare.assessment.triage import triage
+from crampcare.knowledge.base import DEFAULT_LANGUAGE
+
+
+def evaluate(data: AssessmentInput, language: str = DEFAULT_LANGUAGE) -> AssessmentResult:
+    """Triage and risk profile for one set of answers, with messages in ``language``.
+
+    Views pass Django's active language; the API and CLI use the default (English).
+    """
+    content = load_clinical()
+    medicines = match_medications(data.medications)
+    facts = Facts(answers=data, medication_classes=medicines.classes)
+    outcome = triage(facts, content)
+    return AssessmentResult(
+        triage=outcome.level,
+        incomplete=list(outcome.incomplete),  # type: ignore[arg-type]
+        reasons=outcome.reasons(language),
+        contributors=risk_profile(facts, content, language),
+        unrecognised_medications=list(medicines.unrecognised),
+    )
+
+
+def evaluate_payload(
+    payload: Mapping[str, Any], language: str = DEFAULT_LANGUAGE
+) -> AssessmentResult:
+    """Validate decoded JSON and evaluate it; raises pydantic's ValidationError on bad input."""
+    return evaluate(validate_payload(payload), language)
