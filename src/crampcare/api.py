@@ -12,6 +12,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from crampcare.accounts.api import router as accounts_router
+from crampcare.assessment.api import router as assessment_router
+from crampcare.diary.api import router as diary_router
+from crampcare.insights.api import router as insights_router
+from crampcare.knowledge.api import router as knowledge_router
+from crampcare.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="crampcare API",
@@ -101,3 +106,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", knowledge_router)
+api.add_router("/assessments", assessment_router)
+api.add_router("/program", programs_router)
+api.add_router("/diary", diary_router)
+api.add_router("/insights", insights_router)

@@ -5,6 +5,11 @@ from crampcare.api import api
 urlpatterns = [
     path("", include("crampcare.home.urls")),
     path("", include("crampcare.accounts.urls")),
+    path("", include("crampcare.knowledge.urls")),
+    path("assessment/", include("crampcare.assessment.urls")),
+    path("program/", include("crampcare.programs.urls")),
+    path("diary/", include("crampcare.diary.urls")),
+    path("insights/", include("crampcare.insights.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]
