@@ -1,0 +1,155 @@
+"""Comparing two groups of nights: a rate ratio of cramps and a difference in mean pain.
+
+Rate ratio, exact conditional method. If cramps happen at rate ``r_a`` per night in group A and
+``r_b`` in group B (Poisson counts), then given the total ``n = cramps_a + cramps_b`` the count in
+B is Binomial(n, p) with ``p = nights_b * RR / (nights_a + nights_b * RR)`` and ``RR = r_b / r_a``.
+A Clopper-Pearson interval for ``p`` therefore turns into an exact interval for RR through
+``RR = p * nights_a / ((1 - p) * nights_b)``; the p-value is the two-sided exact binomial test of
+``p0 = nights_b / (nights_a + nights_b)`` (RR = 1), summing every outcome no more likely than the
+one seen (the same rule as ``scipy.stats.binomtest``). The method needs no large-sample
+approximation, so it is honest for the small counts a diary produces.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import index
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special, stats
+
+FloatArray = npt.NDArray[np.float64]
+
+CONFIDENCE = 0.95
+RATE_RATIO_METHOD = "exact conditional (binomial, Clopper-Pearson)"
+MEAN_DIFFERENCE_METHOD = "Welch t"
+# Outcomes whose probability is within this relative tolerance of the observed one count as
+# "as likely" (floating-point ties), as scipy does.
+_TIE_TOLERANCE = 1 + 1e-7
+
+
+@dataclass(frozen=True, slots=True)
+class RateRatio:
+    """Cramp rate of group B relative to group A, with its confidence interval.
+
+    ``ratio`` is ``inf`` when A had no cramps but B had some, and ``None`` when neither had any
+    (nothing to compare). ``high`` is ``inf`` whenever A had no cramps: with nothing in the
+    baseline, no finite ceiling is consistent with the data. ``low`` is 0 whenever B had none.
+    """
+
+    ratio: float | None
+    low: float
+    high: float
+    p_value: float
+    cramps_a: int
+    nights_a: float
+    cramps_b: int
+    nights_b: float
+    confidence: float = CONFIDENCE
+    method: str = RATE_RATIO_METHOD
+
+    @property
+    def excludes_one(self) -> bool:
+        """True when the interval leaves out "no difference" (RR = 1)."""
+        return self.low > 1 or self.high < 1
+
+    @property
+    def percent_change(self) -> float | None:
+        """The ratio as a percentage change (0.6 -> -40.0); None if undefined or infinite."""
+        if self.ratio is None or math.isinf(self.ratio):
+            return None
+        return (self.ratio - 1) * 100
+
+
+def rate_ratio(
+    cramps_a: int,
+    nights_a: float,
+    cramps_b: int,
+    nights_b: float,
+    *,
+    confidence: float = CONFIDENCE,
+) -> RateRatio:
+    """Rate of B relative to A (``(cramps_b / nights_b) / (cramps_a / nights_a)``), exact CI."""
+    cramps_a, cramps_b = index(cramps_a), index(cramps_b)
+    if cramps_a < 0 or cramps_b < 0:
+        raise ValueError("cramp counts cannot be negative")
+    if not (nights_a > 0 and nights_b > 0):
+        raise ValueError("each group needs at least one night")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    total = cramps_a + cramps_b
+    ratio: float | None
+    if total == 0:
+        ratio, low, high, p_value = None, 0.0, math.inf, 1.0
+    else:
+        tail = (1 - confidence) / 2
+        share_low = special.betaincinv(cramps_b, total - cramps_b + 1, tail) if cramps_b else 0.0
+        share_high = special.betaincinv(cramps_b + 1, cramps_a, 1 - tail) if cramps_a else 1.0
+        ratio = math.inf if cramps_a == 0 else (cramps_b / nights_b) / (cramps_a / nights_a)
+        low = _ratio_from_share(float(share_low), nights_a, nights_b)
+        high = _ratio_from_share(float(share_high), nights_a, nights_b)
+        p_value = _exact_binomial_p(cramps_b, total, nights_b / (nights_a + nights_b))
+    return RateRatio(ratio, low, high, p_value, cramps_a, nights_a, cramps_b, nights_b, confidence)
+
+
+def _ratio_from_share(share: float, nights_a: float, nights_b: float) -> float:
+    if share >= 1:
+        return math.inf
+    return share * nights_a / ((1 - share) * nights_b)
+
+
+def _exact_binomial_p(successes: int, trials: int, p0: float) -> float:
+    pmf = stats.binom.pmf(np.arange(trials + 1), trials, p0)
+    observed = pmf[successes]
+    return min(1.0, float(pmf[pmf <= observed * _TIE_TOLERANCE].sum()))
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """Mean of B minus mean of A, with a Welch confidence interval."""
+
+    diff: float
+    low: float
+    high: float
+    n_a: int
+    n_b: int
+    df: float
+    confidence: float = CONFIDENCE
+    method: str = MEAN_DIFFERENCE_METHOD
+
+    @property
+    def excludes_zero(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+def mean_difference(
+    a: Sequence[float] | FloatArray,
+    b: Sequence[float] | FloatArray,
+    *,
+    confidence: float = CONFIDENCE,
+) -> Difference | None:
+    """``mean(b) - mean(a)`` with a Welch t interval; None when a group has fewer than 2 values.
+
+    When both groups have no spread at all the interval collapses to the difference itself.
+    """
+    values_a = np.asarray(a, dtype=float)
+    values_b = np.asarray(b, dtype=float)
+    if values_a.size < 2 or values_b.size < 2:
+        return None
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    diff = float(values_b.mean() - values_a.mean())
+    share_a = float(values_a.var(ddof=1)) / values_a.size
+    share_b = float(values_b.var(ddof=1)) / values_b.size
+    variance = share_a + share_b
+    if variance == 0:
+        return Difference(diff, diff, diff, values_a.size, values_b.size, math.inf, confidence)
+    # Welch-Satterthwaite degrees of freedom.
+    df = variance**2 / (share_a**2 / (values_a.size - 1) + share_b**2 / (values_b.size - 1))
+    half_width = float(special.stdtrit(df, 1 - (1 - confidence) / 2)) * math.sqrt(variance)
+    return Difference(
+        diff, diff - half_width, diff + half_width, values_a.size, values_b.size, df, confidence
+    )
