@@ -1,0 +1,291 @@
+"""Schemas for the knowledge content we own: references, topics, muscles and the relief guide.
+
+Each content file is a versioned document (``version: 1`` at the top) so a later format change can
+be detected instead of half-parsed. Exercises have their own schema in ``exercise_schema``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from crampcare.knowledge.base import Cited, ContentModel, RefId, Slug, Text
+
+SCHEMA_VERSION = 1
+
+# Shared vocabularies (fixed in the project brief; other apps rely on them).
+MuscleId = Literal[
+    "calf",
+    "soleus",
+    "hamstrings",
+    "quadriceps",
+    "foot",
+    "shin",
+    "glutes",
+    "hip-flexors",
+    "hip-rotators",
+    "adductors",
+]
+ReliefAreaId = Literal["calf", "hamstring", "quadriceps", "foot"]
+RELIEF_AREA_ORDER: tuple[ReliefAreaId, ...] = ("calf", "hamstring", "quadriceps", "foot")
+
+ReferenceKind = Literal[
+    "trial",
+    "systematic-review",
+    "review",
+    "observational",
+    "qualitative",
+    "guideline",
+    "regulatory",
+    "patient-information",
+    "commentary",
+]
+# How soon to act, shared wording with the assessment's triage levels.
+Urgency = Literal["emergency", "same_day", "soon", "next_visit"]
+
+Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s]+$")]
+
+
+def _unique(values: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is listed twice")
+        seen.add(value)
+    return values
+
+
+class VersionedDocument(ContentModel):
+    version: Literal[1]
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+class Reference(ContentModel):
+    """One source. Authors is a person list or, for web pages, the organisation that wrote it."""
+
+    id: RefId
+    kind: ReferenceKind
+    authors: str = Field(min_length=2)
+    title: str = Field(min_length=3)
+    publisher: str = Field(min_length=2, description="Journal, or the organisation that publishes")
+    year: int | None = Field(default=None, ge=1950, le=2100)
+    details: str | None = Field(default=None, description="Volume, issue and pages")
+    doi: Doi | None = None
+    url: HttpsUrl | None = None
+    pmid: int | None = Field(default=None, ge=1)
+    note: Text
+
+    @model_validator(mode="after")
+    def _findable(self) -> Reference:
+        if self.doi is None and self.url is None:
+            raise ValueError(f"reference {self.id} needs a doi or a url")
+        # Journal articles always have a year; only living web pages may lack one.
+        if self.year is None and self.kind not in {"patient-information", "guideline"}:
+            raise ValueError(f"reference {self.id} ({self.kind}) needs a year")
+        return self
+
+    @property
+    def link(self) -> str:
+        """Where a reader can find the source: the DOI resolver first, as DOIs outlive URLs."""
+        if self.doi is not None:
+            return f"https://doi.org/{self.doi}"
+        assert self.url is not None  # guaranteed by _findable
+        return self.url
+
+    @property
+    def citation(self) -> str:
+        """A one-line citation for reference lists."""
+        parts = [f"{self.authors}.", f"{self.title}.", f"{self.publisher}"]
+        if self.year is not None:
+            parts[-1] += f" {self.year}"
+        if self.details:
+            parts[-1] += f";{self.details}"
+        parts[-1] += "."
+        return " ".join(parts)
+
+
+class ReferenceList(VersionedDocument):
+    references: list[Reference] = Field(min_length=1)
+
+    @field_validator("references")
+    @classmethod
+    def _unique_ids(cls, value: list[Reference]) -> list[Reference]:
+        _unique([ref.id for ref in value], "reference id")
+        return value
+
+
+# --- education topics -------------------------------------------------------------------------
+
+
+class Block(ContentModel):
+    """A paragraph or a bullet list, in reading order."""
+
+    text: Text | None = None
+    bullets: list[Text] | None = None
+    style: Literal["plain", "note", "warning"] = "plain"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Block:
+        if (self.text is None) == (self.bullets is None):
+            raise ValueError("a block has either text or bullets, not both and not neither")
+        if self.bullets is not None and not self.bullets:
+            raise ValueError("a bullet list needs at least one item")
+        return self
+
+    def strings(self) -> list[Text]:
+        return [self.text] if self.text is not None else list(self.bullets or [])
+
+
+class Section(Cited):
+    """A claim-bearing part of a topic: its references back every sentence in it."""
+
+    heading: Text
+    body: list[Block] = Field(min_length=1)
+    urgency: Urgency | None = None
+
+
+class Topic(ContentModel):
+    id: Slug
+    title: Text
+    summary: Text
+    reading_minutes: int = Field(ge=1, le=30)
+    sections: list[Section] = Field(min_length=1)
+    related_exercises: list[Slug] = Field(default_factory=list)
+    related_topics: list[Slug] = Field(default_factory=list)
+
+    @field_validator("related_exercises", "related_topics")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        return _unique(value, "related id")
+
+    @model_validator(mode="after")
+    def _not_self_related(self) -> Topic:
+        if self.id in self.related_topics:
+            raise ValueError(f"topic {self.id} lists itself as related")
+        return self
+
+    @property
+    def references(self) -> list[str]:
+        """Every reference the topic cites, in order of first use (the page ends with these)."""
+        ordered: dict[str, None] = {}
+        for section in self.sections:
+            ordered.update(dict.fromkeys(section.references))
+        return list(ordered)
+
+
+class TopicList(VersionedDocument):
+    disclaimer: Text
+    topics: list[Topic] = Field(min_length=1)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_ids(cls, value: list[Topic]) -> list[Topic]:
+        _unique([topic.id for topic in value], "topic id")
+        return value
+
+
+# --- muscles ----------------------------------------------------------------------------------
+
+
+class Muscle(Cited):
+    id: MuscleId
+    name: Text
+    anatomical_name: Text
+    location: Text
+    action: Text
+    relief_area: ReliefAreaId | None = None
+
+
+class MuscleList(VersionedDocument):
+    muscles: list[Muscle] = Field(min_length=1)
+
+    @field_validator("muscles")
+    @classmethod
+    def _unique_ids(cls, value: list[Muscle]) -> list[Muscle]:
+        _unique([muscle.id for muscle in value], "muscle id")
+        return value
+
+
+# --- "cramp now" relief guide -----------------------------------------------------------------
+
+
+class ReliefStep(Cited):
+    """One step of the relief guide: shown as text, read aloud as ``spoken``, timed on screen."""
+
+    id: Slug
+    text: Text
+    # Read aloud at 3 a.m.: short enough to follow without looking at the screen.
+    spoken: Text
+    hold_seconds: int = Field(ge=5, le=120)
+    repeat: int = Field(default=1, ge=1, le=6)
+    rest_seconds: int = Field(default=0, ge=0, le=60)
+    exercise: Slug | None = None
+
+    @field_validator("spoken")
+    @classmethod
+    def _short_cue(cls, value: Text) -> Text:
+        for language, cue in value.model_dump(exclude_none=True).items():
+            if len(cue) > 140:
+                raise ValueError(f"spoken cue ({language}) is longer than 140 characters")
+        return value
+
+    @property
+    def total_seconds(self) -> int:
+        return self.hold_seconds * self.repeat + self.rest_seconds * (self.repeat - 1)
+
+
+class CitedText(Cited):
+    text: Text
+
+
+class ReliefArea(ContentModel):
+    id: ReliefAreaId
+    title: Text
+    description: Text
+    muscles: list[MuscleId] = Field(min_length=1)
+    steps: list[ReliefStep] = Field(min_length=1)
+    # Moves people often get wrong for this area, said plainly (shown before the steps).
+    avoid: list[CitedText] = Field(default_factory=list)
+    related_exercises: list[Slug] = Field(default_factory=list)
+
+    @field_validator("steps")
+    @classmethod
+    def _unique_steps(cls, value: list[ReliefStep]) -> list[ReliefStep]:
+        _unique([step.id for step in value], "step id")
+        return value
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(step.total_seconds for step in self.steps)
+
+
+class StillCramping(Cited):
+    """What to say when stretching has not eased the cramp after ``threshold_minutes``."""
+
+    threshold_minutes: int = Field(ge=1, le=30)
+    urgency: Urgency
+    title: Text
+    message: Text
+    spoken: Text
+
+
+class ReliefGuide(VersionedDocument):
+    title: Text
+    intro: Text
+    question: Text
+    areas: list[ReliefArea]
+    aftercare: list[CitedText] = Field(min_length=1)
+    still_cramping: StillCramping
+    emergency: CitedText
+
+    @field_validator("areas")
+    @classmethod
+    def _every_area_once(cls, value: list[ReliefArea]) -> list[ReliefArea]:
+        ids = tuple(area.id for area in value)
+        if ids != RELIEF_AREA_ORDER:
+            raise ValueError(f"relief areas must be {', '.join(RELIEF_AREA_ORDER)} in that order")
+        return value
