@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
@@ -52,7 +52,7 @@ class Library:
     exercises: Mapping[str, Exercise]
     disclaimer: Text
 
-    @property
+    @cached_property
     def relief_areas(self) -> Mapping[str, ReliefArea]:
         return MappingProxyType({area.id: area for area in self.relief.areas})
 
@@ -124,7 +124,8 @@ def load_library() -> Library:
     try:
         exercises = load_exercises()
     except ValidationError as error:
-        raise ContentError(f"{EXERCISES_FILE}: {error}") from error
+        data = read_yaml(EXERCISES_FILE)
+        raise ContentError(describe_errors(EXERCISES_FILE, error, data)) from error
     return build_library(
         references=parse_document(ReferenceList, REFERENCES_FILE, read_yaml(REFERENCES_FILE)),
         topics=parse_document(TopicList, TOPICS_FILE, read_yaml(TOPICS_FILE)),
