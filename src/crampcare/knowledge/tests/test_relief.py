@@ -128,3 +128,13 @@ def test_it_counts_holds_and_rests_in_a_step() -> None:
         }
     )
     assert step.total_seconds == 3 * 30 + 2 * 5
+
+
+def test_it_links_each_step_to_an_exercise_for_the_same_muscle() -> None:
+    library = get_library()
+    for relief_area in library.relief.areas:
+        for step in relief_area.steps:
+            if step.exercise is None:
+                continue
+            targets = set(library.exercises[step.exercise].target_muscles)
+            assert targets & set(relief_area.muscles), f"{relief_area.id}/{step.id}"
