@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 - routes are added as the pages are built
+from django.urls import path
+
+from crampcare.knowledge import views
 
 app_name = "knowledge"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("learn/", views.topics, name="topics"),
+    path("learn/<slug:slug>/", views.topic, name="topic"),
+    path("references/", views.references, name="references"),
+    path("exercises/", views.exercises, name="exercises"),
+    path("exercises/<slug:slug>/", views.exercise, name="exercise"),
+    path("search/", views.search, name="search"),
+]
