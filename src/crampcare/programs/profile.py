@@ -104,7 +104,7 @@ class PlanProfile(BaseModel):
     @property
     def caution_keys(self) -> frozenset[str]:
         """The exercise-caution keys that apply to this person."""
-        keys = {condition for condition in self.conditions if condition in _CONDITION_CAUTIONS}
+        keys: set[str] = {c for c in self.conditions if c in _CONDITION_CAUTIONS}
         if self.after_first_trimester:
             keys.add(PREGNANCY_CAUTION)
         return frozenset(keys)

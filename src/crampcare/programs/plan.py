@@ -1,0 +1,309 @@
+"""Plan generation: a pure function from a person's profile to their nightly program.
+
+The bedtime routine's core is the trial's protocol (a calf and a hamstring stretch, both legs,
+just before sleep) [R1]; complementary work is added by profile; tailoring rules (rules.py) swap or
+leave out what does not suit the person and record why in ``Plan.notes``. The bedtime routine
+never takes more than 10 minutes: extras that do not fit move to the daytime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crampcare.knowledge.base import Cited, Text
+from crampcare.programs import dose as doses
+from crampcare.programs.catalogue import Catalogue, ExerciseInfo
+from crampcare.programs.dose import BEDTIME_LIMIT_SECONDS, Days, Dose, Level
+from crampcare.programs.profile import PlanProfile
+from crampcare.programs.rules import (
+    TEN_MINUTES_RULE,
+    TEN_MINUTES_WHY,
+    Block,
+    Why,
+    excluding_rules,
+)
+from crampcare.programs.slots import SLOTS, SLOTS_BY_ID, Dosing, Role, Slot
+
+Phase = Literal["program", "maintenance"]
+NoteAction = Literal["replaced", "left_out", "moved"]
+
+
+class ItemCaution(Cited):
+    """Library advice for changing this exercise, for a caution that applies to the person."""
+
+    condition: str
+    advice: Text
+
+
+class PlanItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    slot: str
+    exercise_id: str
+    name: Text
+    block: Block
+    role: Role
+    why: Why
+    dose: Dose
+    cautions: tuple[ItemCaution, ...] = ()
+
+    @property
+    def seconds(self) -> int:
+        return self.dose.seconds
+
+
+class PlanNote(BaseModel):
+    """Why the plan differs from the standard one: which rule removed or moved what."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    action: NoteAction
+    exercise_id: str
+    replaced_by: str | None = None
+    why: Why
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    profile: PlanProfile
+    phase: Phase = "program"
+    week: int = Field(ge=1)
+    level: int = Field(ge=doses.MIN_LEVEL, le=doses.MAX_LEVEL)
+    items: tuple[PlanItem, ...]
+    notes: tuple[PlanNote, ...] = ()
+    # The person's own choices: slot id -> exercise id (see swap_options).
+    swaps: dict[str, str] = Field(default_factory=dict)
+
+    def block(self, block: Block) -> tuple[PlanItem, ...]:
+        return tuple(item for item in self.items if item.block is block)
+
+    def item(self, slot: str) -> PlanItem | None:
+        return next((item for item in self.items if item.slot == slot), None)
+
+    @property
+    def bedtime_seconds(self) -> int:
+        """The longest possible bedtime session (every-night and alternate-night items together)."""
+        return sum(item.seconds for item in self.block(Block.BEDTIME))
+
+
+def generate_plan(
+    profile: PlanProfile,
+    catalogue: Catalogue,
+    week: int = 1,
+    *,
+    level: int = doses.MIN_LEVEL,
+    swaps: Mapping[str, str] | None = None,
+) -> Plan:
+    """Build the plan for ``profile`` at progression ``level`` (1 = the trial's dose).
+
+    ``swaps`` (slot id -> exercise id, each one of :func:`swap_options`) replace the default
+    choice; a swap that a tailoring rule now rules out is set aside, with a note. Raises
+    ``ValueError`` for an unknown level, slot or swap, and ``KeyError`` if the catalogue lacks an
+    exercise the slots name.
+    """
+    if week < 1:
+        raise ValueError(f"week must be 1 or more, not {week}")
+    current = doses.level(level)
+    swaps = dict(swaps or {})
+    for slot_id, exercise_id in swaps.items():
+        if exercise_id not in _alternatives(_slot(slot_id), catalogue):
+            raise ValueError(f"{exercise_id!r} is not an option for {slot_id!r}")
+
+    builder = _Builder(profile, catalogue)
+    items = []
+    for slot in SLOTS:
+        if not slot.wanted(profile):
+            continue
+        exercise = builder.choose(slot, swaps.get(slot.id))
+        if exercise is None:
+            continue
+        if slot.role is Role.CORE and current.harder_variants:
+            exercise = builder.harder(exercise, slot.block)
+        items.append(_item(slot, exercise, profile, current))
+    fitted = builder.fit_bedtime(items)
+    return Plan(
+        profile=profile,
+        week=week,
+        level=level,
+        items=tuple(fitted),
+        notes=_unique(builder.notes),
+        swaps=swaps,
+    )
+
+
+def swap_options(profile: PlanProfile, slot_id: str, catalogue: Catalogue) -> tuple[str, ...]:
+    """Exercises the person may choose for a slot: its candidates and their easier and harder
+    variants, minus anything a tailoring rule leaves out for them."""
+    slot = _slot(slot_id)
+    return tuple(
+        exercise_id
+        for exercise_id in _alternatives(slot, catalogue)
+        if not excluding_rules(profile, catalogue[exercise_id], slot.block)
+    )
+
+
+def session_items(plan: Plan, night_index: int) -> tuple[PlanItem, ...]:
+    """Tonight's bedtime items. ``night_index`` counts nights from the start (0, 1, 2, ...);
+    alternate-night items fall on even nights. "Most nights" items are offered every night."""
+    return tuple(
+        item
+        for item in plan.block(Block.BEDTIME)
+        if item.dose.days is not Days.ALTERNATE or night_index % 2 == 0
+    )
+
+
+def _slot(slot_id: str) -> Slot:
+    try:
+        return SLOTS_BY_ID[slot_id]
+    except KeyError:
+        raise ValueError(f"unknown slot {slot_id!r}") from None
+
+
+def _alternatives(slot: Slot, catalogue: Catalogue) -> tuple[str, ...]:
+    ids: dict[str, None] = {}
+    for candidate in slot.all_candidates:
+        ids[candidate] = None
+        exercise = catalogue[candidate]
+        ids.update(dict.fromkeys((*exercise.easier, *exercise.harder)))
+    return tuple(exercise_id for exercise_id in ids if exercise_id in catalogue)
+
+
+@dataclass
+class _Builder:
+    profile: PlanProfile
+    catalogue: Catalogue
+    notes: list[PlanNote] = field(default_factory=list)
+
+    def _allowed(self, exercise_id: str, block: Block) -> bool:
+        return not excluding_rules(self.profile, self.catalogue[exercise_id], block)
+
+    def _note_exclusions(self, exercise_id: str, block: Block, replaced_by: str | None) -> None:
+        for rule in excluding_rules(self.profile, self.catalogue[exercise_id], block):
+            self.notes.append(
+                PlanNote(
+                    rule=rule.id,
+                    action="replaced" if replaced_by else "left_out",
+                    exercise_id=exercise_id,
+                    replaced_by=replaced_by,
+                    why=rule.why,
+                )
+            )
+
+    def choose(self, slot: Slot, swap: str | None) -> ExerciseInfo | None:
+        """The first allowed candidate, noting every one passed over on the way (and the
+        standard first choice, so an in-bed routine says what it replaced)."""
+        candidates = slot.candidates(self.profile)
+        if swap is not None:
+            candidates = (swap, *candidates)
+        winner = next((c for c in candidates if self._allowed(c, slot.block)), None)
+        passed_over = candidates[: candidates.index(winner)] if winner else candidates
+        if slot.standard[0] not in passed_over and slot.standard[0] != winner:
+            passed_over = (slot.standard[0], *passed_over)
+        for exercise_id in dict.fromkeys(passed_over):
+            self._note_exclusions(exercise_id, slot.block, winner)
+        return self.catalogue[winner] if winner else None
+
+    def harder(self, exercise: ExerciseInfo, block: Block) -> ExerciseInfo:
+        """The first harder variant the rules allow, or the exercise itself."""
+        for variant in exercise.harder:
+            if variant not in self.catalogue:
+                continue
+            if self._allowed(variant, block):
+                return self.catalogue[variant]
+            self._note_exclusions(variant, block, None)
+        return exercise
+
+    def fit_bedtime(self, items: list[PlanItem]) -> list[PlanItem]:
+        """Keep the core; add extras in priority order while they fit in 10 minutes; move the
+        rest to the daytime."""
+        used = sum(item.seconds for item in items if item.block is Block.BEDTIME and _core(item))
+        fitted = []
+        for item in items:
+            if item.block is not Block.BEDTIME or _core(item):
+                fitted.append(item)
+            elif used + item.seconds <= BEDTIME_LIMIT_SECONDS:
+                used += item.seconds
+                fitted.append(item)
+            else:
+                fitted.append(item.model_copy(update={"block": Block.DAYTIME}))
+                self.notes.append(
+                    PlanNote(
+                        rule=TEN_MINUTES_RULE,
+                        action="moved",
+                        exercise_id=item.exercise_id,
+                        why=TEN_MINUTES_WHY,
+                    )
+                )
+        return fitted
+
+
+def _unique(notes: list[PlanNote]) -> tuple[PlanNote, ...]:
+    """One note per rule and exercise (a rule can pass over the same exercise in two slots)."""
+    seen: dict[tuple[str, str], PlanNote] = {}
+    for note in notes:
+        seen.setdefault((note.rule, note.exercise_id), note)
+    return tuple(seen.values())
+
+
+def _core(item: PlanItem) -> bool:
+    return item.role is Role.CORE
+
+
+def _item(slot: Slot, exercise: ExerciseInfo, profile: PlanProfile, current: Level) -> PlanItem:
+    cautions = tuple(
+        ItemCaution(
+            condition=key,
+            advice=exercise.cautions[key].advice,
+            references=list(exercise.cautions[key].references),
+        )
+        for key in sorted(profile.caution_keys)
+        if key in exercise.cautions
+    )
+    return PlanItem(
+        slot=slot.id,
+        exercise_id=exercise.id,
+        name=exercise.name,
+        block=slot.block,
+        role=slot.role,
+        why=slot.why,
+        dose=_dose(slot, exercise, current),
+        cautions=cautions,
+    )
+
+
+def _dose(slot: Slot, exercise: ExerciseInfo, current: Level) -> Dose:
+    days = slot.days
+    per_side = exercise.per_side
+    dosing = slot.dosing
+    # A counted-repetition exercise in a stretch slot is dosed as strength work.
+    if not exercise.is_held and dosing in (Dosing.LEVEL, Dosing.TRIAL, Dosing.COOL_DOWN):
+        dosing = Dosing.STRENGTH
+    hold: int | None
+    match dosing:
+        case Dosing.LEVEL:
+            hold, reps, sets, rest = current.hold_seconds, current.reps, 1, doses.TRIAL_REST_SECONDS
+        case Dosing.TRIAL:
+            hold, reps = doses.TRIAL_HOLD_SECONDS, doses.TRIAL_REPS
+            sets, rest = 1, doses.TRIAL_REST_SECONDS
+        case Dosing.COOL_DOWN:
+            hold, reps = doses.COOL_DOWN_HOLD_SECONDS, doses.COOL_DOWN_REPS
+            sets, rest = 1, doses.TRIAL_REST_SECONDS
+        case Dosing.STRENGTH:
+            hold, reps = exercise.hold_seconds, min(exercise.reps, doses.BEDTIME_STRENGTH_MAX_REPS)
+            sets, rest = 1, doses.TRIAL_REST_SECONDS
+        case Dosing.LIBRARY:
+            hold, reps, sets, rest = (
+                exercise.hold_seconds,
+                exercise.reps,
+                exercise.sets,
+                exercise.rest_seconds,
+            )
+    return Dose(
+        hold_seconds=hold, reps=reps, sets=sets, rest_seconds=rest, per_side=per_side, days=days
+    )

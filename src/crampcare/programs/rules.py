@@ -1,0 +1,236 @@
+"""Tailoring rules: who should not get which exercise, and why.
+
+Each rule is one row of :data:`RULES`: when it applies to a person, which exercises it leaves out
+(in which part of the plan), and a cited one-line reason that is shown to the person and recorded
+in the plan's notes. Rules for a condition combine the exercises named here (so the rule holds on
+any catalogue) with those the exercise library itself marks "avoid" for that condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from crampcare.knowledge.base import Cited, Text
+from crampcare.programs.catalogue import ExerciseInfo
+from crampcare.programs.profile import PREGNANCY_CAUTION, PlanProfile
+
+
+class Why(Cited):
+    """One cited line: why something is in a plan, or why it was left out."""
+
+    text: Text
+
+
+def why(text: str, *references: str) -> Why:
+    return Why(text=Text(en=text), references=list(references))
+
+
+class Block(StrEnum):
+    BEDTIME = "bedtime"  # the nightly routine, at most 10 minutes, just before sleep
+    DAYTIME = "daytime"  # movement breaks, and extras that did not fit at bedtime
+    EXERCISE = "exercise"  # warm-up and cool-down around the person's own exercise
+
+
+# Bending the knee a long way: heel to buttock, kneeling on it, or folding it under the body.
+DEEP_KNEE_BENDING = frozenset(
+    {
+        "quad-stretch-standing",
+        "quad-stretch-side-lying",
+        "pigeon-pose",
+        "hip-flexor-stretch-half-kneeling",
+        "knee-to-chest",
+    }
+)
+# Deep hip bending combined with turning the hip, which hip precautions rule out [R30].
+DEEP_HIP_FLEXION = frozenset({"pigeon-pose", "knee-to-chest"})
+FIGURE_FOUR_LYING = "figure-four-supine"
+PIGEON_POSE = "pigeon-pose"
+# Pigeon pose is kept for people under this age who exercise at least moderately.
+PIGEON_MAX_AGE = 54
+
+
+def library_says_avoid(exercise: ExerciseInfo, *caution_keys: str) -> bool:
+    return any(
+        key in exercise.cautions and exercise.cautions[key].action == "avoid"
+        for key in caution_keys
+    )
+
+
+def bed_friendly(exercise: ExerciseInfo) -> bool:
+    """Can be done without standing or getting down to the floor: in bed, lying on the bed, or
+    sitting on the edge of the bed or a chair."""
+    return exercise.position in ("in_bed", "seated") or exercise.lying_on is not None
+
+
+def in_bed_routine(profile: PlanProfile) -> bool:
+    """Whether the bedtime routine is built from in-bed and seated exercises (see the rules
+    balance-seated-or-in-bed, limited-mobility-in-bed and prefers-in-bed)."""
+    return (
+        profile.has("balance_problems") or profile.has("limited_mobility") or profile.prefers_in_bed
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    applies: Callable[[PlanProfile], bool]
+    avoids: Callable[[PlanProfile, ExerciseInfo, Block], bool]
+    why: Why
+
+    def excludes(self, profile: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
+        return self.applies(profile) and self.avoids(profile, exercise, block)
+
+
+def _pregnancy_applies(profile: PlanProfile) -> bool:
+    return profile.after_first_trimester
+
+
+def _pregnancy_avoids(_: PlanProfile, exercise: ExerciseInfo, __: Block) -> bool:
+    return exercise.lying_on == "back" or library_says_avoid(exercise, PREGNANCY_CAUTION)
+
+
+def _hip_applies(profile: PlanProfile) -> bool:
+    return profile.has("hip_replacement")
+
+
+def _hip_avoids(profile: PlanProfile, exercise: ExerciseInfo, _: Block) -> bool:
+    if exercise.id in DEEP_HIP_FLEXION or library_says_avoid(exercise, "hip_replacement"):
+        return True
+    return exercise.id == FIGURE_FOUR_LYING and not profile.cleared_for_hip_rotation
+
+
+def _knee_applies(profile: PlanProfile) -> bool:
+    return profile.has("knee_pain") or profile.has("knee_replacement")
+
+
+def _knee_avoids(_: PlanProfile, exercise: ExerciseInfo, __: Block) -> bool:
+    return exercise.id in DEEP_KNEE_BENDING or library_says_avoid(
+        exercise, "knee_pain", "knee_replacement"
+    )
+
+
+def _balance_applies(profile: PlanProfile) -> bool:
+    return profile.has("balance_problems")
+
+
+def _balance_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
+    at_bedtime = block is Block.BEDTIME and not bed_friendly(exercise)
+    return at_bedtime or library_says_avoid(exercise, "balance_problems")
+
+
+def _mobility_applies(profile: PlanProfile) -> bool:
+    return profile.has("limited_mobility")
+
+
+def _mobility_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
+    at_bedtime = block is Block.BEDTIME and not bed_friendly(exercise)
+    return at_bedtime or library_says_avoid(exercise, "limited_mobility")
+
+
+def _in_bed_applies(profile: PlanProfile) -> bool:
+    return profile.prefers_in_bed
+
+
+def _in_bed_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
+    return block is Block.BEDTIME and not bed_friendly(exercise)
+
+
+def _gentle_hip_applies(profile: PlanProfile) -> bool:
+    young = profile.age is not None and profile.age <= PIGEON_MAX_AGE
+    active = profile.exercise_level in ("moderate", "intense")
+    return not (young and active)
+
+
+def _gentle_hip_avoids(_: PlanProfile, exercise: ExerciseInfo, __: Block) -> bool:
+    return exercise.id == PIGEON_POSE
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "pregnancy-no-lying-on-back",
+        _pregnancy_applies,
+        _pregnancy_avoids,
+        why(
+            "After the first three months of pregnancy, lying flat on your back can press on a "
+            "large vein, so your plan uses versions done sitting, propped up or on your side.",
+            "R27",
+        ),
+    ),
+    Rule(
+        "hip-replacement-precautions",
+        _hip_applies,
+        _hip_avoids,
+        why(
+            "With a hip replacement, deep hip bending with twisting can strain the new joint, so "
+            "pigeon pose and knee-to-chest are left out, and the lying figure-4 stretch waits "
+            "until your surgeon says hip-turning stretches are fine.",
+            "R30",
+        ),
+    ),
+    Rule(
+        "knee-no-deep-bending",
+        _knee_applies,
+        _knee_avoids,
+        why(
+            "To spare your knee, stretches that bend it a long way (heel to buttock, kneeling, "
+            "pigeon pose) are left out. Stretch to a firm pull, never to pain.",
+            "R28",
+        ),
+    ),
+    Rule(
+        "balance-seated-or-in-bed",
+        _balance_applies,
+        _balance_avoids,
+        why(
+            "At bedtime you are tired and the light is low, so with balance problems your routine "
+            "is done sitting or in bed. The trial taught a seated version to anyone who found "
+            "standing hard.",
+            "R1",
+        ),
+    ),
+    Rule(
+        "limited-mobility-in-bed",
+        _mobility_applies,
+        _mobility_avoids,
+        why(
+            "Your bedtime routine is done sitting or in bed, so you do not need to stand for long "
+            "or get down to the floor. The trial taught a seated version too.",
+            "R1",
+        ),
+    ),
+    Rule(
+        "prefers-in-bed",
+        _in_bed_applies,
+        _in_bed_avoids,
+        why(
+            "You asked for a routine you can do in bed or sitting. The trial taught a seated "
+            "version of its stretches too.",
+            "R1",
+        ),
+    ),
+    Rule(
+        "gentler-hip-stretch",
+        _gentle_hip_applies,
+        _gentle_hip_avoids,
+        why(
+            "Pigeon pose asks a lot of the hips and knees, so your plan uses the gentler figure-4 "
+            "stretch for the same buttock muscles. Stretch to a firm pull, not pain.",
+            "R28",
+        ),
+    ),
+)
+
+# Not an exclusion: the note recorded when an extra moves out of the bedtime routine.
+TEN_MINUTES_RULE = "ten-minute-bedtime"
+TEN_MINUTES_WHY = why(
+    "Your bedtime routine stays within 10 minutes, so this extra moved to the daytime. The trial's "
+    "two stretches took only a few minutes a night.",
+    "R1",
+)
+
+
+def excluding_rules(profile: PlanProfile, exercise: ExerciseInfo, block: Block) -> list[Rule]:
+    """Every rule that leaves ``exercise`` out of ``block`` for this person (empty: allowed)."""
+    return [rule for rule in RULES if rule.excludes(profile, exercise, block)]
