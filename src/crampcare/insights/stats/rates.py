@@ -19,7 +19,7 @@ from operator import index
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
+from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -102,9 +102,47 @@ def _ratio_from_share(share: float, nights_a: float, nights_b: float) -> float:
 
 
 def _exact_binomial_p(successes: int, trials: int, p0: float) -> float:
-    pmf = stats.binom.pmf(np.arange(trials + 1), trials, p0)
-    observed = pmf[successes]
-    return min(1.0, float(pmf[pmf <= observed * _TIE_TOLERANCE].sum()))
+    """Two-sided exact binomial p-value: the probability of every outcome no likelier than the
+    one seen. The distribution is unimodal, so those outcomes form two tails; the far tail's edge
+    is found by bisection, so a long diary (thousands of cramps) costs microseconds, not a pass
+    over every possible count."""
+    mean = trials * p0
+    if successes == mean:
+        return 1.0
+    threshold = _log_pmf(successes, trials, p0) + math.log(_TIE_TOLERANCE)
+    if successes < mean:
+        # Smallest count above the mean that is no likelier (the pmf falls from ceil(mean) on).
+        low, high = math.ceil(mean), trials + 1
+        while low < high:
+            middle = (low + high) // 2
+            if _log_pmf(middle, trials, p0) <= threshold:
+                high = middle
+            else:
+                low = middle + 1
+        far_tail = float(special.bdtrc(low - 1, trials, p0)) if low <= trials else 0.0
+        p_value = float(special.bdtr(successes, trials, p0)) + far_tail
+    else:
+        # Largest count below the mean that is no likelier (the pmf rises up to floor(mean)).
+        low, high = -1, math.floor(mean)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if _log_pmf(middle, trials, p0) <= threshold:
+                low = middle
+            else:
+                high = middle - 1
+        far_tail = float(special.bdtr(low, trials, p0)) if low >= 0 else 0.0
+        p_value = float(special.bdtrc(successes - 1, trials, p0)) + far_tail
+    return min(1.0, p_value)
+
+
+def _log_pmf(successes: int, trials: int, p0: float) -> float:
+    return (
+        math.lgamma(trials + 1)
+        - math.lgamma(successes + 1)
+        - math.lgamma(trials - successes + 1)
+        + successes * math.log(p0)
+        + (trials - successes) * math.log1p(-p0)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from .records import FACTORS, NEW_MEDICINE_WINDOW_NIGHTS, Factor, NightRecord
 
 IntArray = npt.NDArray[np.int64]
+_BIT = {factor.value: 1 << position for position, factor in enumerate(FACTORS)}
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -49,14 +50,27 @@ class NightTable:
             np.float64,
             len(ordered),
         )
-        exposed = {
-            f.value: np.fromiter((f in r.exposures for r in ordered), np.bool_, len(ordered))
-            for f in FACTORS
-        }
-        unknown = {
-            f.value: np.fromiter((f in r.not_recorded for r in ordered), np.bool_, len(ordered))
-            for f in FACTORS
-        }
+        # One bit per factor, so the per-record loop runs once rather than once per factor.
+        # Diaries repeat the same few combinations, so each distinct set is summed only once.
+        bits: dict[frozenset[str], int] = {}
+        present_bits = np.fromiter(
+            (
+                bits[r.exposures] if r.exposures in bits else _bits(bits, r.exposures)
+                for r in ordered
+            ),
+            np.int64,
+            len(ordered),
+        )
+        unknown_bits = np.fromiter(
+            (
+                bits[r.not_recorded] if r.not_recorded in bits else _bits(bits, r.not_recorded)
+                for r in ordered
+            ),
+            np.int64,
+            len(ordered),
+        )
+        exposed = {name: (present_bits & bit) != 0 for name, bit in _BIT.items()}
+        unknown = {name: (unknown_bits & bit) != 0 for name, bit in _BIT.items()}
         exposed[Factor.NEW_MEDICINE] = _spread_forward(
             day, exposed[Factor.NEW_MEDICINE], NEW_MEDICINE_WINDOW_NIGHTS
         )
@@ -74,6 +88,11 @@ class NightTable:
 
     def night(self, position: int) -> date:
         return date.fromordinal(int(self.day[position]))
+
+
+def _bits(memo: dict[frozenset[str], int], factors: frozenset[str]) -> int:
+    memo[factors] = sum(_BIT[name] for name in factors)
+    return memo[factors]
 
 
 def as_table(nights: Sequence[NightRecord] | NightTable) -> NightTable:

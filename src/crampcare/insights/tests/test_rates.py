@@ -187,3 +187,23 @@ def test_it_collapses_the_interval_when_no_values_vary() -> None:
     assert result is not None
     assert (result.diff, result.low, result.high) == (-2.0, -2.0, -2.0)
     assert result.excludes_zero
+
+
+@given(
+    cramps_a=st.integers(min_value=0, max_value=5000),
+    nights_a=st.integers(min_value=1, max_value=3650),
+    cramps_b=st.integers(min_value=0, max_value=5000),
+    nights_b=st.integers(min_value=1, max_value=3650),
+)
+def test_it_always_agrees_with_scipys_exact_test_and_interval(
+    cramps_a: int, nights_a: int, cramps_b: int, nights_b: int
+) -> None:
+    total = cramps_a + cramps_b
+    if total == 0:
+        return
+    result = rate_ratio(cramps_a, nights_a, cramps_b, nights_b)
+    test = stats.binomtest(cramps_b, total, nights_b / (nights_a + nights_b))
+    interval = test.proportion_ci(method="exact")
+    assert result.p_value == pytest.approx(test.pvalue, rel=1e-6, abs=1e-12)
+    assert result.low == pytest.approx(_rr_from_share(interval.low, nights_a, nights_b), rel=1e-6)
+    assert result.high == pytest.approx(_rr_from_share(interval.high, nights_a, nights_b), rel=1e-6)
