@@ -1,0 +1,176 @@
+"""Reading the diary night by night, for the diary pages and for the statistics.
+
+How many cramps a night had: the check-in and the logged cramps can disagree (someone logs two
+cramps at 3 a.m., then taps "1" in the morning). We count the larger of the two, because each
+logged cramp certainly happened and a check-in may count more cramps than were logged one by one.
+A night with neither a check-in nor a logged cramp is *not recorded*: unknown, not cramp-free.
+
+Every function here runs a fixed number of queries (one per table) whatever the range.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from crampcare.accounts.models import User
+from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
+from crampcare.insights.nights import nights_in_range
+from crampcare.insights.stats import DailyFactors as FactorAnswers
+from crampcare.insights.stats import Intensity as StatsIntensity
+from crampcare.insights.stats import NightRecord, exposures_from
+
+BACKFILL_NIGHTS = 14
+
+_INTENSITY = {
+    Intensity.LIGHT: StatsIntensity.LIGHT,
+    Intensity.MODERATE: StatsIntensity.MODERATE,
+    Intensity.INTENSE: StatsIntensity.VIGOROUS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryNight:
+    """One night on the diary page, with the factors of the day that led into it."""
+
+    night: date
+    checkin: NightCheckin | None
+    episodes: tuple[CrampEpisode, ...]
+    factors: DailyFactors | None
+
+    @property
+    def recorded(self) -> bool:
+        return self.checkin is not None or bool(self.episodes)
+
+    @property
+    def cramps(self) -> int | None:
+        """Cramps that night (see the module docstring), or None when nothing was recorded."""
+        if not self.recorded:
+            return None
+        return max(len(self.episodes), self.checkin.cramp_count if self.checkin else 0)
+
+    @property
+    def morning(self) -> date:
+        return self.night + timedelta(days=1)
+
+
+def diary_nights(user: User, start: date, end: date) -> list[DiaryNight]:
+    """Every night from ``start`` to ``end`` (newest first), recorded or not. Three queries."""
+    nights = nights_in_range(start, end)
+    by_night: dict[date, list[CrampEpisode]] = defaultdict(list)
+    for episode in CrampEpisode.objects.for_user(user).filter(night__range=(start, end)):
+        by_night[episode.night].append(episode)
+    checkins = {
+        c.night: c for c in NightCheckin.objects.for_user(user).filter(night__range=(start, end))
+    }
+    days = {f.date: f for f in DailyFactors.objects.for_user(user).filter(date__range=(start, end))}
+    return [
+        DiaryNight(
+            night=night,
+            checkin=checkins.get(night),
+            # Oldest first within a night reads like the night went.
+            episodes=tuple(sorted(by_night[night], key=lambda e: e.started_at)),
+            factors=days.get(night),
+        )
+        for night in reversed(nights)
+    ]
+
+
+def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
+    """The recorded nights from ``start`` to ``end``, oldest first, ready for the statistics.
+
+    ``exposures`` come from the factors of the night's own date (the day before the sleep).
+    ``severities`` are the pain scores of the logged cramps; when none was scored, the
+    check-in's overall score stands for the night. ``program_done`` is always False until the
+    programs app records sessions. Three queries whatever the range, and no model instances, so
+    ten years of diary stay fast.
+    """
+    scores: dict[date, list[float]] = defaultdict(list)
+    logged: dict[date, int] = defaultdict(int)
+    for night, severity in (
+        CrampEpisode.objects.for_user(user)
+        .filter(night__range=(start, end))
+        .values_list("night", "severity")
+    ):
+        logged[night] += 1
+        if severity is not None:
+            scores[night].append(float(severity))
+    said = {
+        night: (count, severity)
+        for night, count, severity in NightCheckin.objects.for_user(user)
+        .filter(night__range=(start, end))
+        .values_list("night", "cramp_count", "severity")
+    }
+    answers = {
+        row[0]: factor_answers(*row[1:])
+        for row in DailyFactors.objects.for_user(user)
+        .filter(date__range=(start, end))
+        .values_list(
+            "date",
+            "fluid_cups",
+            "exercise_minutes",
+            "exercise_intensity",
+            "exercise_in_heat",
+            "sitting_hours",
+            "footwear",
+            "alcohol_drinks",
+            "medicine_change",
+        )
+    }
+    unanswered = exposures_from(FactorAnswers())
+    records = []
+    for night in sorted(set(logged) | set(said)):
+        count, overall = said.get(night, (0, None))
+        cramps = max(logged[night], count)
+        severities = tuple(scores[night])
+        if not severities and overall is not None and cramps:
+            severities = (float(overall),)
+        day = answers.get(night)
+        exposures = exposures_from(day) if day is not None else unanswered
+        records.append(
+            NightRecord(
+                night=night,
+                cramps=cramps,
+                severities=severities,
+                exposures=exposures.present,
+                not_recorded=exposures.not_recorded,
+            )
+        )
+    return records
+
+
+def factor_answers(
+    fluid_cups: Decimal | None,
+    exercise_minutes: int | None,
+    exercise_intensity: str,
+    exercise_in_heat: bool | None,
+    sitting_hours: Decimal | None,
+    footwear: str,
+    alcohol_drinks: Decimal | None,
+    medicine_change: bool,
+) -> FactorAnswers:
+    """A day's stored answers in the statistics' terms.
+
+    "No exercise" means zero minutes whatever was typed; "hard" is the statistics' "vigorous";
+    flat shoes, high heels and bare feet all count as unsupportive footwear.
+    """
+    minutes = 0 if exercise_intensity == Intensity.NONE else exercise_minutes
+    return FactorAnswers(
+        fluid_cups=None if fluid_cups is None else float(fluid_cups),
+        exercise_minutes=minutes,
+        exercise_intensity=_INTENSITY.get(Intensity(exercise_intensity))
+        if exercise_intensity
+        else None,
+        exercise_in_heat=exercise_in_heat,
+        sitting_hours=None if sitting_hours is None else float(sitting_hours),
+        unsupportive_footwear=None if not footwear else footwear != "supportive",
+        alcohol_drinks=None if alcohol_drinks is None else float(alcohol_drinks),
+        new_medicine=medicine_change,
+    )
+
+
+def backfill_nights(user: User, last: date, count: int = BACKFILL_NIGHTS) -> list[DiaryNight]:
+    """The ``count`` nights up to and including ``last``, newest first, to spot the gaps."""
+    return diary_nights(user, last - timedelta(days=count - 1), last)

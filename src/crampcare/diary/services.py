@@ -1,0 +1,240 @@
+"""Diary actions shared by the pages, the API, the import and the demo command.
+
+Every write goes through here so that a cramp's ``night`` is always worked out the same way (in
+the person's time zone, at save time, by ``insights.nights.night_of``) and so that every rule
+(no future entries, one check-in per night, one set of factors per day) is checked once.
+Reading nights for the diary page and the statistics (``nights_for``, ``diary_nights``) lives in
+``crampcare.diary.overview`` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crampcare.accounts.models import User
+from crampcare.accounts.ownership import OwnedModel, get_owned_or_404
+from crampcare.diary.models import CrampEpisode, DailyFactors, Muscle, NightCheckin
+from crampcare.diary.overview import backfill_nights as backfill_nights
+from crampcare.diary.overview import diary_nights as diary_nights
+from crampcare.diary.overview import nights_for as nights_for
+from crampcare.insights.nights import check_in_night, local_day, night_of
+
+EPISODE_FIELDS = (
+    "started_at",
+    "muscle",
+    "side",
+    "severity",
+    "duration_minutes",
+    "woke_me",
+    "helped",
+    "notes",
+)
+CHECKIN_FIELDS = ("night", "cramp_count", "severity", "sleep_disruption", "notes")
+FACTOR_FIELDS = (
+    "date",
+    "fluid_cups",
+    "exercise_minutes",
+    "exercise_intensity",
+    "exercise_in_heat",
+    "sitting_hours",
+    "footwear",
+    "alcohol_drinks",
+    "medicine_change",
+    "medicine_note",
+)
+
+# A phone's clock can run a little ahead of the server's; a few minutes is not "the future".
+CLOCK_SLACK = timedelta(minutes=5)
+
+M = TypeVar("M", bound=OwnedModel)
+
+
+# -- time -----------------------------------------------------------------------------------------
+
+
+def last_night(user: User, now: datetime | None = None) -> date:
+    """The night a morning check-in asks about: the one that began yesterday evening."""
+    return check_in_night(now or timezone.now(), user.time_zone)
+
+
+def today(user: User, now: datetime | None = None) -> date:
+    """The person's own calendar date (for the day's factors)."""
+    return local_day(now or timezone.now(), user.time_zone)
+
+
+def current_night(user: User, now: datetime | None = None) -> date:
+    """The latest night that has begun: nothing can be recorded for a later one."""
+    return night_of(now or timezone.now(), user.time_zone)
+
+
+# -- cramps ---------------------------------------------------------------------------------------
+
+
+def log_cramp(user: User, *, muscle: str = "", now: datetime | None = None) -> CrampEpisode:
+    """The one-tap "I had a cramp": starting now, muscle if known, details later.
+
+    A second tap within the same second (a double tap) returns the cramp already logged.
+    """
+    started = (now or timezone.now()).replace(microsecond=0)
+    existing = CrampEpisode.objects.for_user(user).filter(started_at=started).first()
+    if existing is not None:
+        return existing
+    return create_episode(
+        user, started_at=started, muscle=muscle if muscle in Muscle.values else ""
+    )
+
+
+def create_episode(user: User, **fields: Any) -> CrampEpisode:
+    return _save_episode(user, CrampEpisode(owner=user), fields)
+
+
+def update_episode(user: User, episode_id: int, **fields: Any) -> CrampEpisode:
+    return _save_episode(user, get_owned_or_404(CrampEpisode, user, pk=episode_id), fields)
+
+
+def delete_episode(user: User, episode_id: int) -> None:
+    get_owned_or_404(CrampEpisode, user, pk=episode_id).delete()
+
+
+def _save_episode(user: User, episode: CrampEpisode, fields: dict[str, Any]) -> CrampEpisode:
+    _assign(episode, fields, EPISODE_FIELDS)
+    started = episode.started_at
+    if not isinstance(started, datetime):
+        raise ValidationError({"started_at": _("Say when the cramp started.")})
+    if timezone.is_naive(started):
+        raise ValidationError({"started_at": _("Give the time with its time zone.")})
+    # Whole seconds: what people can type, and what the CSV export writes.
+    episode.started_at = started.replace(microsecond=0)
+    if episode.started_at > timezone.now() + CLOCK_SLACK:
+        raise ValidationError({"started_at": _("That time is in the future.")})
+    if episode.helped is None:
+        episode.helped = []
+    episode.night = night_of(episode.started_at, user.time_zone)
+    return _clean_and_save(episode)
+
+
+# -- morning check-ins ----------------------------------------------------------------------------
+
+
+def record_checkin(user: User, night: date, **fields: Any) -> tuple[NightCheckin, bool]:
+    """Save what the person says about a night, updating the check-in it already has.
+
+    Fields not given keep their saved values, so tapping "2" again does not wipe the notes.
+    Returns the check-in and whether it is new.
+    """
+    existing = NightCheckin.objects.for_user(user).filter(night=night).first()
+    checkin = existing or NightCheckin(owner=user, night=night)
+    _assign(checkin, fields, CHECKIN_FIELDS)
+    _check_night(user, checkin.night)
+    return _clean_and_save(checkin), existing is None
+
+
+def update_checkin(user: User, checkin_id: int, **fields: Any) -> NightCheckin:
+    checkin = get_owned_or_404(NightCheckin, user, pk=checkin_id)
+    _assign(checkin, fields, CHECKIN_FIELDS)
+    _check_night(user, checkin.night)
+    return _clean_and_save(checkin)
+
+
+def delete_checkin(user: User, checkin_id: int) -> None:
+    get_owned_or_404(NightCheckin, user, pk=checkin_id).delete()
+
+
+def _check_night(user: User, night: object) -> None:
+    if not isinstance(night, date):
+        raise ValidationError({"night": _("Say which night this is about.")})
+    if night > current_night(user):
+        raise ValidationError({"night": _("That night has not happened yet.")})
+
+
+# -- the day's factors ----------------------------------------------------------------------------
+
+
+def record_factors(user: User, day: date, **fields: Any) -> tuple[DailyFactors, bool]:
+    """Save a day's factors, updating that day's record if there is one (given fields only)."""
+    existing = DailyFactors.objects.for_user(user).filter(date=day).first()
+    factors = existing or DailyFactors(owner=user, date=day)
+    _assign(factors, fields, FACTOR_FIELDS)
+    _check_day(user, factors.date)
+    return _clean_and_save(factors), existing is None
+
+
+def update_factors(user: User, factors_id: int, **fields: Any) -> DailyFactors:
+    factors = get_owned_or_404(DailyFactors, user, pk=factors_id)
+    _assign(factors, fields, FACTOR_FIELDS)
+    _check_day(user, factors.date)
+    return _clean_and_save(factors)
+
+
+def delete_factors(user: User, factors_id: int) -> None:
+    get_owned_or_404(DailyFactors, user, pk=factors_id).delete()
+
+
+def _check_day(user: User, day: object) -> None:
+    if not isinstance(day, date):
+        raise ValidationError({"date": _("Say which day this is about.")})
+    if day > today(user):
+        raise ValidationError({"date": _("That day has not happened yet.")})
+
+
+# -- lists for the API ----------------------------------------------------------------------------
+
+
+def episodes(
+    user: User, start: date | None = None, end: date | None = None
+) -> models.QuerySet[CrampEpisode]:
+    """The person's cramps, newest first, optionally only those of nights ``start``..``end``."""
+    return _between(CrampEpisode.objects.for_user(user), "night", start, end)
+
+
+def checkins(
+    user: User, start: date | None = None, end: date | None = None
+) -> models.QuerySet[NightCheckin]:
+    return _between(NightCheckin.objects.for_user(user), "night", start, end)
+
+
+def factors(
+    user: User, start: date | None = None, end: date | None = None
+) -> models.QuerySet[DailyFactors]:
+    return _between(DailyFactors.objects.for_user(user), "date", start, end)
+
+
+def _between(
+    rows: models.QuerySet[M], field: str, start: date | None, end: date | None
+) -> models.QuerySet[M]:
+    if start is not None and end is not None and end < start:
+        raise ValidationError({"end": _("The end date is before the start date.")})
+    if start is not None:
+        rows = rows.filter(**{f"{field}__gte": start})
+    if end is not None:
+        rows = rows.filter(**{f"{field}__lte": end})
+    return rows
+
+
+# -- shared ---------------------------------------------------------------------------------------
+
+
+def _assign(record: models.Model, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        # A programming error, not bad input: callers pass fields they have already parsed.
+        raise TypeError(f"unknown fields for {type(record).__name__}: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(record, name, value)
+
+
+def _clean_and_save(record: M) -> M:
+    record.full_clean()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as error:
+        # Two saves raced past full_clean's uniqueness check: report it like the check would.
+        raise ValidationError(_("This entry already exists; refresh and try again.")) from error
+    return record
