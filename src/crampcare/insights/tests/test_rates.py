@@ -1,7 +1,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
@@ -189,6 +189,8 @@ def test_it_collapses_the_interval_when_no_values_vary() -> None:
     assert result.excludes_zero
 
 
+# No deadline: scipy's reference test is the slow part, and its speed is not under test.
+@settings(deadline=None)
 @given(
     cramps_a=st.integers(min_value=0, max_value=5000),
     nights_a=st.integers(min_value=1, max_value=3650),
