@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from typing import Literal
 
 from crampcare.knowledge.base import Text
@@ -57,11 +58,12 @@ Catalogue = Mapping[str, ExerciseInfo]
 
 @cache
 def default_catalogue() -> Catalogue:
-    """The real exercise library, reduced to what plans need (built once per process)."""
+    """The real exercise library, reduced to what plans need (built once per process and
+    read-only, since every caller shares it)."""
     # Imported here so importing this module never reads content files.
     from crampcare.knowledge.exercise_schema import load_exercises
 
-    return {
+    catalogue = {
         exercise.id: ExerciseInfo(
             id=exercise.id,
             name=exercise.name,
@@ -85,3 +87,4 @@ def default_catalogue() -> Catalogue:
         )
         for exercise in load_exercises().values()
     }
+    return MappingProxyType(catalogue)

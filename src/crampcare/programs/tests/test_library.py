@@ -67,3 +67,11 @@ def test_it_builds_safe_plans_within_10_minutes_from_the_real_library(
 
     assert plan.bedtime_seconds <= BEDTIME_LIMIT_SECONDS
     assert_plan_is_safe(plan, catalogue)
+
+
+def test_it_shares_one_read_only_catalogue() -> None:
+    catalogue = default_catalogue()
+
+    assert default_catalogue() is catalogue
+    with pytest.raises(TypeError):
+        catalogue["new-exercise"] = catalogue["calf-stretch-wall"]  # type: ignore[index]
