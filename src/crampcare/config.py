@@ -108,12 +108,17 @@ def database(directory: Path) -> dict[str, object]:
             config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600, minimum=0)
             config["CONN_HEALTH_CHECKS"] = True
             return config
-        return {**config, "OPTIONS": _sqlite_options()}
+        return {**config, **_sqlite_extras()}
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / "crampcare.sqlite3",
-        "OPTIONS": _sqlite_options(),
+        **_sqlite_extras(),
     }
+
+
+def _sqlite_extras() -> dict[str, object]:
+    # Reuse connections too: opening one runs the PRAGMAs below, which costs more than most pages.
+    return {"CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600, minimum=0), "OPTIONS": _sqlite_options()}
 
 
 def _sqlite_options() -> dict[str, object]:
