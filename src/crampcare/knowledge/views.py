@@ -1,0 +1,306 @@
+"""Public knowledge pages: education topics, references, the exercise library and search.
+
+Everything here reads the shared, already-validated content library; no page touches the database
+or anything personal, so the pages work the same for visitors and signed-in people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from crampcare.knowledge import search as knowledge_search
+from crampcare.knowledge.exercise_schema import CAUTION_KEYS, EQUIPMENT_IDS, POSITIONS, Exercise
+from crampcare.knowledge.loader import Library, citation_index, get_library
+from crampcare.knowledge.schema import Topic
+from crampcare.knowledge.templatetags.knowledge_tags import (
+    EQUIPMENT_LABELS,
+    POSE_DESCRIPTIONS,
+    POSITION_LABELS,
+)
+
+# Time choices on the library page: most exercises take 2 to 6 minutes, both sides included.
+MINUTE_CHOICES = (2, 3, 5)
+SEARCH_LIMIT = 30
+MAX_QUERY_LENGTH = 100
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+
+def topics(request: HttpRequest) -> HttpResponse:
+    return render(request, "knowledge/topics.html", {"topics": get_library().topics.values()})
+
+
+def _topic_or_404(library: Library, slug: str) -> Topic:
+    topic = library.topics.get(slug)
+    if topic is None:
+        raise Http404(_("There is no topic called “%(slug)s”.") % {"slug": slug})
+    return topic
+
+
+def _exercise_or_404(library: Library, slug: str) -> Exercise:
+    exercise = library.exercises.get(slug)
+    if exercise is None:
+        raise Http404(_("There is no exercise called “%(slug)s”.") % {"slug": slug})
+    return exercise
+
+
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    library = get_library()
+    item = _topic_or_404(library, slug)
+    context = {
+        "topic": item,
+        "disclaimer": library.disclaimer,
+        "related_exercises": [library.exercises[key] for key in item.related_exercises],
+        "related_topics": [library.topics[key] for key in item.related_topics],
+    }
+    return render(request, "knowledge/topic.html", context)
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitedIn:
+    """A page that cites a reference, for the "cited in" links back from the references page."""
+
+    kind: str
+    id: str
+    title: str
+    url: str
+
+
+def _relief_url(area: str) -> str:
+    # The relief guide is built alongside these pages; link to the area page once it exists.
+    for name, args in (("knowledge:relief_area", [area]), ("knowledge:relief", [])):
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _site_link(library: Library, kind: str, item_id: str, part: str) -> CitedIn | None:
+    if kind == "topic":
+        item = library.topics[item_id]
+        url = reverse("knowledge:topic", args=[item_id])
+        # "sections[2]" -> the third section's anchor, so the link lands on the claim itself.
+        if part.startswith("sections["):
+            number = int(part.split("[", 1)[1].split("]", 1)[0]) + 1
+            url += f"#section-{number}"
+        return CitedIn(kind, item_id, str(item.title), url)
+    if kind == "exercise":
+        exercise = library.exercises[item_id]
+        return CitedIn(
+            kind, item_id, str(exercise.name), reverse("knowledge:exercise", args=[item_id])
+        )
+    if kind == "muscle":
+        muscle = library.muscles[item_id]
+        url = reverse("knowledge:exercises") + f"?muscle={item_id}"
+        return CitedIn(kind, item_id, str(muscle.name), url)
+    if kind == "relief":
+        area = library.relief_areas.get(item_id)
+        title = str(area.title) if area is not None else str(library.relief.title)
+        return CitedIn(kind, item_id, title, _relief_url(item_id) if area else _relief_url(""))
+    return None
+
+
+def cited_in(library: Library) -> dict[str, list[CitedIn]]:
+    """Each reference id -> the pages that cite it, one link per page (its first citing part)."""
+    return _cited_in_for(library, get_language() or "en")
+
+
+@cache
+def _cited_in_for(library: Library, language: str) -> dict[str, list[CitedIn]]:
+    result: dict[str, list[CitedIn]] = {}
+    for ref_id, sites in citation_index(library).items():
+        seen: set[tuple[str, str]] = set()
+        links: list[CitedIn] = []
+        for site in sites:
+            if (site.kind, site.id) in seen:
+                continue
+            seen.add((site.kind, site.id))
+            link = _site_link(library, site.kind, site.id, site.part)
+            if link is not None:
+                links.append(link)
+        result[ref_id] = links
+    return result
+
+
+def references(request: HttpRequest) -> HttpResponse:
+    library = get_library()
+    links = cited_in(library)
+    rows = [(ref, links.get(ref.id, [])) for ref in library.references.values()]
+    return render(request, "knowledge/references.html", {"rows": rows})
+
+
+# --- exercise library -------------------------------------------------------------------------
+
+
+def _choice_error(what: str) -> dict[str, Any]:
+    return {
+        "invalid_choice": _("We don’t know that %(what)s. Pick one from the list.") % {"what": what}
+    }
+
+
+class ExerciseFilterForm(forms.Form):
+    """The library filters. Every field is optional; an invalid one is reported and ignored."""
+
+    q = forms.CharField(
+        label=_("Search exercises"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. calf, towel, bed")}),
+    )
+    muscle = forms.ChoiceField(
+        label=_("Muscle"), required=False, error_messages=_choice_error(_("muscle"))
+    )
+    position = forms.ChoiceField(
+        label=_("Position"),
+        required=False,
+        choices=[("", _("Any position")), *((key, POSITION_LABELS[key]) for key in POSITIONS)],
+        error_messages=_choice_error(_("position")),
+    )
+    max_minutes = forms.TypedChoiceField(
+        label=_("Time you have"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any length")),
+            *((str(n), _("%(n)s minutes or less") % {"n": n}) for n in MINUTE_CHOICES),
+        ],
+        error_messages=_choice_error(_("time")),
+    )
+    equipment = forms.MultipleChoiceField(
+        label=_("What you have to hand"),
+        required=False,
+        choices=[(key, EQUIPMENT_LABELS[key]) for key in EQUIPMENT_IDS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what you have; we show exercises that need nothing else."),
+        error_messages={
+            "invalid_choice": _("We don’t know “%(value)s”. Tick items from the list.")
+        },
+    )
+
+    def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        muscle = self.fields["muscle"]
+        assert isinstance(muscle, forms.ChoiceField)
+        muscle.choices = [
+            ("", _("Any muscle")),
+            *((m.id, str(m.name)) for m in library.muscles.values()),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, as keyword arguments for ``filter_exercises`` (bad ones dropped)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "muscle": data.get("muscle") or None,
+            "position": data.get("position") or None,
+            "equipment": data.get("equipment") or None,
+            "max_minutes": data.get("max_minutes"),
+            "query": data.get("q") or None,
+        }
+
+    @property
+    def active(self) -> bool:
+        return any(value for value in self.filters().values())
+
+
+def exercises(request: HttpRequest) -> HttpResponse:
+    """The library page; an htmx request (a filter changed) gets only the results partial."""
+    library = get_library()
+    form = ExerciseFilterForm(request.GET, library=library)
+    results = knowledge_search.filter_exercises(library, **form.filters())
+    context = {
+        "form": form,
+        "results": results,
+        "total": len(library.exercises),
+        "muscles": library.muscles,
+    }
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not getattr(htmx, "history_restore_request", False)
+    template = "knowledge/_exercise_results.html" if partial else "knowledge/exercises.html"
+    response = render(request, template, context, status=400 if form.errors else 200)
+    # The same URL answers with a whole page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def pose_key(exercise: Exercise) -> str:
+    if exercise.position == "floor" and exercise.lying_on:
+        return f"floor-{exercise.lying_on}"
+    return exercise.position
+
+
+def exercise(request: HttpRequest, slug: str) -> HttpResponse:
+    library = get_library()
+    item = _exercise_or_404(library, slug)
+    # Avoid first: those cautions decide whether to do the exercise at all.
+    cautions = sorted(
+        item.cautions,
+        key=lambda caution: (caution.action != "avoid", CAUTION_KEYS.index(caution.condition)),
+    )
+    sources = dict.fromkeys(item.references)
+    for caution in item.cautions:
+        sources.update(dict.fromkeys(caution.references))
+    context = {
+        "exercise": item,
+        "cautions": cautions,
+        "muscles": [library.muscles[key] for key in item.target_muscles],
+        "easier": [library.exercises[key] for key in item.easier],
+        "harder": [library.exercises[key] for key in item.harder],
+        "sources": list(sources),
+        "pose": pose_key(item),
+        "pose_description": POSE_DESCRIPTIONS[pose_key(item)],
+        "disclaimer": library.disclaimer,
+    }
+    return render(request, "knowledge/exercise.html", context)
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str
+    title: str
+    snippet: str
+    url: str
+
+
+def search_results(query: str, limit: int = SEARCH_LIMIT) -> list[SearchResult]:
+    """Topics and exercises matching ``query``, best first, with links to their pages."""
+    names: Mapping[str, str] = {"topic": "knowledge:topic", "exercise": "knowledge:exercise"}
+    hits = knowledge_search.search(query, limit, language=(get_language() or "en").split("-")[0])
+    return [
+        SearchResult(hit.kind, hit.title, hit.snippet, reverse(names[hit.kind], args=[hit.id]))
+        for hit in hits
+    ]
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    too_long = len(query) > MAX_QUERY_LENGTH
+    results = [] if too_long or not query else search_results(query)
+    context = {
+        "query": query,
+        "results": results,
+        "too_long": too_long,
+        "max_length": MAX_QUERY_LENGTH,
+        "suggestions": (_("quinine"), _("pregnancy"), _("magnesium"), _("calf"), _("in bed")),
+    }
+    return render(request, "knowledge/search.html", context, status=400 if too_long else 200)
