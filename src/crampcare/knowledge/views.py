@@ -128,12 +128,14 @@ def _cited_in_for(library: Library, language: str) -> dict[str, list[CitedIn]]:
         seen: set[tuple[str, str]] = set()
         links: list[CitedIn] = []
         for site in sites:
-            if (site.kind, site.id) in seen:
-                continue
-            seen.add((site.kind, site.id))
             link = _site_link(library, site.kind, site.id, site.part)
-            if link is not None:
-                links.append(link)
+            # One link per page: a topic cited in three sections, or several parts of the relief
+            # guide's closing advice, appear once.
+            key = (site.kind, site.id if site.kind != "relief" else link.url if link else "")
+            if link is None or key in seen:
+                continue
+            seen.add(key)
+            links.append(link)
         result[ref_id] = links
     return result
 
