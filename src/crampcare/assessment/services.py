@@ -1,0 +1,117 @@
+"""The assessment's business actions, used alike by the pages, the API and the CLI.
+
+``evaluate`` is the one function that turns answers into a result; everything that stores a
+result calls it, so a saved result is exactly what the API or CLI would give for those answers.
+Rows are reached only through the owner-scoped chokepoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import get_language
+from pydantic import ValidationError
+
+from crampcare.accounts.ownership import get_owned_or_404
+from crampcare.assessment import engine
+from crampcare.assessment.errors import InvalidAnswers
+from crampcare.assessment.models import Assessment
+from crampcare.assessment.schema import validate_payload
+from crampcare.knowledge.base import DEFAULT_LANGUAGE
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from crampcare.accounts.ownership import AnyUser
+
+
+def evaluate(payload: Mapping[str, Any], language: str | None = None) -> dict[str, Any]:
+    """The result object (docs/assessment.md) for these answers; stores nothing.
+
+    Messages are in ``language``, by default the active Django language. Raises
+    ``InvalidAnswers`` naming every bad field.
+    """
+    try:
+        data = validate_payload(payload)
+    except ValidationError as error:
+        raise InvalidAnswers.from_validation_error(error) from None
+    result = engine.evaluate(data, language or get_language() or DEFAULT_LANGUAGE)
+    return result.model_dump(mode="json")
+
+
+def save_assessment(user: AnyUser, payload: Mapping[str, Any]) -> Assessment:
+    """Evaluate and store a finished assessment for ``user``; nothing is stored if it is invalid."""
+    result = evaluate(payload)
+    return Assessment.objects.create(
+        owner=user, answers=dict(payload), result=result, completed=True
+    )
+
+
+def save_answers(
+    user: AnyUser,
+    answers: Mapping[str, Any],
+    *,
+    assessment: Assessment | None = None,
+    finish: bool = False,
+) -> Assessment:
+    """Store answers as they are given, page by page: a new draft, or an update of ``assessment``.
+
+    The result is recomputed each time so it always matches the answers. ``finish`` marks the
+    questionnaire as finished; a finished assessment stays finished when its answers change.
+    """
+    result = evaluate(answers)
+    with transaction.atomic():
+        if assessment is None:
+            assessment = Assessment(owner=user)
+        elif assessment.pk is not None:
+            # Re-read through the chokepoint: only the owner's own row may change.
+            assessment = get_for(user, assessment.pk)
+        assessment.answers = dict(answers)
+        assessment.result = result
+        if finish:
+            assessment.completed = True
+        assessment.save()
+    return assessment
+
+
+def claim_anonymous(
+    user: AnyUser, session_payload: Mapping[str, Any], *, completed: bool = True
+) -> Assessment | None:
+    """Save the answers someone gave before signing in to their account.
+
+    Returns ``None`` when there is nothing to save. Answers that no longer validate (the schema
+    changed while the session waited) are not saved rather than saved wrongly.
+    """
+    if not session_payload:
+        return None
+    try:
+        return save_answers(user, session_payload, finish=completed)
+    except InvalidAnswers:
+        return None
+
+
+def latest_for(user: AnyUser) -> Assessment | None:
+    """The person's most recent finished assessment (what the program is tailored from)."""
+    return list_for(user).filter(completed=True).first()
+
+
+def unfinished_for(user: AnyUser) -> Assessment | None:
+    """The questionnaire this person started most recently and has not finished."""
+    return list_for(user).filter(completed=False).first()
+
+
+def list_for(user: AnyUser) -> QuerySet[Assessment]:
+    """All of the person's assessments, newest first (none for an anonymous visitor)."""
+    return Assessment.objects.for_user(user).order_by("-created_at", "-id")
+
+
+def get_for(user: AnyUser, assessment_id: int) -> Assessment:
+    """One of the person's own assessments, or 404 whether it is someone else's or missing."""
+    return get_owned_or_404(Assessment, user, pk=assessment_id)
+
+
+def discard_unfinished(user: AnyUser, assessment: Assessment) -> None:
+    """Delete an unfinished draft the person chose to start over from; finished ones stay."""
+    Assessment.objects.for_user(user).filter(pk=assessment.pk, completed=False).delete()
