@@ -1,3 +1,418 @@
-from ninja import Router
+"""The diary API under /api/v1/diary: cramps, check-ins, daily factors, nights, export/import.
 
-router = Router(tags=["diary"])
+Every route is the person's own data (a session or a personal access token). Lists take an
+optional ``start``/``end`` range of nights (or days, for factors) and are paged with
+``limit``/``offset``. Someone else's id answers 404, exactly like an id that does not exist.
+"""
+
+# No ``from __future__ import annotations`` here: ninja builds its query-parameter models from
+# these annotations and cannot resolve the ``dt.date`` strings that import would leave.
+import datetime as dt
+from dataclasses import asdict
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field, field_validator
+
+from crampcare.accounts.auth import session_or_token
+from crampcare.accounts.models import User
+from crampcare.accounts.ownership import get_owned_or_404
+from crampcare.diary import services, transfer
+from crampcare.diary.models import (
+    MAX_CRAMPS_PER_NIGHT,
+    MAX_DURATION_MINUTES,
+    SEVERITY_MAX,
+    CrampEpisode,
+    DailyFactors,
+    Footwear,
+    Intensity,
+    Muscle,
+    NightCheckin,
+    Relief,
+    Side,
+)
+from crampcare.diary.transfer.importing import MAX_ARCHIVE_BYTES
+
+router = Router(tags=["diary"], auth=session_or_token)
+
+Blank = Literal[""]
+Score = Field(None, ge=0, le=SEVERITY_MAX, description="0 (no pain) to 10 (worst).")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # guaranteed by the router's auth
+    return user
+
+
+class Strict(Schema):
+    model_config = {"extra": "forbid"}
+
+
+def _not_null(value: Any) -> Any:
+    # PATCH bodies may leave a field out, but some fields cannot be emptied with null.
+    if value is None:
+        raise ValueError("cannot be null")
+    return value
+
+
+# -- cramps ---------------------------------------------------------------------------------------
+
+
+class EpisodeOut(Schema):
+    id: int
+    started_at: dt.datetime
+    night: dt.date = Field(description="The night it belongs to, named by its evening's date.")
+    muscle: Muscle | Blank
+    side: Side | Blank
+    severity: int | None
+    duration_minutes: int | None
+    woke_me: bool | None
+    helped: list[Relief]
+    notes: str
+
+
+class EpisodeIn(Strict):
+    started_at: dt.datetime = Field(description="With its UTC offset, e.g. 2024-06-05T02:14+01:00")
+    muscle: Muscle | Blank = ""
+    side: Side | Blank = ""
+    severity: int | None = Score
+    duration_minutes: int | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    woke_me: bool | None = None
+    helped: list[Relief] = Field(default_factory=list)
+    notes: str = Field("", max_length=2000)
+
+
+class EpisodePatch(Strict):
+    started_at: dt.datetime | None = None
+    muscle: Muscle | Blank = ""
+    side: Side | Blank = ""
+    severity: int | None = Score
+    duration_minutes: int | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    woke_me: bool | None = None
+    helped: list[Relief] | None = None
+    notes: str | None = Field(None, max_length=2000)
+
+    refuse_nulls = field_validator("started_at", "helped", "notes")(_not_null)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _fields(payload: Schema) -> dict[str, Any]:
+    """The fields the caller sent (PATCH changes only those), with enums as stored values."""
+    return {name: _plain(value) for name, value in payload.model_dump(exclude_unset=True).items()}
+
+
+@router.get("/episodes", response=list[EpisodeOut], summary="Your cramps")
+@paginate
+def list_episodes(
+    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+) -> Any:
+    return services.episodes(_user(request), start, end)
+
+
+@router.post("/episodes", response={201: EpisodeOut}, summary="Log a cramp")
+def create_episode(request: HttpRequest, payload: EpisodeIn) -> Status[CrampEpisode]:
+    return Status(201, services.create_episode(_user(request), **_fields(payload)))
+
+
+@router.get("/episodes/{episode_id}", response=EpisodeOut, summary="One cramp")
+def get_episode(request: HttpRequest, episode_id: int) -> CrampEpisode:
+    return get_owned_or_404(CrampEpisode, _user(request), pk=episode_id)
+
+
+@router.patch("/episodes/{episode_id}", response=EpisodeOut, summary="Change a cramp")
+def update_episode(request: HttpRequest, episode_id: int, payload: EpisodePatch) -> CrampEpisode:
+    return services.update_episode(_user(request), episode_id, **_fields(payload))
+
+
+@router.delete("/episodes/{episode_id}", response={204: None}, summary="Delete a cramp")
+def delete_episode(request: HttpRequest, episode_id: int) -> Status[None]:
+    services.delete_episode(_user(request), episode_id)
+    return Status(204, None)
+
+
+# -- morning check-ins ----------------------------------------------------------------------------
+
+
+class CheckinOut(Schema):
+    id: int
+    night: dt.date
+    cramp_count: int = Field(description="0 means a night without cramps.")
+    severity: int | None
+    sleep_disruption: int | None
+    notes: str
+
+
+class CheckinIn(Strict):
+    night: dt.date
+    cramp_count: int = Field(ge=0, le=MAX_CRAMPS_PER_NIGHT)
+    severity: int | None = Score
+    sleep_disruption: int | None = Field(None, ge=0, le=SEVERITY_MAX)
+    notes: str = Field("", max_length=2000)
+
+
+class CheckinPatch(Strict):
+    night: dt.date | None = None
+    cramp_count: int | None = Field(None, ge=0, le=MAX_CRAMPS_PER_NIGHT)
+    severity: int | None = Score
+    sleep_disruption: int | None = Field(None, ge=0, le=SEVERITY_MAX)
+    notes: str | None = Field(None, max_length=2000)
+
+    refuse_nulls = field_validator("night", "cramp_count", "notes")(_not_null)
+
+
+@router.get("/checkins", response=list[CheckinOut], summary="Your morning check-ins")
+@paginate
+def list_checkins(
+    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+) -> Any:
+    return services.checkins(_user(request), start, end)
+
+
+@router.post(
+    "/checkins",
+    response={200: CheckinOut, 201: CheckinOut},
+    summary="Check in for a night",
+    description="One check-in per night: sending a night that has one updates it (200).",
+)
+def save_checkin(request: HttpRequest, payload: CheckinIn) -> Status[NightCheckin]:
+    fields = _fields(payload)
+    checkin, created = services.record_checkin(_user(request), fields.pop("night"), **fields)
+    return Status(201 if created else 200, checkin)
+
+
+@router.get("/checkins/{checkin_id}", response=CheckinOut, summary="One check-in")
+def get_checkin(request: HttpRequest, checkin_id: int) -> NightCheckin:
+    return get_owned_or_404(NightCheckin, _user(request), pk=checkin_id)
+
+
+@router.patch("/checkins/{checkin_id}", response=CheckinOut, summary="Change a check-in")
+def update_checkin(request: HttpRequest, checkin_id: int, payload: CheckinPatch) -> NightCheckin:
+    return services.update_checkin(_user(request), checkin_id, **_fields(payload))
+
+
+@router.delete("/checkins/{checkin_id}", response={204: None}, summary="Delete a check-in")
+def delete_checkin(request: HttpRequest, checkin_id: int) -> Status[None]:
+    services.delete_checkin(_user(request), checkin_id)
+    return Status(204, None)
+
+
+# -- the day's factors ----------------------------------------------------------------------------
+
+
+class FactorsOut(Schema):
+    id: int
+    date: dt.date
+    fluid_cups: float | None
+    exercise_minutes: int | None
+    exercise_intensity: Intensity | Blank
+    exercise_in_heat: bool | None
+    sitting_hours: float | None
+    footwear: Footwear | Blank
+    alcohol_drinks: float | None
+    medicine_change: bool
+    medicine_note: str
+
+
+class FactorsIn(Strict):
+    date: dt.date
+    fluid_cups: float | None = Field(None, ge=0, le=40)
+    exercise_minutes: int | None = Field(None, ge=0, le=1440)
+    exercise_intensity: Intensity | Blank = ""
+    exercise_in_heat: bool | None = None
+    sitting_hours: float | None = Field(None, ge=0, le=24)
+    footwear: Footwear | Blank = ""
+    alcohol_drinks: float | None = Field(None, ge=0, le=50)
+    medicine_change: bool = False
+    medicine_note: str = Field("", max_length=200)
+
+
+class FactorsPatch(Strict):
+    date: dt.date | None = None
+    fluid_cups: float | None = Field(None, ge=0, le=40)
+    exercise_minutes: int | None = Field(None, ge=0, le=1440)
+    exercise_intensity: Intensity | Blank = ""
+    exercise_in_heat: bool | None = None
+    sitting_hours: float | None = Field(None, ge=0, le=24)
+    footwear: Footwear | Blank = ""
+    alcohol_drinks: float | None = Field(None, ge=0, le=50)
+    medicine_change: bool | None = None
+    medicine_note: str | None = Field(None, max_length=200)
+
+    refuse_nulls = field_validator("date", "medicine_change", "medicine_note")(_not_null)
+
+
+def _factor_fields(payload: Schema) -> dict[str, Any]:
+    fields = _fields(payload)
+    for name in ("fluid_cups", "sitting_hours", "alcohol_drinks"):
+        if fields.get(name) is not None:
+            # Through str, so 5.5 is stored as exactly 5.5 and 5.55 is refused by the model.
+            fields[name] = Decimal(str(fields[name]))
+    return fields
+
+
+@router.get("/factors", response=list[FactorsOut], summary="Your daily factors")
+@paginate
+def list_factors(
+    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+) -> Any:
+    return services.factors(_user(request), start, end)
+
+
+@router.post(
+    "/factors",
+    response={200: FactorsOut, 201: FactorsOut},
+    summary="Log a day's factors",
+    description="One record per day: sending a day that has one updates it (200).",
+)
+def save_factors(request: HttpRequest, payload: FactorsIn) -> Status[DailyFactors]:
+    fields = _factor_fields(payload)
+    saved, created = services.record_factors(_user(request), fields.pop("date"), **fields)
+    return Status(201 if created else 200, saved)
+
+
+@router.get("/factors/{factors_id}", response=FactorsOut, summary="One day's factors")
+def get_factors(request: HttpRequest, factors_id: int) -> DailyFactors:
+    return get_owned_or_404(DailyFactors, _user(request), pk=factors_id)
+
+
+@router.patch("/factors/{factors_id}", response=FactorsOut, summary="Change a day's factors")
+def update_factors(request: HttpRequest, factors_id: int, payload: FactorsPatch) -> DailyFactors:
+    return services.update_factors(_user(request), factors_id, **_factor_fields(payload))
+
+
+@router.delete("/factors/{factors_id}", response={204: None}, summary="Delete a day's factors")
+def delete_factors(request: HttpRequest, factors_id: int) -> Status[None]:
+    services.delete_factors(_user(request), factors_id)
+    return Status(204, None)
+
+
+# -- nights, export and import --------------------------------------------------------------------
+
+
+class NightOut(Schema):
+    night: dt.date
+    cramps: int = Field(description="The larger of the logged cramps and the check-in's count.")
+    severities: list[float]
+    exposures: list[str] = Field(description="Possible triggers present on the day before.")
+    not_recorded: list[str] = Field(description="Factors nobody answered for that day.")
+
+
+@router.get(
+    "/nights",
+    response=list[NightOut],
+    summary="Recorded nights",
+    description="Each night with a check-in or a logged cramp, oldest first, as the "
+    "statistics see it. Defaults to the last 90 nights.",
+)
+def diary_nights(
+    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    end = end or services.current_night(user)
+    start = start or end - dt.timedelta(days=89)
+    if end < start:
+        raise ValidationError({"end": "The end date is before the start date."})
+    return [
+        {
+            "night": record.night,
+            "cramps": record.cramps,
+            "severities": list(record.severities),
+            "exposures": sorted(record.exposures),
+            "not_recorded": sorted(record.not_recorded),
+        }
+        for record in services.nights_for(user, start, end)
+    ]
+
+
+@router.get("/export.json", summary="Everything in your diary, as one JSON document")
+def export_diary_json(request: HttpRequest) -> dict[str, Any]:
+    return transfer.export_document(_user(request))
+
+
+@router.get(
+    "/export.zip",
+    summary="Everything in your diary, as CSV files in a zip",
+    response={200: None},
+    openapi_extra={
+        "responses": {200: {"content": {"application/zip": {}}, "description": "The zip"}}
+    },
+)
+def export_diary_zip(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    response = HttpResponse(transfer.export_zip(user), content_type="application/zip")
+    filename = transfer.export_filename(user, "zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ProblemOut(Schema):
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+
+class ImportOut(Schema):
+    saved: bool
+    created: dict[str, int]
+    updated: dict[str, int]
+    skipped_rows: int
+    problems: list[ProblemOut]
+    notes: list[str]
+    detail: str
+
+
+class ImportProblemsOut(ImportOut):
+    errors: list[dict[str, str]]
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 422: ImportProblemsOut},
+    summary="Import a CSV export (zip)",
+    description="All or nothing: with any problem nothing is saved and the answer is 422 with "
+    "each problem's file, line and column, unless valid_only is true.",
+)
+def import_diary(
+    request: HttpRequest,
+    archive: File[UploadedFile],
+    valid_only: Form[bool] = False,
+) -> Status[dict[str, Any]]:
+    if (archive.size or 0) > MAX_ARCHIVE_BYTES:
+        raise HttpError(413, "archive: is larger than 20 MB")
+    report = transfer.import_zip(_user(request), archive.read(), valid_only=valid_only)
+    body: dict[str, Any] = {
+        "saved": report.saved,
+        "created": report.created,
+        "updated": report.updated,
+        "skipped_rows": report.skipped_rows,
+        "problems": [asdict(problem) for problem in report.problems],
+        "notes": report.notes,
+        "detail": report.summary(),
+    }
+    if report.saved:
+        return Status(200, body)
+    # The API's usual error shape too, so clients that read "errors" need nothing special.
+    body["errors"] = [
+        {
+            "field": ":".join(str(part) for part in (p.file, p.line, p.column) if part),
+            "message": p.message,
+        }
+        for p in report.problems
+    ]
+    return Status(422, body)

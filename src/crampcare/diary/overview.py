@@ -174,3 +174,35 @@ def factor_answers(
 def backfill_nights(user: User, last: date, count: int = BACKFILL_NIGHTS) -> list[DiaryNight]:
     """The ``count`` nights up to and including ``last``, newest first, to spot the gaps."""
     return diary_nights(user, last - timedelta(days=count - 1), last)
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryWeek:
+    """Seven nights of the diary page (newest first), with simple tallies (no statistics)."""
+
+    nights: tuple[DiaryNight, ...]
+
+    @property
+    def first(self) -> date:
+        return self.nights[-1].night
+
+    @property
+    def last(self) -> date:
+        return self.nights[0].night
+
+    @property
+    def recorded(self) -> int:
+        return sum(1 for night in self.nights if night.recorded)
+
+    @property
+    def cramp_free(self) -> int:
+        return sum(1 for night in self.nights if night.cramps == 0)
+
+    @property
+    def cramps(self) -> int:
+        return sum(night.cramps or 0 for night in self.nights)
+
+
+def in_weeks(nights: list[DiaryNight]) -> list[DiaryWeek]:
+    """Split newest-first nights into weeks ending on the newest night."""
+    return [DiaryWeek(tuple(nights[i : i + 7])) for i in range(0, len(nights), 7)]

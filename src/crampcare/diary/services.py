@@ -9,7 +9,7 @@ Reading nights for the diary page and the statistics (``nights_for``, ``diary_ni
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -104,19 +104,24 @@ def delete_episode(user: User, episode_id: int) -> None:
 
 def _save_episode(user: User, episode: CrampEpisode, fields: dict[str, Any]) -> CrampEpisode:
     _assign(episode, fields, EPISODE_FIELDS)
+    prepare_episode(user, episode)
+    return _clean_and_save(episode)
+
+
+def prepare_episode(user: User, episode: CrampEpisode) -> None:
+    """Check the rules a model cannot check alone, and work out the cramp's night."""
     started = episode.started_at
     if not isinstance(started, datetime):
         raise ValidationError({"started_at": _("Say when the cramp started.")})
     if timezone.is_naive(started):
         raise ValidationError({"started_at": _("Give the time with its time zone.")})
-    # Whole seconds: what people can type, and what the CSV export writes.
-    episode.started_at = started.replace(microsecond=0)
+    # In UTC to whole seconds: what the database returns anyway, and what the CSV export writes.
+    episode.started_at = started.astimezone(UTC).replace(microsecond=0)
     if episode.started_at > timezone.now() + CLOCK_SLACK:
         raise ValidationError({"started_at": _("That time is in the future.")})
     if episode.helped is None:
         episode.helped = []
     episode.night = night_of(episode.started_at, user.time_zone)
-    return _clean_and_save(episode)
 
 
 # -- morning check-ins ----------------------------------------------------------------------------
@@ -131,14 +136,14 @@ def record_checkin(user: User, night: date, **fields: Any) -> tuple[NightCheckin
     existing = NightCheckin.objects.for_user(user).filter(night=night).first()
     checkin = existing or NightCheckin(owner=user, night=night)
     _assign(checkin, fields, CHECKIN_FIELDS)
-    _check_night(user, checkin.night)
+    prepare_checkin(user, checkin)
     return _clean_and_save(checkin), existing is None
 
 
 def update_checkin(user: User, checkin_id: int, **fields: Any) -> NightCheckin:
     checkin = get_owned_or_404(NightCheckin, user, pk=checkin_id)
     _assign(checkin, fields, CHECKIN_FIELDS)
-    _check_night(user, checkin.night)
+    prepare_checkin(user, checkin)
     return _clean_and_save(checkin)
 
 
@@ -146,7 +151,9 @@ def delete_checkin(user: User, checkin_id: int) -> None:
     get_owned_or_404(NightCheckin, user, pk=checkin_id).delete()
 
 
-def _check_night(user: User, night: object) -> None:
+def prepare_checkin(user: User, checkin: NightCheckin) -> None:
+    """Check the rules a model cannot check alone: the night must have begun."""
+    night = checkin.night
     if not isinstance(night, date):
         raise ValidationError({"night": _("Say which night this is about.")})
     if night > current_night(user):
@@ -161,14 +168,14 @@ def record_factors(user: User, day: date, **fields: Any) -> tuple[DailyFactors, 
     existing = DailyFactors.objects.for_user(user).filter(date=day).first()
     factors = existing or DailyFactors(owner=user, date=day)
     _assign(factors, fields, FACTOR_FIELDS)
-    _check_day(user, factors.date)
+    prepare_factors(user, factors)
     return _clean_and_save(factors), existing is None
 
 
 def update_factors(user: User, factors_id: int, **fields: Any) -> DailyFactors:
     factors = get_owned_or_404(DailyFactors, user, pk=factors_id)
     _assign(factors, fields, FACTOR_FIELDS)
-    _check_day(user, factors.date)
+    prepare_factors(user, factors)
     return _clean_and_save(factors)
 
 
@@ -176,7 +183,9 @@ def delete_factors(user: User, factors_id: int) -> None:
     get_owned_or_404(DailyFactors, user, pk=factors_id).delete()
 
 
-def _check_day(user: User, day: object) -> None:
+def prepare_factors(user: User, factors: DailyFactors) -> None:
+    """Check the rules a model cannot check alone: the day must have begun."""
+    day = factors.date
     if not isinstance(day, date):
         raise ValidationError({"date": _("Say which day this is about.")})
     if day > today(user):

@@ -1,0 +1,1 @@
+"""Diary pages: thin views that parse input, call ``diary.services`` and render."""

@@ -1,0 +1,69 @@
+"""Your data: download everything (CSV zip or JSON) and bring a CSV export back in."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crampcare.accounts.models import User
+from crampcare.diary import transfer
+from crampcare.diary.forms import ImportForm
+from crampcare.diary.transfer.importing import MAX_ARCHIVE_BYTES
+from crampcare.diary.views.person import diary_view
+
+
+@diary_view
+def data(request: HttpRequest, user: User) -> HttpResponse:
+    return render(request, "diary/data.html", {"form": ImportForm()})
+
+
+@diary_view
+def export_csv(request: HttpRequest, user: User) -> HttpResponse:
+    response = HttpResponse(transfer.export_zip(user), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{transfer.export_filename(user, "zip")}"'
+    )
+    return response
+
+
+@diary_view
+def export_json(request: HttpRequest, user: User) -> HttpResponse:
+    body = json.dumps(transfer.export_document(user), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{transfer.export_filename(user, "json")}"'
+    )
+    return response
+
+
+@require_POST
+@diary_view
+def import_csv(request: HttpRequest, user: User) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "diary/data.html", {"form": form}, status=400)
+    upload = form.cleaned_data["archive"]
+    if upload.size > MAX_ARCHIVE_BYTES:
+        # Checked before reading, so a huge upload is never loaded into memory.
+        form.add_error("archive", _("This file is larger than 20 MB."))
+        return render(request, "diary/data.html", {"form": form}, status=400)
+    report = transfer.import_zip(user, upload.read(), valid_only=form.cleaned_data["valid_only"])
+    if report.saved:
+        messages.success(request, report.summary())
+        for note in report.notes:
+            messages.info(request, note)
+        if report.ok:
+            return redirect("diary:index")
+    # Problems: show each one; the file has to be chosen again (we do not keep it).
+    offer = ImportForm(initial={"valid_only": not report.saved})
+    return render(
+        request,
+        "diary/data.html",
+        {"form": offer, "report": report},
+        status=200 if report.saved else 400,
+    )

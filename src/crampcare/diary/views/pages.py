@@ -1,0 +1,54 @@
+"""The diary's overview pages: the last weeks, and the nights still to fill in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from crampcare.accounts.models import User
+from crampcare.diary import services
+from crampcare.diary.models import DailyFactors
+from crampcare.diary.overview import BACKFILL_NIGHTS, in_weeks
+from crampcare.diary.views.entries import QUICK_COUNTS
+from crampcare.diary.views.person import MAX_WEEKS, diary_view, weeks_param
+
+
+@diary_view
+def index(request: HttpRequest, user: User) -> HttpResponse:
+    weeks = weeks_param(request.GET.get("weeks"))
+    latest = services.current_night(user)
+    last_night = services.last_night(user)
+    nights = services.diary_nights(user, latest - timedelta(days=7 * weeks - 1), latest)
+    by_night = {n.night: n for n in nights}
+    today = services.today(user)
+    return render(
+        request,
+        "diary/index.html",
+        {
+            "weeks": in_weeks(nights),
+            "week_count": weeks,
+            "more_weeks": min(weeks + 4, MAX_WEEKS) if weeks < MAX_WEEKS else None,
+            "last_night": by_night[last_night],
+            "counts": QUICK_COUNTS,
+            "today": today,
+            "today_logged": DailyFactors.objects.for_user(user).filter(date=today).exists(),
+            "missing": sum(
+                1
+                for n in nights
+                if last_night - timedelta(days=BACKFILL_NIGHTS) < n.night <= last_night
+                and not n.recorded
+            ),
+        },
+    )
+
+
+@diary_view
+def backfill(request: HttpRequest, user: User) -> HttpResponse:
+    nights = services.backfill_nights(user, services.last_night(user))
+    return render(
+        request,
+        "diary/backfill.html",
+        {"nights": nights, "missing": sum(1 for n in nights if not n.recorded)},
+    )
