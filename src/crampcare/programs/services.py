@@ -1,0 +1,506 @@
+"""Program actions shared by the pages, the API and the commands.
+
+Each edit regenerates the plan with the pure core (``generate_plan``), bumps the calendar
+sequence, and records a ``ProgramChange`` with what it was before and after, in one transaction:
+the care team can always see how a plan came to be. Weekly progression is applied lazily, the
+first time the program is read in a new program week (``current_program``), from the sessions of
+the week that ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import ValidationError as PydanticValidationError
+
+from crampcare.insights.nights import night_of
+from crampcare.programs.catalogue import Catalogue, default_catalogue
+from crampcare.programs.models import ChangeKind, Phase, Program, ProgramChange, Session
+from crampcare.programs.plan import Plan, generate_plan, swap_options
+from crampcare.programs.profile import PlanProfile, profile_from_assessment
+from crampcare.programs.progression import (
+    PAINFUL_FROM,
+    WeekSummary,
+    advance,
+    maintenance_plan,
+    nights_per_week,
+)
+
+if TYPE_CHECKING:
+    from crampcare.accounts.models import User
+    from crampcare.accounts.ownership import AnyUser
+
+WEEK = timedelta(days=7)
+# "About you" answers that stand in for an assessment when there is none.
+ABOUT_YOU_FIELDS = ("age", "pregnant", "pregnancy_weeks", "conditions")
+PREFERENCE_FIELDS = (
+    "bedtime",
+    "reminder_minutes_before",
+    "prefers_in_bed",
+    "cleared_for_hip_rotation",
+)
+
+
+def catalogue() -> Catalogue:
+    return default_catalogue()
+
+
+def tonight(user: User, now: datetime | None = None) -> date:
+    """The night (named by its evening's date) it is now for this person, in their zone."""
+    return night_of(now or timezone.now(), user.time_zone)
+
+
+# -- the profile ----------------------------------------------------------------------------------
+
+
+def latest_answers(user: AnyUser) -> Mapping[str, Any] | None:
+    """The answers of the person's latest finished assessment, if the assessment app has one."""
+    try:
+        from crampcare.assessment.services import latest_for
+    except ImportError:  # the assessment app is optional for the program
+        return None
+    assessment = latest_for(user)
+    return None if assessment is None else assessment.answers
+
+
+def build_profile(user: AnyUser, preferences: Mapping[str, Any]) -> PlanProfile:
+    """The plan profile: assessment answers when there are any (they are the fuller, validated
+    account of the person's health), else the short "about you" answers; preferences on top."""
+    answers = latest_answers(user)
+    chosen = {key: preferences[key] for key in PREFERENCE_FIELDS if key in preferences}
+    if answers is None:
+        data: Mapping[str, Any] = {k: preferences[k] for k in ABOUT_YOU_FIELDS if k in preferences}
+    else:
+        data = answers
+    try:
+        return profile_from_assessment(data, chosen)
+    except PydanticValidationError as error:
+        raise ValidationError(
+            {
+                ".".join(str(part) for part in problem["loc"]) or "preferences": problem["msg"]
+                for problem in error.errors()
+            }
+        ) from None
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def current_program(user: User, now: datetime | None = None) -> Program | None:
+    """The person's program, with any weekly step that is due applied first."""
+    program = Program.objects.for_user(user).first()
+    if program is None:
+        return None
+    night = tonight(user, now)
+    if not program.paused and night >= program.week_started_on + WEEK:
+        program = _catch_up(user, night)
+    return program
+
+
+def require_program(user: User, now: datetime | None = None) -> Program:
+    program = current_program(user, now)
+    if program is None:
+        raise ValidationError({"program": _("You have no program yet. Set one up first.")})
+    return program
+
+
+def history(user: AnyUser) -> list[ProgramChange]:
+    return list(ProgramChange.objects.for_user(user).order_by("-at", "-id"))
+
+
+def alternatives(program: Program, plan: Plan | None = None) -> dict[str, tuple[str, ...]]:
+    """For each slot in the plan, the exercises the person may swap to (the current one first)."""
+    plan = plan or program.get_plan()
+    result = {}
+    for item in plan.items:
+        options = swap_options(plan.profile, item.slot, catalogue())
+        result[item.slot] = (item.exercise_id, *(o for o in options if o != item.exercise_id))
+    return result
+
+
+# -- creating and editing -------------------------------------------------------------------------
+
+
+def _plan_for(program: Program, profile: PlanProfile, swaps: Mapping[str, str]) -> Plan:
+    plan = generate_plan(profile, catalogue(), program.week, level=program.level, swaps=swaps)
+    return maintenance_plan(plan) if program.phase == Phase.MAINTENANCE else plan
+
+
+def _routine(plan: Plan) -> dict[str, str]:
+    return {item.slot: item.exercise_id for item in plan.items}
+
+
+def _record(
+    program: Program,
+    kind: ChangeKind,
+    before: Any,
+    after: Any,
+    now: datetime | None = None,
+) -> ProgramChange:
+    program.sequence += 1
+    program.save()
+    return ProgramChange.objects.create(
+        owner_id=program.owner_id,
+        program=program,
+        kind=kind,
+        before=before,
+        after=after,
+        at=now or timezone.now(),
+    )
+
+
+def locked_program(user: AnyUser) -> Program:
+    """The person's program, locked for an edit (call inside a transaction)."""
+    program = Program.objects.for_user(user).select_for_update().first()
+    if program is None:
+        raise ValidationError({"program": _("You have no program yet. Set one up first.")})
+    return program
+
+
+def create_program(
+    user: User, preferences: Mapping[str, Any] | None = None, *, now: datetime | None = None
+) -> Program:
+    """Start the person's program from their assessment (or "about you" answers) tonight."""
+    preferences = _clean_preferences(preferences or {})
+    profile = build_profile(user, preferences)
+    plan = generate_plan(profile, catalogue())
+    night = tonight(user, now)
+    with transaction.atomic():
+        if Program.objects.for_user(user).exists():
+            raise ValidationError({"program": _("You already have a program.")})
+        program = Program.objects.create(
+            owner=user,
+            plan=plan.model_dump(mode="json"),
+            profile=profile.model_dump(mode="json"),
+            preferences=preferences,
+            started_on=night,
+            week_started_on=night,
+            bedtime=profile.bedtime,
+            reminder_minutes_before=profile.reminder_minutes_before,
+        )
+        _record(
+            program,
+            ChangeKind.CREATED,
+            None,
+            {"week": 1, "level": 1, "routine": _routine(plan), "bedtime": _hhmm(profile.bedtime)},
+            now,
+        )
+    return program
+
+
+def update_profile(
+    user: User, preferences: Mapping[str, Any] | None = None, *, now: datetime | None = None
+) -> Program:
+    """Rebuild the plan from the latest answers (and new "about you" answers, if given),
+    keeping the week, level and the person's swaps. A swap a rule now rules out is set aside."""
+    with transaction.atomic():
+        program = locked_program(user)
+        merged = {**program.preferences, **_clean_preferences(preferences or {})}
+        profile = build_profile(user, merged)
+        before = program.get_plan()
+        plan = _plan_for(program, profile, program.swaps)
+        program.preferences = merged
+        program.profile = profile.model_dump(mode="json")
+        program.plan = plan.model_dump(mode="json")
+        program.bedtime = profile.bedtime
+        program.reminder_minutes_before = profile.reminder_minutes_before
+        _record(
+            program,
+            ChangeKind.PROFILE,
+            {"profile": before.profile.model_dump(mode="json"), "routine": _routine(before)},
+            {"profile": profile.model_dump(mode="json"), "routine": _routine(plan)},
+            now,
+        )
+    return program
+
+
+def swap_exercise(
+    user: AnyUser, slot: str, exercise_id: str, *, now: datetime | None = None
+) -> Program:
+    """Put one of the slot's listed alternatives in place of its current exercise."""
+    with transaction.atomic():
+        program = locked_program(user)
+        plan = program.get_plan()
+        current = plan.item(slot)
+        if current is None:
+            raise ValidationError({"slot": _("That is not part of your plan.")})
+        if exercise_id not in swap_options(plan.profile, slot, catalogue()):
+            raise ValidationError(
+                {"exercise_id": _("Choose one of the listed alternatives for this exercise.")}
+            )
+        if exercise_id == current.exercise_id:
+            return program
+        swaps = {**program.swaps, slot: exercise_id}
+        new_plan = _plan_for(program, plan.profile, swaps)
+        program.swaps = swaps
+        program.plan = new_plan.model_dump(mode="json")
+        replaced = new_plan.item(slot)
+        _record(
+            program,
+            ChangeKind.SWAP,
+            {"slot": slot, "exercise_id": current.exercise_id},
+            {"slot": slot, "exercise_id": replaced.exercise_id if replaced else None},
+            now,
+        )
+    return program
+
+
+def change_bedtime(user: AnyUser, bedtime: time, *, now: datetime | None = None) -> Program:
+    with transaction.atomic():
+        program = locked_program(user)
+        bedtime = bedtime.replace(second=0, microsecond=0, tzinfo=None)
+        if bedtime == program.bedtime:
+            return program
+        before = program.bedtime
+        _set_preference(program, "bedtime", bedtime)
+        program.bedtime = bedtime
+        _record(
+            program,
+            ChangeKind.BEDTIME,
+            {"bedtime": _hhmm(before)},
+            {"bedtime": _hhmm(bedtime)},
+            now,
+        )
+    return program
+
+
+def change_reminder(
+    user: AnyUser,
+    *,
+    minutes_before: int | None = None,
+    email: bool | None = None,
+    now: datetime | None = None,
+) -> Program:
+    """Change how long before bedtime reminders come, and whether they also come by email."""
+    if minutes_before is not None and not 0 <= minutes_before <= 240:
+        raise ValidationError(
+            {"reminder_minutes_before": _("Choose between 0 and 240 minutes before bedtime.")}
+        )
+    with transaction.atomic():
+        program = locked_program(user)
+        before = _reminder_state(program)
+        if minutes_before is not None:
+            _set_preference(program, "reminder_minutes_before", minutes_before)
+            program.reminder_minutes_before = minutes_before
+        if email is not None:
+            program.email_reminders = email
+        after = _reminder_state(program)
+        if after != before:
+            _record(program, ChangeKind.REMINDER, before, after, now)
+    return program
+
+
+def unsubscribe_email(program: Program) -> None:
+    """Turn email reminders off (from an unsubscribe link: no signed-in user)."""
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        if program.email_reminders:
+            before = _reminder_state(program)
+            program.email_reminders = False
+            _record(program, ChangeKind.REMINDER, before, _reminder_state(program))
+
+
+def pause(user: User, *, now: datetime | None = None) -> Program:
+    """Pause the program: no reminders, no calendar events, and the weeks stop counting."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        program = locked_program(user)
+        if program.paused:
+            return program
+        program.paused = True
+        program.paused_at = now
+        program.paused_on = night_of(now, user.time_zone)
+        _record(program, ChangeKind.PAUSE, {"paused": False}, {"paused": True}, now)
+    return program
+
+
+def resume(user: User, *, now: datetime | None = None) -> Program:
+    """Resume: the current week picks up where it stopped, so paused nights are not missed ones."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        program = locked_program(user)
+        if not program.paused:
+            return program
+        night = night_of(now, user.time_zone)
+        paused_nights = max(0, (night - (program.paused_on or night)).days)
+        program.week_started_on += timedelta(days=paused_nights)
+        program.paused = False
+        program.paused_at = None
+        program.paused_on = None
+        _record(
+            program,
+            ChangeKind.RESUME,
+            {"paused": True},
+            {"paused": False, "paused_nights": paused_nights},
+            now,
+        )
+    return program
+
+
+def update_preferences(
+    user: User,
+    *,
+    bedtime: time | None = None,
+    reminder_minutes_before: int | None = None,
+    email_reminders: bool | None = None,
+    paused: bool | None = None,
+    now: datetime | None = None,
+) -> Program:
+    """Several preference changes at once (the API's PATCH); each is recorded on its own."""
+    with transaction.atomic():
+        program = require_program(user, now)
+        if bedtime is not None:
+            program = change_bedtime(user, bedtime, now=now)
+        if reminder_minutes_before is not None or email_reminders is not None:
+            program = change_reminder(
+                user, minutes_before=reminder_minutes_before, email=email_reminders, now=now
+            )
+        if paused is True:
+            program = pause(user, now=now)
+        elif paused is False:
+            program = resume(user, now=now)
+    return program
+
+
+def accept_maintenance(user: AnyUser, *, now: datetime | None = None) -> Program:
+    """Switch to the maintenance plan: the same routine on most nights (offered after week 6)."""
+    with transaction.atomic():
+        program = locked_program(user)
+        if program.phase == Phase.MAINTENANCE:
+            return program
+        if program.maintenance_offered_on is None:
+            raise ValidationError(
+                {"phase": _("Keeping it up is offered once you have finished the six weeks.")}
+            )
+        plan = maintenance_plan(program.get_plan())
+        program.plan = plan.model_dump(mode="json")
+        program.phase = Phase.MAINTENANCE
+        _record(
+            program,
+            ChangeKind.MAINTENANCE,
+            {"phase": Phase.ACTIVE},
+            {"phase": Phase.MAINTENANCE},
+            now,
+        )
+    return program
+
+
+# -- weekly progression ---------------------------------------------------------------------------
+
+
+def week_summary(program: Program, week: int | None = None) -> WeekSummary:
+    """The sessions of a program week, as the progression rules want them."""
+    week = program.week if week is None else week
+    stats = Session.objects.filter(
+        program=program, week=week, completed_at__isnull=False
+    ).aggregate(
+        done=Count("pk"),
+        painful=Count("pk", filter=Q(pain__gte=PAINFUL_FROM)),
+        max_pain=Max("pain"),
+    )
+    # A week has at most 7 nights; extra sessions (say, one done while paused) do not count twice.
+    done = min(7, stats["done"])
+    return WeekSummary(
+        week=week,
+        nights_planned=nights_per_week(program.get_plan()),
+        nights_done=done,
+        max_pain=stats["max_pain"],
+        painful_sessions=min(done, stats["painful"]),
+    )
+
+
+def _catch_up(user: User, night: date) -> Program:
+    """Close every program week that has ended by ``night``, one weekly step each."""
+    with transaction.atomic():
+        program = locked_program(user)
+        while not program.paused and night >= program.week_started_on + WEEK:
+            _close_week(program, user.zone)
+    return program
+
+
+def _close_week(program: Program, zone: ZoneInfo) -> None:
+    plan = program.get_plan()
+    summary = week_summary(program)
+    result = advance(plan, summary, catalogue())
+    following = result.plan
+    if program.phase == Phase.ACTIVE and following.phase == "maintenance":
+        # Maintenance is offered, not imposed: keep the every-night routine until they switch.
+        following = generate_plan(
+            plan.profile, catalogue(), plan.week + 1, level=result.step.level, swaps=plan.swaps
+        )
+        if program.maintenance_offered_on is None:
+            program.maintenance_offered_on = program.week_started_on + WEEK
+    before = {"week": program.week, "level": program.level}
+    program.plan = following.model_dump(mode="json")
+    program.week = following.week
+    program.level = following.level
+    program.week_started_on += WEEK
+    program.last_step = {
+        "week": summary.week,
+        "change": result.step.change,
+        "reason": str(result.step.reason),
+    }
+    when = timezone.make_aware(datetime.combine(program.week_started_on, time(12)), zone)
+    if result.step.change == "hold":
+        program.save()
+        return
+    kind = ChangeKind.STEP_UP if result.step.change == "up" else ChangeKind.STEP_DOWN
+    _record(
+        program,
+        kind,
+        before,
+        {
+            "week": program.week,
+            "level": program.level,
+            "reason": str(result.step.reason),
+            "summary": summary.model_dump(mode="json"),
+        },
+        when,
+    )
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _reminder_state(program: Program) -> dict[str, Any]:
+    return {
+        "reminder_minutes_before": program.reminder_minutes_before,
+        "email_reminders": program.email_reminders,
+    }
+
+
+def _set_preference(program: Program, key: str, value: Any) -> None:
+    """Keep the stored preferences, the profile and the plan's copy of it in step."""
+    stored = value.strftime("%H:%M") if isinstance(value, time) else value
+    program.preferences = {**program.preferences, key: stored}
+    profile = PlanProfile.model_validate({**program.profile, key: value})
+    program.profile = profile.model_dump(mode="json")
+    plan = program.get_plan().model_copy(update={"profile": profile})
+    program.plan = plan.model_dump(mode="json")
+
+
+def _clean_preferences(preferences: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON-safe copy of the known keys (times as "HH:MM")."""
+    known = (*ABOUT_YOU_FIELDS, *PREFERENCE_FIELDS)
+    unknown = sorted(set(preferences) - set(known))
+    if unknown:
+        raise ValidationError(
+            {key: _("This is not something the plan asks about.") for key in unknown}
+        )
+    return {
+        key: value.strftime("%H:%M") if isinstance(value, time) else value
+        for key, value in preferences.items()
+        if value is not None
+    }
