@@ -21,6 +21,7 @@ from crampcare.insights.nights import nights_in_range
 from crampcare.insights.stats import DailyFactors as FactorAnswers
 from crampcare.insights.stats import Intensity as StatsIntensity
 from crampcare.insights.stats import NightRecord, exposures_from
+from crampcare.programs.models import Session
 
 BACKFILL_NIGHTS = 14
 
@@ -83,9 +84,9 @@ def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
 
     ``exposures`` come from the factors of the night's own date (the day before the sleep).
     ``severities`` are the pain scores of the logged cramps; when none was scored, the
-    check-in's overall score stands for the night. ``program_done`` is always False until the
-    programs app records sessions. Three queries whatever the range, and no model instances, so
-    ten years of diary stay fast.
+    check-in's overall score stands for the night. ``program_done`` says whether a program
+    session was finished that evening. Four queries whatever the range, and no model
+    instances, so ten years of diary stay fast.
     """
     scores: dict[date, list[float]] = defaultdict(list)
     logged: dict[date, int] = defaultdict(int)
@@ -119,6 +120,11 @@ def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
             "medicine_change",
         )
     }
+    sessions = set(
+        Session.objects.for_user(user)
+        .filter(night__range=(start, end), completed_at__isnull=False)
+        .values_list("night", flat=True)
+    )
     unanswered = exposures_from(FactorAnswers())
     records = []
     for night in sorted(set(logged) | set(said)):
@@ -136,6 +142,7 @@ def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
                 severities=severities,
                 exposures=exposures.present,
                 not_recorded=exposures.not_recorded,
+                program_done=night in sessions,
             )
         )
     return records

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -72,7 +72,20 @@ def test_it_returns_the_statistics_own_records(user: User) -> None:
     assert record.program_done is False
 
 
-def test_it_reads_nights_in_three_queries_whatever_the_range(
+def test_it_marks_the_nights_with_a_finished_program_session(user: User) -> None:
+    from crampcare.programs import services as programs
+    from crampcare.programs import sessions
+
+    evening = datetime(2024, 6, 1, 21, 0, tzinfo=UTC)
+    programs.create_program(user, {"age": 60}, now=evening)
+    sessions.finish_session(user, difficulty=3, pain=0, now=evening)
+    sessions.start_session(user, now=evening + timedelta(days=1))  # started, never finished
+    for night in (N1, N2, N3):
+        services.record_checkin(user, night, cramp_count=0)
+    assert [r.program_done for r in services.nights_for(user, N1, N3)] == [True, False, False]
+
+
+def test_it_reads_nights_in_four_queries_whatever_the_range(
     user: User, django_assert_num_queries
 ) -> None:
     for day in range(1, 29):
@@ -80,7 +93,7 @@ def test_it_reads_nights_in_three_queries_whatever_the_range(
         services.record_checkin(user, night, cramp_count=day % 3)
         services.record_factors(user, night, fluid_cups=Decimal(day % 9))
         _cramp(user, night, 23, severity=day % 10)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(services.nights_for(user, date(2024, 2, 1), date(2024, 2, 28))) == 28
     with django_assert_num_queries(3):
         assert len(services.diary_nights(user, date(2024, 2, 1), date(2024, 2, 28))) == 28
