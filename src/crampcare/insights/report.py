@@ -1,0 +1,266 @@
+"""The doctor's report: what a person brings to an appointment, for the last 4 to 12 weeks.
+
+The same content feeds the print-friendly page and the PDF (``insights.pdf``). The insight
+figures ("is the program working?", possible triggers) are those of the insights page, computed
+over the whole diary by ``services.insights_for``; the chart, tallies and what helped cover the
+chosen weeks. A fixed number of queries whatever the diary's size: the diary's three, cramps in
+the window, medicine changes in the window and the latest assessment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crampcare.accounts.models import User
+from crampcare.diary import services as diary
+from crampcare.diary.models import Relief
+from crampcare.insights import charts
+from crampcare.insights import services as s
+from crampcare.insights.stats import Week, weekly_series
+from crampcare.insights.stats import messages as m
+
+DEFAULT_WEEKS = 8
+WEEK_CHOICES = tuple(range(4, 13))
+
+TRIAGE_LABELS = {
+    "emergency": gettext_lazy("Emergency: call for help now"),
+    "urgent": gettext_lazy("See a doctor today"),
+    "see_doctor": gettext_lazy("See a doctor soon"),
+    "self_care": gettext_lazy("Self-care is reasonable"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Simple counts over the report's weeks (no statistics)."""
+
+    nights_in_window: int
+    recorded_nights: int
+    cramps: int
+    cramp_free_nights: int
+    cramps_per_night: str
+    mean_pain: str
+    logged_cramps: int
+    woke_up: int
+    mean_duration: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    level: str
+    level_label: str
+    message: str
+    action: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Medicine:
+    message: str
+    names: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentSection:
+    """Triage flags and medicines from the latest finished assessment; ``note`` when absent."""
+
+    done_on: date | None
+    level: str | None
+    level_label: str
+    flags: list[Flag] = field(default_factory=list)
+    unanswered: int = 0
+    medicines: list[Medicine] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorReport:
+    person: str
+    weeks: int
+    first_night: date
+    last_night: date
+    generated: datetime
+    personal: s.PersonalInsights
+    window_weeks: list[Week]
+    tally: Tally
+    frequency_title: str
+    severity_title: str
+    adherence: str | None
+    helped: list[tuple[str, int]]
+    medicine_changes: list[tuple[date, str]]
+    assessment: AssessmentSection
+    effect: s.EffectView
+    triggers: list[s.TriggerView]
+    hidden_factors: list[s.Said]
+    triggers_warning: s.Said
+    disclaimer: str
+    references: list[str]
+
+
+def weeks_choice(value: Any) -> int:
+    """The report length from a query string; anything unexpected falls back to the default."""
+    try:
+        weeks = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_WEEKS
+    return weeks if weeks in WEEK_CHOICES else DEFAULT_WEEKS
+
+
+def doctor_report(
+    user: User, weeks: int = DEFAULT_WEEKS, now: datetime | None = None
+) -> DoctorReport:
+    if weeks not in WEEK_CHOICES:
+        raise ValueError(f"a report covers 4 to 12 weeks, not {weeks}")
+    personal = s.insights_for(user, now)
+    last = personal.as_of
+    first = last - timedelta(days=7 * weeks - 1)
+    in_window = [r for r in personal.records if first <= r.night <= last]
+    effect = s.effect_view(personal.effect)
+    triggers = s.trigger_views(personal.insights)
+    hidden = s.hidden_factor_texts(personal.insights)
+    warning = s.say(personal.insights.triggers_warning)
+    assessment = assessment_section(user)
+    cited = [s.Said("", flag.references) for flag in assessment.flags] + [
+        s.Said("", med.references) for med in assessment.medicines
+    ]
+    return DoctorReport(
+        person=user.display_name or user.email,
+        weeks=weeks,
+        first_night=first,
+        last_night=last,
+        generated=now or timezone.now(),
+        personal=personal,
+        window_weeks=weekly_series(in_window, personal.program_start),
+        tally=_tally(user, in_window, first, last),
+        frequency_title=charts.frequency_title(personal.effect, personal.records),
+        severity_title=charts.severity_title(personal.effect, personal.records),
+        adherence=charts.adherence_summary(in_window, personal.program_start),
+        helped=_helped(user, first, last),
+        medicine_changes=_medicine_changes(user, first, last),
+        assessment=assessment,
+        effect=effect,
+        triggers=triggers,
+        hidden_factors=hidden,
+        triggers_warning=warning,
+        disclaimer=_(
+            "Made by crampcare from the person's own diary and answers. It is a summary to "
+            "support a conversation, not a diagnosis."
+        ),
+        references=s.references_of(
+            [effect.caveat, effect.trial],
+            [t.text for t in triggers],
+            [t.note for t in triggers],
+            cited,
+        ),
+    )
+
+
+def _tally(user: User, records: Sequence[s.NightRecord], first: date, last: date) -> Tally:
+    scored = [r.mean_severity for r in records if r.mean_severity is not None]
+    cramps = sum(r.cramps for r in records)
+    logged = list(diary.episodes(user, first, last).values_list("woke_me", "duration_minutes"))
+    durations = [minutes for _, minutes in logged if minutes is not None]
+    return Tally(
+        nights_in_window=(last - first).days + 1,
+        recorded_nights=len(records),
+        cramps=cramps,
+        cramp_free_nights=sum(1 for r in records if r.cramps == 0),
+        cramps_per_night=m.number(cramps / len(records)) if records else "–",
+        mean_pain=m.number(sum(scored) / len(scored)) if scored else "–",
+        logged_cramps=len(logged),
+        woke_up=sum(1 for woke, _ in logged if woke),
+        mean_duration=m.number(sum(durations) / len(durations)) if durations else "–",
+    )
+
+
+def _helped(user: User, first: date, last: date) -> list[tuple[str, int]]:
+    """What the person said helped during cramps in the window, most often first."""
+    counts: Counter[str] = Counter()
+    for helped in diary.episodes(user, first, last).values_list("helped", flat=True):
+        counts.update(item for item in helped or [] if item in Relief.values)
+    labels = dict(Relief.choices)
+    return [(str(labels[item]), count) for item, count in counts.most_common()]
+
+
+def _medicine_changes(user: User, first: date, last: date) -> list[tuple[date, str]]:
+    rows = (
+        diary.factors(user, first, last)
+        .filter(medicine_change=True)
+        .order_by("date")
+        .values_list("date", "medicine_note")
+    )
+    return [(day, note or _("not named")) for day, note in rows]
+
+
+def assessment_section(user: User) -> AssessmentSection:
+    """Triage flags and possibly involved medicines from the latest finished assessment.
+
+    The only place that reads the assessment app, so the report works (with a note) without it.
+    """
+    try:
+        from crampcare.assessment.services import latest_for
+    except ImportError:
+        return AssessmentSection(
+            done_on=None,
+            level=None,
+            level_label="",
+            note=_("Assessments are not available in this version of crampcare."),
+        )
+    assessment = latest_for(user)
+    if assessment is None:
+        return AssessmentSection(
+            done_on=None,
+            level=None,
+            level_label="",
+            note=_("No assessment on record: the questionnaire has not been completed."),
+        )
+    result: dict[str, Any] = assessment.result or {}
+    level = str(result.get("triage") or "") or None
+    return AssessmentSection(
+        done_on=timezone.localdate(assessment.created_at, user.zone),
+        level=level,
+        level_label=str(TRIAGE_LABELS.get(level or "", level or "")),
+        flags=[
+            Flag(
+                level=str(reason.get("level", "")),
+                level_label=str(TRIAGE_LABELS.get(str(reason.get("level")), "")),
+                message=str(reason.get("message", "")),
+                action=str(reason.get("action", "")),
+                references=tuple(reason.get("references") or ()),
+            )
+            for reason in result.get("reasons") or []
+        ],
+        unanswered=len(result.get("incomplete") or []),
+        medicines=_medicines(result, assessment.answers or {}),
+        unrecognised=[str(name) for name in result.get("unrecognised_medications") or []],
+    )
+
+
+def _medicines(result: dict[str, Any], answers: dict[str, Any]) -> list[Medicine]:
+    """Medicine classes the risk profile names as possibly involved, with the names typed."""
+    typed = [str(name) for name in answers.get("medications") or []]
+    try:
+        from crampcare.assessment.medicines import match_medications
+
+        by_class = match_medications(typed).classes
+    except ImportError:
+        by_class = {}
+    return [
+        Medicine(
+            message=str(item.get("message", "")),
+            names=tuple(by_class.get(str(item["id"]).removeprefix("medicine."), ())),
+            references=tuple(item.get("references") or ()),
+        )
+        for item in result.get("contributors") or []
+        if str(item.get("id", "")).startswith("medicine.")
+    ]

@@ -1,0 +1,52 @@
+"""The insights page, report and API run the same number of queries whatever the diary's size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from crampcare.accounts.models import User
+from crampcare.insights import services
+from crampcare.insights.tests.diary_builders import NOW, fill_diary
+
+pytestmark = pytest.mark.django_db
+
+# Session and user (2), the diary's nights (4: cramps, check-ins, factors, program sessions) and
+# the program's start (1), then the running self-test on the page (1); the report adds cramps in
+# the window (2: tallies and what helped), medicine changes (1) and the latest assessment (1).
+# Pages also run the first-run check ("does anyone have an account yet?", 1), which each test
+# resets and a live server caches.
+PAGES = [
+    (reverse("insights:index"), 9),
+    (reverse("insights:report"), 12),
+    (reverse("insights:report_pdf"), 12),
+    ("/api/v1/insights/summary", 7),
+    ("/api/v1/insights/report.pdf", 11),
+]
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.mark.parametrize("nights", [10, 500])
+@pytest.mark.parametrize(("url", "queries"), PAGES)
+def test_it_runs_a_fixed_number_of_queries(
+    owner_client: Client,
+    user: User,
+    django_assert_num_queries: object,
+    url: str,
+    queries: int,
+    nights: int,
+) -> None:
+    fill_diary(user, nights)
+    services.start_self_test(user, "A", "B", 4)
+    with django_assert_num_queries(queries):  # type: ignore[operator]
+        response = owner_client.get(url)
+    assert response.status_code == 200

@@ -1,0 +1,153 @@
+"""The doctor's report: the PDF and the print page carry the insights page's figures."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from crampcare.accounts.models import User
+from crampcare.insights import report
+from crampcare.insights.pdf import render_pdf
+from crampcare.insights.tests.diary_builders import LAST_NIGHT, NOW, fill_diary
+
+pytestmark = pytest.mark.django_db
+
+# The answers of docs/assessment.md's example, trimmed: a statin, and calf pain on walking.
+ASSESSMENT = {
+    "age": 72,
+    "cramps_per_week": 4,
+    "sleep_disrupted": True,
+    "medications": ["Lipitor 20 mg", "Metformin", "Mystery pill"],
+    "symptoms": {"calf_pain_walking_eases_with_rest": True},
+}
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def pdf_text(data: bytes) -> str:
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+def page_figures(html: str) -> list[str]:
+    """Every headline figure and interval shown on the insights page."""
+    figures = re.findall(r'<span class="figure">([^<]+)</span>', html)
+    intervals = re.findall(r"95% CI ([^<]+?)</span>", html)
+    assert figures
+    assert intervals
+    return [*figures, *(f"95% CI {interval}" for interval in intervals)]
+
+
+def test_it_puts_the_insights_page_figures_in_the_pdf(owner_client: Client, user: User) -> None:
+    fill_diary(user, 40)
+    html = owner_client.get(reverse("insights:index")).content.decode()
+    response = owner_client.get(reverse("insights:report_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="crampcare-report-2025-06-10.pdf"'
+    )
+    text = pdf_text(response.content)
+    for figure in page_figures(html):
+        assert figure in text, figure
+    # The chart titles, which state the findings, are the page's too.
+    titles = re.findall(r'<h3 id="chart-\w+-title" class="chart-title">([^<]+)</h3>', html)
+    assert len(titles) == 2
+    for title in titles:
+        assert title in text
+    # Trigger figures, and the warnings that go with them.
+    triggers = re.findall(
+        r"<h3>([^<]+)</h3>\s*<p>[^<]+</p>\s*<p class=\"trigger-figure\"><strong>Rate ratio</strong> "
+        r"([^<]+)</p>",
+        html,
+    )
+    assert "Days with 2 or more alcoholic drinks" in dict(triggers)
+    for label, figure in triggers:
+        assert f"{label}: {figure}" in text
+    assert "association" not in text  # plain words: "a link is not proof of cause"
+    assert "a link is not proof of cause" in text
+    assert "Cramps often ease on their own" in text
+
+
+def test_it_covers_the_chosen_weeks(owner_client: Client, user: User) -> None:
+    fill_diary(user, 100)
+    text = pdf_text(owner_client.get(reverse("insights:report_pdf"), {"weeks": 4}).content)
+    assert "Nights of 14 May 2025 to 10 June 2025 (4 weeks)" in text
+    assert "Nights recorded 27 of 28" in text
+
+
+def test_it_falls_back_to_eight_weeks_for_an_unknown_length() -> None:
+    assert report.weeks_choice("13") == report.DEFAULT_WEEKS == 8
+    assert report.weeks_choice("x") == 8
+    assert report.weeks_choice(None) == 8
+    assert report.weeks_choice("12") == 12
+
+
+def test_it_tallies_the_window_and_what_helped(user: User) -> None:
+    fill_diary(user, 40)
+    content = report.doctor_report(user, 4)
+    tally = content.tally
+    assert tally.nights_in_window == 28
+    assert tally.recorded_nights == 27  # the night of the 10th has only just begun
+    assert tally.cramps == tally.logged_cramps == tally.woke_up
+    assert content.helped[0][0] == "Stretching"
+    assert content.medicine_changes == [(LAST_NIGHT.replace(day=31, month=5), "amlodipine")]
+
+
+def test_it_says_when_there_is_no_assessment(owner_client: Client, user: User) -> None:
+    fill_diary(user, 10)
+    page = owner_client.get(reverse("insights:report")).content.decode()
+    assert "No assessment on record" in page
+    assert "No assessment on record" in pdf_text(
+        owner_client.get(reverse("insights:report_pdf")).content
+    )
+
+
+def test_it_shows_triage_flags_and_possibly_involved_medicines(
+    owner_client: Client, user: User
+) -> None:
+    from crampcare.assessment.services import save_assessment
+
+    save_assessment(user, ASSESSMENT)
+    fill_diary(user, 10)
+    page = owner_client.get(reverse("insights:report")).content.decode()
+    text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
+    for shown in (page, text):
+        assert "Overall: See a doctor soon." in shown
+        assert "narrowed leg arteries" in shown
+        assert "(Lipitor 20 mg)" in shown
+        assert "Mystery pill" in shown
+    assert "advised not to stop any prescribed medicine" in text
+
+
+def test_it_writes_characters_outside_latin_1(user: User) -> None:
+    fill_diary(user, 10)
+    user.display_name = "Zoë Ŝmith – O’Brien"
+    user.save()
+    text = pdf_text(render_pdf(report.doctor_report(user)))
+    assert "For: Zoë Ŝmith – O’Brien" in text
+
+
+def test_it_makes_a_report_for_an_empty_diary(owner_client: Client, user: User) -> None:
+    response = owner_client.get(reverse("insights:report_pdf"))
+    text = pdf_text(response.content)
+    assert "No nights were recorded in these weeks." in text
+    assert "Not enough nights recorded yet. Record 14 more nights" in text
+
+
+def test_it_prints_the_report_page_with_a_download_link(owner_client: Client, user: User) -> None:
+    fill_diary(user, 40)
+    page = owner_client.get(reverse("insights:report"), {"weeks": 6}).content.decode()
+    assert f'href="{reverse("insights:report_pdf")}?weeks=6"' in page
+    assert '<option value="6" selected>' in page
+    assert "Nights of 30 April 2025 to 10 June 2025 (6 weeks)" in " ".join(page.split())
