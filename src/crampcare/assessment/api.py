@@ -96,7 +96,8 @@ def evaluate_assessment(request: HttpRequest) -> object:
 )
 def create_assessment(request: HttpRequest) -> object:
     try:
-        return Status(201, services.save_assessment(request.user, _answers(request)))
+        stored = services.save_assessment(request.user, _answers(request))  # type: ignore[arg-type]
+        return Status(201, stored)
     except InvalidAnswers as error:
         return _error(error)
 

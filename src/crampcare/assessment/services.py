@@ -24,6 +24,7 @@ from crampcare.knowledge.base import DEFAULT_LANGUAGE
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from crampcare.accounts.models import User
     from crampcare.accounts.ownership import AnyUser
 
 
@@ -41,7 +42,7 @@ def evaluate(payload: Mapping[str, Any], language: str | None = None) -> dict[st
     return result.model_dump(mode="json")
 
 
-def save_assessment(user: AnyUser, payload: Mapping[str, Any]) -> Assessment:
+def save_assessment(user: User, payload: Mapping[str, Any]) -> Assessment:
     """Evaluate and store a finished assessment for ``user``; nothing is stored if it is invalid."""
     result = evaluate(payload)
     return Assessment.objects.create(
@@ -50,7 +51,7 @@ def save_assessment(user: AnyUser, payload: Mapping[str, Any]) -> Assessment:
 
 
 def save_answers(
-    user: AnyUser,
+    user: User,
     answers: Mapping[str, Any],
     *,
     assessment: Assessment | None = None,
@@ -77,7 +78,7 @@ def save_answers(
 
 
 def claim_anonymous(
-    user: AnyUser, session_payload: Mapping[str, Any], *, completed: bool = True
+    user: User, session_payload: Mapping[str, Any], *, completed: bool = True
 ) -> Assessment | None:
     """Save the answers someone gave before signing in to their account.
 

@@ -1,0 +1,152 @@
+"""How a result reads on the page: what goes in the warning box, in what order, in which words.
+
+The order is a safety decision (hazard T21): an emergency or same-day reason first, in a box of
+its own; then the red-flag questions still unanswered; then reasons to book a doctor; then the
+risk profile, with what you can change yourself first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from crampcare.assessment.clinical import RedFlag
+from crampcare.assessment.forms import FollowUpFlagsForm
+from crampcare.assessment.questionnaire import StepSummary, explain_fired_by, red_flags, summary
+
+HEADINGS: Mapping[str, Promise] = {
+    "emergency": _("Call emergency services now"),
+    "urgent": _("See a doctor today"),
+    "see_doctor": _("Book an appointment with your doctor soon"),
+    "self_care": _("Nothing in your answers needs a doctor soon"),
+}
+BOX_INTROS: Mapping[str, Promise] = {
+    "emergency": _(
+        "Some of your answers can be signs of a serious problem that needs help straight away."
+    ),
+    "urgent": _("Some of your answers need a doctor to look at them today."),
+}
+BOX_NOTES: Mapping[str, Promise] = {
+    "emergency": _("Emergency numbers: 911 in the US and Canada, 999 in the UK, 112 in Europe."),
+    "urgent": _(
+        "If your doctor's surgery is closed, call an urgent care service. If things get worse "
+        "quickly, call your emergency number."
+    ),
+}
+# Short titles for the risk-profile cards. Medicines and conditions bring their own names.
+CONTRIBUTOR_TITLES: Mapping[str, Promise] = {
+    "age": _("Your age"),
+    "pregnancy": _("Pregnancy"),
+    "sitting": _("Sitting for long hours"),
+    "fluids_low": _("Drinking fairly little"),
+    "fluids_very_high": _("Drinking a great deal"),
+    "exercise_intensity": _("Hard exercise"),
+    "exercise_in_heat": _("Exercise in the heat"),
+    "footwear": _("Your shoes"),
+}
+
+
+@dataclass(frozen=True)
+class ShownReason:
+    rule: str
+    level: str
+    message: str
+    action: str
+    references: list[str]
+    because: list[str]
+
+
+@dataclass(frozen=True)
+class ShownContributor:
+    id: str
+    title: str
+    message: str
+    action: str
+    modifiable: bool
+    references: list[str]
+
+
+def _contributor(item: Mapping[str, Any]) -> ShownContributor:
+    title: str | Promise | None = CONTRIBUTOR_TITLES.get(item["id"])
+    message = str(item["message"])
+    if title is None and item["id"].startswith(("medicine.", "condition.")):
+        # The engine writes "<name>: <why>" for these; the name becomes the card's title.
+        name, _sep, why = message.partition(": ")
+        title, message = name, why or message
+    return ShownContributor(
+        id=item["id"],
+        title=str(title or ""),
+        message=message,
+        action=item["action"],
+        modifiable=item["modifiable"],
+        references=list(item["references"]),
+    )
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    triage: str
+    heading: Promise
+    box_intro: Promise | None
+    box_note: Promise | None
+    box_reasons: list[ShownReason]
+    doctor_reasons: list[ShownReason]
+    good_to_know: list[ShownReason]
+    incomplete: list[RedFlag]
+    changeable: list[ShownContributor]
+    other_factors: list[ShownContributor]
+    unrecognised_medications: list[str]
+    answers: list[StepSummary]
+
+    @property
+    def has_box(self) -> bool:
+        return self.triage in BOX_INTROS
+
+
+def build(result: Mapping[str, Any], answers: Mapping[str, Any]) -> ResultPage:
+    reasons = [
+        ShownReason(
+            rule=reason["rule"],
+            level=reason["level"],
+            message=reason["message"],
+            action=reason["action"],
+            references=list(reason["references"]),
+            because=explain_fired_by(reason.get("fired_by") or {}),
+        )
+        for reason in result["reasons"]
+    ]
+    contributors = [_contributor(item) for item in result["contributors"]]
+    triage = str(result["triage"])
+    boxed = triage in BOX_INTROS
+    return ResultPage(
+        triage=triage,
+        heading=HEADINGS[triage],
+        box_intro=BOX_INTROS.get(triage),
+        box_note=BOX_NOTES.get(triage),
+        # The box holds the reasons at the top level only; an "urgent" reason under an
+        # emergency follows the box, so the one thing to do now stays plain.
+        box_reasons=[r for r in reasons if boxed and r.level == triage],
+        doctor_reasons=[
+            r for r in reasons if r.level != "self_care" and not (boxed and r.level == triage)
+        ],
+        good_to_know=[r for r in reasons if r.level == "self_care"],
+        incomplete=red_flags(result["incomplete"]),
+        changeable=[item for item in contributors if item.modifiable],
+        other_factors=[item for item in contributors if not item.modifiable],
+        unrecognised_medications=list(result["unrecognised_medications"]),
+        answers=summary(answers),
+    )
+
+
+def follow_up_form(
+    result: Mapping[str, Any], data: Mapping[str, Any] | None = None
+) -> FollowUpFlagsForm | None:
+    """The unanswered red flags, asked again; None when every one has an answer."""
+    flags = red_flags(result["incomplete"])
+    if not flags:
+        return None
+    return FollowUpFlagsForm(data, flags=flags, prefix="again")
