@@ -1,3 +1,322 @@
-from ninja import Router
+"""The program API at /api/v1/program: the plan, its preferences, swaps, tonight's session and
+adherence. Every route calls the same services as the pages."""
 
-router = Router(tags=["program"])
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from crampcare.accounts.auth import session_or_token
+from crampcare.accounts.models import User
+from crampcare.programs import services, sessions
+from crampcare.programs.display import dose_text, item_views
+from crampcare.programs.models import Program, ProgramChange, Session
+from crampcare.programs.plan import PlanItem
+
+router = Router(tags=["program"], auth=session_or_token)
+
+
+class DoseOut(Schema):
+    hold_seconds: int | None
+    reps: int
+    sets: int
+    rest_seconds: int
+    per_side: bool
+    days: str
+    seconds: int
+    text: str
+
+
+class CitedOut(Schema):
+    text: str
+    references: list[str]
+
+
+class ItemOut(Schema):
+    slot: str
+    exercise_id: str
+    name: str
+    block: str
+    role: str
+    why: CitedOut
+    dose: DoseOut
+    cautions: list[CitedOut]
+    steps: list[str]
+    alternatives: list[str] = Field(description="Exercise ids this slot may be swapped to.")
+
+
+class NoteOut(Schema):
+    rule: str
+    action: str
+    exercise_id: str
+    replaced_by: str | None
+    why: CitedOut
+
+
+class ProgramOut(Schema):
+    started_on: date
+    week: int
+    level: int
+    phase: str
+    bedtime: str
+    reminder_minutes_before: int
+    email_reminders: bool
+    paused: bool
+    maintenance_offered: bool
+    calendar_link_active: bool
+    tonight: list[str] = Field(description="Slots of tonight's bedtime items.")
+    bedtime_minutes: int
+    items: list[ItemOut]
+    notes: list[NoteOut]
+
+
+class CreateIn(Schema):
+    bedtime: time = time(22, 0)
+    reminder_minutes_before: int = Field(15, ge=0, le=240)
+    prefers_in_bed: bool = False
+    cleared_for_hip_rotation: bool = False
+    # Used only when the person has no finished assessment.
+    age: int | None = Field(None, ge=18, le=120)
+    pregnant: bool | None = None
+    pregnancy_weeks: int | None = Field(None, ge=0, le=45)
+    conditions: list[str] | None = None
+
+    model_config = {"extra": "forbid"}
+
+
+class PreferencesIn(Schema):
+    bedtime: time | None = None
+    reminder_minutes_before: int | None = Field(None, ge=0, le=240)
+    email_reminders: bool | None = None
+    paused: bool | None = None
+
+    model_config = {"extra": "forbid"}
+
+
+class SwapIn(Schema):
+    slot: str = Field(min_length=1, max_length=40)
+    exercise_id: str = Field(min_length=1, max_length=80)
+
+    model_config = {"extra": "forbid"}
+
+
+class ProgressIn(Schema):
+    step: int
+    item: int
+    set: int = 1
+    rep: int = 1
+    side: int = 1
+    phase: str
+    remaining: float
+    paused: bool = False
+
+    model_config = {"extra": "forbid"}
+
+
+class FinishIn(Schema):
+    difficulty: int = Field(ge=0, le=10)
+    pain: int = Field(ge=0, le=10)
+
+    model_config = {"extra": "forbid"}
+
+
+class SessionOut(Schema):
+    night: date
+    started_at: datetime
+    completed_at: datetime | None
+    difficulty: int | None
+    pain: int | None
+    progress: dict[str, Any]
+    items: list[ItemOut]
+
+
+class WeekOut(Schema):
+    week: int
+    done: int
+    planned: int
+    percent: int
+
+
+class AdherenceOut(Schema):
+    nights_done: int
+    streak: int
+    tonight_done: bool
+    this_week: WeekOut
+    weeks: list[WeekOut]
+    message: str
+
+
+class ChangeOut(Schema):
+    kind: str
+    before: Any
+    after: Any
+    at: datetime
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # guaranteed by the router's auth
+    return user
+
+
+def _program(request: HttpRequest) -> Program:
+    program = services.current_program(_user(request))
+    if program is None:
+        raise Http404("You have no program yet. Create one with POST /api/v1/program.")
+    return program
+
+
+def _items(items: list[PlanItem] | tuple[PlanItem, ...], options: dict[str, Any]) -> list[dict]:
+    return [
+        {
+            "slot": view.item.slot,
+            "exercise_id": view.item.exercise_id,
+            "name": view.name,
+            "block": str(view.item.block),
+            "role": str(view.item.role),
+            "why": {"text": view.item.why.text.get(), "references": view.item.why.references},
+            "dose": {
+                **view.item.dose.model_dump(mode="json"),
+                "seconds": view.item.seconds,
+                "text": dose_text(view.item.dose),
+            },
+            "cautions": [
+                {"text": caution.advice.get(), "references": caution.references}
+                for caution in view.item.cautions
+            ],
+            "steps": view.steps,
+            "alternatives": list(options.get(view.item.slot, ())),
+        }
+        for view in item_views(items)
+    ]
+
+
+def _program_out(user: User, program: Program) -> dict[str, Any]:
+    plan = program.get_plan()
+    tonight = sessions.items_for_night(program, services.tonight(user))
+    return {
+        "started_on": program.started_on,
+        "week": program.week,
+        "level": program.level,
+        "phase": program.phase,
+        "bedtime": program.bedtime.strftime("%H:%M"),
+        "reminder_minutes_before": program.reminder_minutes_before,
+        "email_reminders": program.email_reminders,
+        "paused": program.paused,
+        "maintenance_offered": program.maintenance_offered_on is not None,
+        "calendar_link_active": bool(program.calendar_token_digest),
+        "tonight": [item.slot for item in tonight],
+        "bedtime_minutes": max(1, round(plan.bedtime_seconds / 60)),
+        "items": _items(plan.items, services.alternatives(program, plan)),
+        "notes": [
+            {
+                **note.model_dump(mode="json"),
+                "why": {"text": note.why.text.get(), "references": note.why.references},
+            }
+            for note in plan.notes
+        ],
+    }
+
+
+def _session_out(session: Session) -> dict[str, Any]:
+    return {
+        "night": session.night,
+        "started_at": session.started_at,
+        "completed_at": session.completed_at,
+        "difficulty": session.difficulty,
+        "pain": session.pain,
+        "progress": session.progress,
+        "items": _items(sessions.session_items_of(session), {}),
+    }
+
+
+@router.get("", response=ProgramOut, summary="Your program and its plan")
+def program_detail(request: HttpRequest) -> dict[str, Any]:
+    return _program_out(_user(request), _program(request))
+
+
+@router.post("", response={201: ProgramOut}, summary="Start your program")
+def program_create(request: HttpRequest, payload: CreateIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    preferences = payload.model_dump(exclude_none=True)
+    program = services.create_program(user, preferences)
+    return Status(201, _program_out(user, program))
+
+
+@router.patch("", response=ProgramOut, summary="Change bedtime, reminders, or pause")
+def program_update(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
+    user = _user(request)
+    _program(request)
+    program = services.update_preferences(user, **payload.model_dump(exclude_none=True))
+    return _program_out(user, program)
+
+
+@router.post("/swap", response=ProgramOut, summary="Swap an exercise for a listed alternative")
+def program_swap(request: HttpRequest, payload: SwapIn) -> dict[str, Any]:
+    user = _user(request)
+    _program(request)
+    program = services.swap_exercise(user, payload.slot, payload.exercise_id)
+    return _program_out(user, program)
+
+
+@router.post("/maintenance", response=ProgramOut, summary="Switch to the maintenance plan")
+def program_maintenance(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    _program(request)
+    return _program_out(user, services.accept_maintenance(user))
+
+
+@router.get("/history", response=list[ChangeOut], summary="Every change to your program")
+def program_history(request: HttpRequest) -> list[ProgramChange]:
+    return services.history(_user(request))
+
+
+@router.get("/session", response=SessionOut, summary="Tonight's session, if started")
+def program_session(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    _program(request)
+    session = sessions.tonight_session(user)
+    if session is None:
+        raise Http404("Tonight's session has not started.")
+    return _session_out(session)
+
+
+@router.post("/session/progress", response=SessionOut, summary="Save where the player is")
+def program_save_progress(request: HttpRequest, payload: ProgressIn) -> dict[str, Any]:
+    session = sessions.save_progress(_user(request), payload.model_dump())
+    return _session_out(session)
+
+
+@router.post("/session/finish", response=SessionOut, summary="Log tonight's session")
+def program_finish_session(request: HttpRequest, payload: FinishIn) -> dict[str, Any]:
+    session = sessions.finish_session(
+        _user(request), difficulty=payload.difficulty, pain=payload.pain
+    )
+    return _session_out(session)
+
+
+@router.get("/adherence", response=AdherenceOut, summary="Nights done, this week, streak")
+def program_adherence(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    result = sessions.adherence(user, _program(request))
+
+    def week(record: sessions.WeekRecord) -> dict[str, int]:
+        return {
+            "week": record.week,
+            "done": record.done,
+            "planned": record.planned,
+            "percent": record.percent,
+        }
+
+    return {
+        "nights_done": result.nights_done,
+        "streak": result.streak,
+        "tonight_done": result.tonight_done,
+        "this_week": week(result.this_week),
+        "weeks": [week(record) for record in result.weeks],
+        "message": result.message,
+    }

@@ -19,13 +19,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import ValidationError as PydanticValidationError
 
 from crampcare.insights.nights import night_of
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.models import ChangeKind, Phase, Program, ProgramChange, Session
 from crampcare.programs.plan import Plan, generate_plan, swap_options
-from crampcare.programs.profile import PlanProfile, profile_from_assessment
+from crampcare.programs.profile import PlanProfile
 from crampcare.programs.progression import (
     PAINFUL_FROM,
     WeekSummary,
@@ -33,20 +32,20 @@ from crampcare.programs.progression import (
     maintenance_plan,
     nights_per_week,
 )
+from crampcare.programs.tailoring import build_profile, clean_preferences
 
 if TYPE_CHECKING:
     from crampcare.accounts.models import User
     from crampcare.accounts.ownership import AnyUser
 
 WEEK = timedelta(days=7)
-# "About you" answers that stand in for an assessment when there is none.
-ABOUT_YOU_FIELDS = ("age", "pregnant", "pregnancy_weeks", "conditions")
-PREFERENCE_FIELDS = (
-    "bedtime",
-    "reminder_minutes_before",
-    "prefers_in_bed",
-    "cleared_for_hip_rotation",
-)
+
+
+class NoProgram(ValidationError):
+    """The person has not set up a program yet."""
+
+    def __init__(self) -> None:
+        super().__init__({"program": _("You have no program yet. Set one up first.")})
 
 
 def catalogue() -> Catalogue:
@@ -56,39 +55,6 @@ def catalogue() -> Catalogue:
 def tonight(user: User, now: datetime | None = None) -> date:
     """The night (named by its evening's date) it is now for this person, in their zone."""
     return night_of(now or timezone.now(), user.time_zone)
-
-
-# -- the profile ----------------------------------------------------------------------------------
-
-
-def latest_answers(user: AnyUser) -> Mapping[str, Any] | None:
-    """The answers of the person's latest finished assessment, if the assessment app has one."""
-    try:
-        from crampcare.assessment.services import latest_for
-    except ImportError:  # the assessment app is optional for the program
-        return None
-    assessment = latest_for(user)
-    return None if assessment is None else assessment.answers
-
-
-def build_profile(user: AnyUser, preferences: Mapping[str, Any]) -> PlanProfile:
-    """The plan profile: assessment answers when there are any (they are the fuller, validated
-    account of the person's health), else the short "about you" answers; preferences on top."""
-    answers = latest_answers(user)
-    chosen = {key: preferences[key] for key in PREFERENCE_FIELDS if key in preferences}
-    if answers is None:
-        data: Mapping[str, Any] = {k: preferences[k] for k in ABOUT_YOU_FIELDS if k in preferences}
-    else:
-        data = answers
-    try:
-        return profile_from_assessment(data, chosen)
-    except PydanticValidationError as error:
-        raise ValidationError(
-            {
-                ".".join(str(part) for part in problem["loc"]) or "preferences": problem["msg"]
-                for problem in error.errors()
-            }
-        ) from None
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -108,7 +74,7 @@ def current_program(user: User, now: datetime | None = None) -> Program | None:
 def require_program(user: User, now: datetime | None = None) -> Program:
     program = current_program(user, now)
     if program is None:
-        raise ValidationError({"program": _("You have no program yet. Set one up first.")})
+        raise NoProgram
     return program
 
 
@@ -161,7 +127,7 @@ def locked_program(user: AnyUser) -> Program:
     """The person's program, locked for an edit (call inside a transaction)."""
     program = Program.objects.for_user(user).select_for_update().first()
     if program is None:
-        raise ValidationError({"program": _("You have no program yet. Set one up first.")})
+        raise NoProgram
     return program
 
 
@@ -169,7 +135,7 @@ def create_program(
     user: User, preferences: Mapping[str, Any] | None = None, *, now: datetime | None = None
 ) -> Program:
     """Start the person's program from their assessment (or "about you" answers) tonight."""
-    preferences = _clean_preferences(preferences or {})
+    preferences = clean_preferences(preferences or {})
     profile = build_profile(user, preferences)
     plan = generate_plan(profile, catalogue())
     night = tonight(user, now)
@@ -203,7 +169,7 @@ def update_profile(
     keeping the week, level and the person's swaps. A swap a rule now rules out is set aside."""
     with transaction.atomic():
         program = locked_program(user)
-        merged = {**program.preferences, **_clean_preferences(preferences or {})}
+        merged = {**program.preferences, **clean_preferences(preferences or {})}
         profile = build_profile(user, merged)
         before = program.get_plan()
         plan = _plan_for(program, profile, program.swaps)
@@ -489,18 +455,3 @@ def _set_preference(program: Program, key: str, value: Any) -> None:
     program.profile = profile.model_dump(mode="json")
     plan = program.get_plan().model_copy(update={"profile": profile})
     program.plan = plan.model_dump(mode="json")
-
-
-def _clean_preferences(preferences: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON-safe copy of the known keys (times as "HH:MM")."""
-    known = (*ABOUT_YOU_FIELDS, *PREFERENCE_FIELDS)
-    unknown = sorted(set(preferences) - set(known))
-    if unknown:
-        raise ValidationError(
-            {key: _("This is not something the plan asks about.") for key in unknown}
-        )
-    return {
-        key: value.strftime("%H:%M") if isinstance(value, time) else value
-        for key, value in preferences.items()
-        if value is not None
-    }

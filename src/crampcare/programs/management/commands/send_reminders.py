@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from crampcare.programs.reminders import send_due_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Email the bedtime reminders that are due now (each person's reminder window, in their "
+        "own time zone). Safe to run every few minutes, e.g. from cron or a systemd timer: a "
+        "night's reminder is never sent twice."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sent = send_due_reminders()
+        noun = "reminder" if sent == 1 else "reminders"
+        self.stdout.write(f"Sent {sent} {noun}.")

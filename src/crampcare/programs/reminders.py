@@ -1,0 +1,188 @@
+"""Email reminders at bedtime, sent by a command that is safe to run every few minutes.
+
+``crampcare send-reminders`` sends a reminder to each person whose reminder window is open now:
+``[bedtime - offset, bedtime)`` in their own time zone. Each reminder is first *claimed* by
+inserting a ``ReminderSent`` row; the unique constraint on (person, night, channel) means a second
+run, or two runs at once, can never send the same night's reminder twice. If sending fails the
+claim is removed, so the next run tries again.
+
+Every email carries a one-click unsubscribe link (a signed token, no sign-in needed) in its body
+and in the ``List-Unsubscribe`` header with RFC 8058's one-click POST.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from math import ceil
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from crampcare.accounts.models import User
+from crampcare.insights.nights import night_of
+from crampcare.programs.models import Channel, Program, ReminderSent, Session
+from crampcare.programs.sessions import items_for_night
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "crampcare.programs.unsubscribe"
+# With a reminder "at bedtime" (0 minutes before), the window opens at bedtime for this long, so a
+# command run every few minutes still catches it.
+AT_BEDTIME_WINDOW = timedelta(minutes=10)
+
+
+# -- unsubscribe tokens ---------------------------------------------------------------------------
+
+
+def unsubscribe_token(program: Program) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(program.pk))
+
+
+def program_for_unsubscribe_token(token: str) -> Program | None:
+    """The program an unsubscribe link names, or None for a forged or mangled link."""
+    try:
+        program_id = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return Program.objects.filter(pk=program_id).first()
+
+
+def unsubscribe_url(program: Program) -> str:
+    return settings.SITE_URL + reverse("programs:unsubscribe", args=[unsubscribe_token(program)])
+
+
+# -- when a reminder is due -----------------------------------------------------------------------
+
+
+def due_night(program: Program, owner: User, now: datetime) -> date | None:
+    """The night whose reminder window contains ``now``, or None.
+
+    Bedtime may be after midnight (01:00), so both today's and tomorrow's bedtime are checked;
+    the night is the evening's date, as for sessions. ``datetime.combine`` with the zone keeps
+    the wall-clock bedtime across daylight-saving changes.
+    """
+    zone = owner.zone
+    local_today = now.astimezone(zone).date()
+    for days in (0, 1):
+        bedtime = datetime.combine(local_today + timedelta(days=days), program.bedtime, zone)
+        bedtime = bedtime.astimezone(UTC)
+        if program.reminder_minutes_before:
+            opens, closes = bedtime - timedelta(minutes=program.reminder_minutes_before), bedtime
+        else:
+            opens, closes = bedtime, bedtime + AT_BEDTIME_WINDOW
+        if opens <= now < closes:
+            return night_of(bedtime, owner.time_zone)
+    return None
+
+
+@dataclass(frozen=True)
+class Due:
+    program: Program
+    owner: User
+    night: date
+
+
+def due_reminders(now: datetime) -> list[Due]:
+    """Email reminders whose window is open now and that were not sent yet."""
+    programs = Program.objects.select_related("owner").filter(
+        email_reminders=True, paused=False, owner__is_active=True
+    )
+    due = []
+    for program in programs:
+        owner: User = program.owner  # type: ignore[assignment]
+        night = due_night(program, owner, now)
+        if night is not None and owner.email:
+            due.append(Due(program, owner, night))
+    if not due:
+        return []
+    # Leave out nights already reminded, or already stretched.
+    owners = [item.owner.pk for item in due]
+    nights = {item.night for item in due}
+    sent = set(
+        ReminderSent.objects.filter(
+            owner_id__in=owners, night__in=nights, channel=Channel.EMAIL
+        ).values_list("owner_id", "night")
+    )
+    done = set(
+        Session.objects.filter(
+            owner_id__in=owners, night__in=nights, completed_at__isnull=False
+        ).values_list("owner_id", "night")
+    )
+    skip = sent | done
+    return [item for item in due if (item.owner.pk, item.night) not in skip]
+
+
+# -- sending --------------------------------------------------------------------------------------
+
+
+def reminder_message(due: Due) -> EmailMultiAlternatives:
+    program = due.program
+    items = items_for_night(program, due.night)
+    link = unsubscribe_url(program)
+    context = {
+        "name": due.owner.display_name,
+        "bedtime": program.bedtime,
+        "items": items,
+        "minutes": max(1, ceil(sum(item.seconds for item in items) / 60)),
+        "player_url": settings.SITE_URL + reverse("programs:player"),
+        "plan_url": settings.SITE_URL + reverse("programs:plan"),
+        "unsubscribe_url": link,
+    }
+    subject = render_to_string("programs/email/reminder_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string("programs/email/reminder.txt", context),
+        to=[due.owner.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("programs/email/reminder.html", context), "text/html"
+    )
+    return message
+
+
+def _claim(due: Due, now: datetime) -> ReminderSent | None:
+    try:
+        with transaction.atomic():
+            return ReminderSent.objects.create(
+                owner=due.owner, night=due.night, channel=Channel.EMAIL, sent_at=now
+            )
+    except IntegrityError:
+        return None  # another run got there first
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Send every reminder that is due now; returns how many were sent."""
+    now = now or timezone.now()
+    due = due_reminders(now)
+    if not due:
+        return 0
+    sent = 0
+    with get_connection() as connection:
+        for item in due:
+            claim = _claim(item, now)
+            if claim is None:
+                continue
+            message = reminder_message(item)
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:
+                # Give the night back so the next run retries; one bad address must not stop
+                # everyone else's reminders.
+                logger.exception("could not send the reminder for program %s", item.program.pk)
+                claim.delete()
+                continue
+            sent += 1
+    return sent

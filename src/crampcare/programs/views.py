@@ -1,0 +1,407 @@
+"""The program's pages: tonight, the plan and its settings, the history, the session player,
+the calendar feed and the email unsubscribe page. Business actions live in services, sessions,
+calendar and reminders; these views parse input and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crampcare.accounts.models import User
+from crampcare.knowledge.loader import get_library
+from crampcare.programs import calendar, reminders, services, sessions, tailoring
+from crampcare.programs.display import (
+    POSITIONS,
+    describe_change,
+    item_views,
+    last_step_message,
+    player_items,
+    player_text,
+)
+from crampcare.programs.dose import level as dose_level
+from crampcare.programs.forms import (
+    AboutYouForm,
+    FeedbackForm,
+    SettingsForm,
+    StartForm,
+    preferences_from,
+)
+from crampcare.programs.models import Phase, Program
+from crampcare.programs.rules import Block
+
+View = Callable[..., HttpResponse]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # guaranteed by @login_required
+    return user
+
+
+def _program_needed(view: View) -> View:
+    """An action on a program that does not exist yet leads to setting one up."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except services.NoProgram:
+            return redirect("programs:start")
+
+    return wrapper
+
+
+def _errors_to_form(form: Form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+# -- tonight --------------------------------------------------------------------------------------
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    program = services.current_program(user)
+    if program is None:
+        has_answers = tailoring.latest_answers(user) is not None
+        context = {"has_answers": has_answers, "trial_refs": ["R1"]}
+        return render(request, "programs/welcome.html", context)
+    overview = sessions.tonight_overview(user, program)
+    context = {
+        "program": program,
+        "tonight": overview,
+        "items": item_views(overview.items),
+        "step_message": last_step_message(program),
+        "offer_maintenance": program.maintenance_offered_on is not None
+        and program.phase == Phase.ACTIVE,
+    }
+    return render(request, "programs/today.html", context)
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Set up the program, or update the "about you" answers it was built from."""
+    user = _user(request)
+    program = services.current_program(user)
+    has_answers = tailoring.latest_answers(user) is not None
+    form_class = StartForm if has_answers else AboutYouForm
+    initial = _initial_preferences(program) if program else {}
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if program is None:
+                services.create_program(user, preferences_from(form))
+                messages.success(request, _("Your plan is ready. Tonight is night one."))
+            else:
+                services.update_profile(user, preferences_from(form))
+                messages.success(request, _("Your plan is updated."))
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            return redirect("programs:today" if program is None else "programs:plan")
+    status = 400 if form.errors else 200
+    context = {"form": form, "program": program, "has_answers": has_answers}
+    return render(request, "programs/start.html", context, status=status)
+
+
+def _initial_preferences(program: Program) -> dict[str, Any]:
+    stored = dict(program.preferences)
+    stored["bedtime"] = program.bedtime
+    for condition in stored.pop("conditions", []):
+        stored[condition] = True
+    return stored
+
+
+# -- the plan and its settings --------------------------------------------------------------------
+
+
+def _plan_page(
+    request: HttpRequest,
+    *,
+    settings_form: SettingsForm | None = None,
+    swap_error: tuple[str, str] | None = None,
+    new_feed_url: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    program = services.current_program(user)
+    if program is None:
+        return redirect("programs:start")
+    plan = program.get_plan()
+    options = services.alternatives(program, plan)
+    exercises = get_library().exercises
+    blocks = []
+    for block, title in (
+        (Block.BEDTIME, _("At bedtime")),
+        (Block.DAYTIME, _("During the day")),
+        (Block.EXERCISE, _("Around your own exercise")),
+    ):
+        views = item_views(plan.block(block))
+        if views:
+            rows = [
+                {
+                    "view": view,
+                    "choices": [
+                        (option, exercises[option].name.get() if option in exercises else option)
+                        for option in options.get(view.item.slot, ())
+                    ],
+                }
+                for view in views
+            ]
+            blocks.append({"id": str(block), "title": title, "rows": rows})
+    notes = [
+        {
+            "note": note,
+            "name": _exercise_name(exercises, note.exercise_id),
+            "replaced_by": _exercise_name(exercises, note.replaced_by)
+            if note.replaced_by
+            else None,
+        }
+        for note in plan.notes
+    ]
+    context = {
+        "program": program,
+        "plan": plan,
+        "level": dose_level(program.level),
+        "blocks": blocks,
+        "notes": notes,
+        "settings_form": settings_form
+        or SettingsForm(
+            initial={
+                "bedtime": program.bedtime,
+                "reminder_minutes_before": program.reminder_minutes_before,
+                "email_reminders": program.email_reminders,
+            }
+        ),
+        "swap_error": swap_error,
+        "new_feed_url": new_feed_url,
+        "webcal_url": new_feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
+        if new_feed_url
+        else None,
+    }
+    return render(request, "programs/plan.html", context, status=status)
+
+
+def _exercise_name(exercises: Any, exercise_id: str) -> str:
+    exercise = exercises.get(exercise_id)
+    return exercise.name.get() if exercise else exercise_id
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest) -> HttpResponse:
+    return _plan_page(request)
+
+
+@login_required
+@require_POST
+@_program_needed
+def swap(request: HttpRequest) -> HttpResponse:
+    slot = request.POST.get("slot", "")
+    exercise_id = request.POST.get("exercise_id", "")
+    try:
+        services.swap_exercise(_user(request), slot, exercise_id)
+    except ValidationError as error:
+        message = " ".join(" ".join(problems) for problems in error.message_dict.values())
+        return _plan_page(request, swap_error=(slot, message), status=400)
+    messages.success(request, _("Swapped. Your plan is updated from tonight."))
+    return redirect("programs:plan")
+
+
+@login_required
+@require_POST
+@_program_needed
+def save_settings(request: HttpRequest) -> HttpResponse:
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        return _plan_page(request, settings_form=form, status=400)
+    user = _user(request)
+    try:
+        services.change_bedtime(user, form.cleaned_data["bedtime"])
+        services.change_reminder(
+            user,
+            minutes_before=form.cleaned_data["reminder_minutes_before"],
+            email=form.cleaned_data["email_reminders"],
+        )
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return _plan_page(request, settings_form=form, status=400)
+    messages.success(request, _("Your settings are saved."))
+    return redirect("programs:plan")
+
+
+@login_required
+@require_POST
+@_program_needed
+def pause(request: HttpRequest) -> HttpResponse:
+    services.pause(_user(request))
+    messages.success(
+        request,
+        _("Your program is paused. No reminders until you resume, and paused nights do not count."),
+    )
+    return redirect("programs:today")
+
+
+@login_required
+@require_POST
+@_program_needed
+def resume(request: HttpRequest) -> HttpResponse:
+    services.resume(_user(request))
+    messages.success(request, _("Welcome back. Your program carries on from where you paused."))
+    return redirect("programs:today")
+
+
+@login_required
+@require_POST
+@_program_needed
+def maintenance(request: HttpRequest) -> HttpResponse:
+    try:
+        services.accept_maintenance(_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:today")
+    messages.success(request, _("You are now keeping it up: the same routine, most nights."))
+    return redirect("programs:today")
+
+
+@login_required
+@require_POST
+@_program_needed
+def calendar_link(request: HttpRequest) -> HttpResponse:
+    """Make a new secret calendar link (replacing any old one) and show it once."""
+    secret = calendar.new_calendar_token(_user(request))
+    return _plan_page(request, new_feed_url=calendar.feed_url(secret))
+
+
+@login_required
+@require_POST
+@_program_needed
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    calendar.revoke_calendar_token(_user(request))
+    messages.success(
+        request, _("The calendar link is turned off. Calendars using it stop updating.")
+    )
+    return redirect("programs:plan")
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    program = services.current_program(user)
+    if program is None:
+        return redirect("programs:start")
+    adherence = sessions.adherence(user, program)
+    changes = [
+        {"change": change, "text": describe_change(change)} for change in services.history(user)
+    ]
+    context = {"program": program, "changes": changes, "adherence": adherence}
+    return render(request, "programs/history.html", context)
+
+
+# -- the session player ---------------------------------------------------------------------------
+
+
+def _player_page(
+    request: HttpRequest, *, form: FeedbackForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    program = services.current_program(user)
+    if program is None:
+        return redirect("programs:start")
+    overview = sessions.tonight_overview(user, program)
+    session = overview.session
+    data = {
+        "items": player_items(list(overview.items)),
+        "progress": session.progress if session and not session.done else None,
+        "done": overview.done,
+        "night": overview.night.isoformat(),
+        "lang": request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "en",
+    }
+    context = {
+        "program": program,
+        "tonight": overview,
+        "items": item_views(overview.items),
+        "player_data": data,
+        "player_text": player_text(),
+        "positions": POSITIONS,
+        "form": form or FeedbackForm(),
+    }
+    return render(request, "programs/player.html", context, status=status)
+
+
+@login_required
+@require_GET
+def player(request: HttpRequest) -> HttpResponse:
+    return _player_page(request)
+
+
+@login_required
+@require_POST
+@_program_needed
+def finish(request: HttpRequest) -> HttpResponse:
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return _player_page(request, form=form, status=400)
+    user = _user(request)
+    try:
+        session = sessions.finish_session(
+            user, difficulty=form.cleaned_data["difficulty"], pain=form.cleaned_data["pain"]
+        )
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return _player_page(request, form=form, status=400)
+    if sessions.was_painful(session):
+        messages.warning(
+            request,
+            _(
+                "Logged. It hurt more than it should: next time, stretch only to a firm pull. "
+                "Next week’s routine will be a step easier. If stretching keeps hurting, ask "
+                "your physical therapist or doctor."
+            ),
+        )
+    else:
+        messages.success(request, _("Logged. Well done, and sleep well."))
+    return redirect("programs:today")
+
+
+# -- reached by secret link, without signing in ---------------------------------------------------
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    program = calendar.program_for_calendar_token(token)
+    if program is None:
+        raise Http404(_("No such calendar."))
+    response = HttpResponse(
+        calendar.feed(program, program.owner),  # type: ignore[arg-type]
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="crampcare-bedtime.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@csrf_exempt  # the signed token is the credential; mail apps POST without a form (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    program = reminders.program_for_unsubscribe_token(token)
+    if program is None:
+        raise Http404(_("This link does not work. It may have been copied incompletely."))
+    if request.method == "POST":
+        services.unsubscribe_email(program)
+        return render(request, "programs/unsubscribe.html", {"done": True})
+    return render(request, "programs/unsubscribe.html", {"done": False})
