@@ -33,7 +33,7 @@ def _chips(choices: Any, *, many: bool = False) -> forms.Widget:
 
 
 def _score_field(label: str, help_text: str) -> forms.TypedChoiceField:
-    scores = [(NOT_SAID, _("Skip"))] + [(str(n), str(n)) for n in range(SEVERITY_MAX + 1)]
+    scores = [(NOT_SAID, _("No score"))] + [(str(n), str(n)) for n in range(SEVERITY_MAX + 1)]
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
@@ -248,7 +248,7 @@ class FactorsForm(forms.ModelForm):
         fields["alcohol_drinks"].help_text = _(
             "A small glass of wine, a bottle of beer or a single measure of spirits is one."
         )
-        fields["medicine_change"].label = _("I started or changed a medicine today")
+        fields["medicine_change"].label = _("I started or changed a medicine that day")
         fields["medicine_note"].label = _("Which medicine? (optional)")
         fields["medicine_note"].help_text = _(
             "If you think a medicine gives you cramps, do not stop it on your own: talk to the "
