@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.knowledge import search as knowledge_search
@@ -150,12 +150,6 @@ def references(request: HttpRequest) -> HttpResponse:
 # --- exercise library -------------------------------------------------------------------------
 
 
-def _choice_error(what: str) -> dict[str, Any]:
-    return {
-        "invalid_choice": _("We don’t know that %(what)s. Pick one from the list.") % {"what": what}
-    }
-
-
 class ExerciseFilterForm(forms.Form):
     """The library filters. Every field is optional; an invalid one is reported and ignored."""
 
@@ -166,24 +160,24 @@ class ExerciseFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. calf, towel, bed")}),
     )
     muscle = forms.ChoiceField(
-        label=_("Muscle"), required=False, error_messages=_choice_error(_("muscle"))
+        label=_("Muscle"),
+        required=False,
+        error_messages={"invalid_choice": _("We don’t know that muscle. Pick one from the list.")},
     )
     position = forms.ChoiceField(
         label=_("Position"),
         required=False,
         choices=[("", _("Any position")), *((key, POSITION_LABELS[key]) for key in POSITIONS)],
-        error_messages=_choice_error(_("position")),
+        error_messages={
+            "invalid_choice": _("We don’t know that position. Pick one from the list.")
+        },
     )
     max_minutes = forms.TypedChoiceField(
         label=_("Time you have"),
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[
-            ("", _("Any length")),
-            *((str(n), _("%(n)s minutes or less") % {"n": n}) for n in MINUTE_CHOICES),
-        ],
-        error_messages=_choice_error(_("time")),
+        error_messages={"invalid_choice": _("Pick one of the times from the list.")},
     )
     equipment = forms.MultipleChoiceField(
         label=_("What you have to hand"),
@@ -198,11 +192,19 @@ class ExerciseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Built per request: muscle names come from the content, and labels with numbers in them
+        # must be translated into the language of this request, not the one at import time.
         muscle = self.fields["muscle"]
         assert isinstance(muscle, forms.ChoiceField)
         muscle.choices = [
             ("", _("Any muscle")),
             *((m.id, str(m.name)) for m in library.muscles.values()),
+        ]
+        minutes = self.fields["max_minutes"]
+        assert isinstance(minutes, forms.ChoiceField)
+        minutes.choices = [
+            ("", _("Any length")),
+            *((str(n), gettext("%(n)s minutes or less") % {"n": n}) for n in MINUTE_CHOICES),
         ]
 
     def filters(self) -> dict[str, Any]:
@@ -227,14 +229,15 @@ def exercises(request: HttpRequest) -> HttpResponse:
     library = get_library()
     form = ExerciseFilterForm(request.GET, library=library)
     results = knowledge_search.filter_exercises(library, **form.filters())
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not getattr(htmx, "history_restore_request", False)
     context = {
         "form": form,
         "results": results,
         "total": len(library.exercises),
         "muscles": library.muscles,
+        "partial": partial,
     }
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not getattr(htmx, "history_restore_request", False)
     template = "knowledge/_exercise_results.html" if partial else "knowledge/exercises.html"
     response = render(request, template, context, status=400 if form.errors else 200)
     # The same URL answers with a whole page or a fragment: caches must keep them apart.

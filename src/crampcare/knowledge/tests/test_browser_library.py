@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from crampcare.knowledge.loader import get_library
 from crampcare.knowledge.search import filter_exercises
@@ -42,6 +43,10 @@ def test_it_filters_the_library_then_follows_an_exercise_a_topic_and_a_citation(
     assert 0 < len(names) < len(library.exercises)
     assert _result_names(page) == names
     assert page.get_by_role("status").inner_text().startswith(f"{len(names)} of")
+    # On a phone the results sit below the form: the button says how many and goes there.
+    page.get_by_role("button", name=f"Show {len(names)} exercise").click()
+    page.wait_for_function("document.activeElement.id === 'exercise-results'")
+    expect(page.locator("#results-title")).to_be_in_viewport()
     look(page, "exercise-library-filtered")
 
     page.get_by_role("link", name=names[0]).click()

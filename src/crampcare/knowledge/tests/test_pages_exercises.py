@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _result_ids(client: Client, query: str, status: int = 200, **headers: str) -> list[str]:
+def _result_ids(client: Client, query: str, *, status: int = 200, htmx: bool = False) -> list[str]:
     """Ids of the exercises listed, in order (links to exercise pages)."""
+    headers = HTMX if htmx else {}
     response = client.get(f"/exercises/?{query}", **headers)  # type: ignore[arg-type]
     assert response.status_code == status
     html = Html(response.content.decode())
@@ -93,14 +94,21 @@ def test_it_answers_an_htmx_request_with_only_the_results(client: Client) -> Non
     assert 'id="results-title"' in page
     assert "HX-Request" in response["Vary"]
     expected = [exercise.id for exercise in filter_exercises(get_library(), muscle="foot")]
-    assert _result_ids(client, "muscle=foot", **HTMX) == expected
+    assert _result_ids(client, "muscle=foot", htmx=True) == expected
+    # The submit button's label follows the count, swapped in out of band.
+    (label,) = Html(page).find("span", id="show-label")
+    assert label["hx-swap-oob"] == "true"
+    assert f"Show {len(expected)} exercises" in Html(page).text
 
 
 def test_it_serves_the_whole_page_when_htmx_restores_history(client: Client) -> None:
     response = client.get(
         "/exercises/?muscle=foot", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
-    assert "<html" in response.content.decode()
+    page = response.content.decode()
+    assert "<html" in page
+    (label,) = Html(page).find("span", id="show-label")
+    assert "hx-swap-oob" not in label
 
 
 def test_it_shows_a_clear_no_matches_state_with_a_reset_link(client: Client) -> None:

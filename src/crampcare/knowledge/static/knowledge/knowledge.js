@@ -1,12 +1,19 @@
-// Exercise library: after htmx swaps in new results, tell screen readers how many there are.
-// The page works fully without this (the filter form is a plain GET form).
+// Exercise library enhancements; the page works fully without them (a plain GET form).
 (function () {
   "use strict";
   var announcer = document.getElementById("results-announcer");
   if (!announcer) return;
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    if (!event.detail.target || event.detail.target.id !== "exercise-results") return;
+    var target = event.detail.target;
+    if (!target || target.id !== "exercise-results") return;
+    // Tell screen readers how many exercises match now.
     var count = document.getElementById("results-title");
     if (count) announcer.textContent = count.textContent.replace(/\s+/g, " ").trim();
+    // "Show N exercises" was pressed: on a phone the results are below the form, so go there.
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (trigger && trigger.type === "submit") {
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "start" });
+    }
   });
 })();
