@@ -81,14 +81,17 @@ class CitedIn:
     url: str
 
 
-def _relief_url(area: str) -> str:
-    # The relief guide is built alongside these pages; link to the area page once it exists.
-    for name, args in (("knowledge:relief_area", [area]), ("knowledge:relief", [])):
+def _relief_url(area: str | None) -> str:
+    """The relief guide's page for one area, or its start page for advice shared by all."""
+    if area is not None:
         try:
-            return reverse(name, args=args)
+            return reverse("knowledge:relief_area", args=[area])
         except NoReverseMatch:
-            continue
-    return ""
+            pass  # the relief guide is built alongside these pages
+    try:
+        return reverse("knowledge:relief")
+    except NoReverseMatch:
+        return ""
 
 
 def _site_link(library: Library, kind: str, item_id: str, part: str) -> CitedIn | None:
@@ -112,7 +115,7 @@ def _site_link(library: Library, kind: str, item_id: str, part: str) -> CitedIn 
     if kind == "relief":
         area = library.relief_areas.get(item_id)
         title = str(area.title) if area is not None else str(library.relief.title)
-        return CitedIn(kind, item_id, title, _relief_url(item_id) if area else _relief_url(""))
+        return CitedIn(kind, item_id, title, _relief_url(area.id if area is not None else None))
     return None
 
 
@@ -218,10 +221,6 @@ class ExerciseFilterForm(forms.Form):
             "max_minutes": data.get("max_minutes"),
             "query": data.get("q") or None,
         }
-
-    @property
-    def active(self) -> bool:
-        return any(value for value in self.filters().values())
 
 
 def exercises(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from crampcare.knowledge.loader import citation_index, get_library
 from crampcare.knowledge.search import filter_exercises
@@ -145,6 +146,11 @@ def test_it_lists_every_reference_with_where_it_is_cited(client: Client) -> None
         }
         assert topics_and_exercises <= cited, ref_id
         assert item["cited_in"], f"{ref_id} is cited nowhere"
+        # A relief-guide area that cites a source links to that area's page.
+        urls = {place["url"] for place in item["cited_in"]}
+        for site in index[ref_id]:
+            if site.kind == "relief" and site.id in library.relief_areas:
+                assert reverse("knowledge:relief_area", args=[site.id]) in urls, ref_id
 
 
 @pytest.mark.parametrize(
