@@ -45,11 +45,16 @@ from crampcare.insights.stats import messages as m
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["svg.hashsalt"] = "crampcare"
 
-FONT_SIZE = 12
-# Sized for a 390px phone: the SVG scales to the column width, so text stays about 13-14px.
-WIDTH_INCHES = 4.4
-PLOT_HEIGHT_INCHES = 3.0
+FONT_SIZE = 13
+# Sized for a 390px phone: the SVG (3.6 in = 259 units wide) scales to the ~300px column, so
+# 13-unit text shows at about 15px and tick labels at about 14px.
+WIDTH_INCHES = 3.6
+PLOT_HEIGHT_INCHES = 2.7
 ADHERENCE_HEIGHT_INCHES = 1.1
+# Room for the y label and tick labels on the left, the dates below; the same for every chart so
+# their plot areas line up.
+MARGINS_INCHES = {"left": 0.78, "right": 0.28, "bottom": 0.36, "top": 0.1}
+GAP_INCHES = 0.4
 PNG_DPI = 200
 MAX_TICKS = 4
 
@@ -295,6 +300,20 @@ def _mark_periods(
         )
 
 
+def _figure(height: float) -> Figure:
+    """A figure with fixed margins: sizes and fonts never change, and a layout engine would cost
+    more time than drawing the chart."""
+    figure = Figure(figsize=(WIDTH_INCHES, height))
+    figure.patch.set_alpha(0)
+    figure.subplots_adjust(
+        left=MARGINS_INCHES["left"] / WIDTH_INCHES,
+        right=1 - MARGINS_INCHES["right"] / WIDTH_INCHES,
+        bottom=MARGINS_INCHES["bottom"] / height,
+        top=1 - MARGINS_INCHES["top"] / height,
+    )
+    return figure
+
+
 def frequency_figure(
     weeks: Sequence[Week],
     effect: Effect | NotEnoughData,
@@ -304,11 +323,14 @@ def frequency_figure(
     with_adherence: bool,
 ) -> Figure:
     height = PLOT_HEIGHT_INCHES + (ADHERENCE_HEIGHT_INCHES if with_adherence else 0)
-    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
-    figure.patch.set_alpha(0)
+    figure = _figure(height)
     if with_adherence:
         ax, ax_done = figure.subplots(
-            2, 1, sharex=True, height_ratios=[PLOT_HEIGHT_INCHES, ADHERENCE_HEIGHT_INCHES]
+            2,
+            1,
+            sharex=True,
+            height_ratios=[PLOT_HEIGHT_INCHES, ADHERENCE_HEIGHT_INCHES],
+            gridspec_kw={"hspace": GAP_INCHES / ADHERENCE_HEIGHT_INCHES},
         )
     else:
         ax, ax_done = figure.subplots(), None
@@ -328,7 +350,14 @@ def frequency_figure(
         _style_axes(ax_done, palette, weeks)
         ax_done.set_ylim(0, 100)
         ax_done.set_yticks([0, 50, 100])
-        ax_done.set_ylabel(_("Program\ndone %"), color=palette.ink, fontsize=FONT_SIZE - 1)
+        # A title rather than a second y label keeps the left margin the same as the pain chart's.
+        ax_done.set_title(
+            _("Program done (% of nights)"),
+            loc="left",
+            color=palette.ink,
+            fontsize=FONT_SIZE - 1,
+            pad=4,
+        )
         ax.tick_params(labelbottom=False)
     return figure
 
@@ -336,8 +365,7 @@ def frequency_figure(
 def severity_figure(
     weeks: Sequence[Week], effect: Effect | NotEnoughData, palette: Palette
 ) -> Figure:
-    figure = Figure(figsize=(WIDTH_INCHES, PLOT_HEIGHT_INCHES), layout="constrained")
-    figure.patch.set_alpha(0)
+    figure = _figure(PLOT_HEIGHT_INCHES)
     ax = figure.subplots()
     centres = [_centre(w.start) for w in weeks]
     # NaN leaves a gap for a week without a pain score instead of joining across it.
