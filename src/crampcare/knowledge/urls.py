@@ -12,3 +12,11 @@ urlpatterns: list = [
     path("exercises/<slug:slug>/", views.exercise, name="exercise"),
     path("search/", views.search, name="search"),
 ]
+
+# The "cramp now" relief guide: open to everyone, before any account exists.
+from crampcare.knowledge import relief_views  # noqa: E402 - appended so each page's routes stay apart
+
+urlpatterns += [
+    path("cramp-now/", relief_views.relief, name="relief"),
+    path("cramp-now/<slug:area>/", relief_views.relief_area, name="relief_area"),
+]

@@ -195,7 +195,33 @@
     announce(position + ". " + current().text);
     speak(current().spoken);
     render();
+    fitRing(true);
   }
+
+  // The ring gets whatever room is left between the step text and the controls, and when the
+  // text is long the page scrolls so the step starts at the top: no need to scroll by hand.
+  var WANT_RING = 224;
+  var MIN_RING = 168;
+  var MAX_RING = 300;
+  function roomForRing() {
+    var top = timer.getBoundingClientRect().top;
+    var bottom = window.getComputedStyle(controls).position === "fixed"
+      ? controls.getBoundingClientRect().top
+      : window.innerHeight - controls.offsetHeight - 24;
+    return bottom - top - 16;
+  }
+  function fitRing(mayScroll) {
+    if (state.phase === "done") return;
+    var room = roomForRing();
+    if (mayScroll && room < WANT_RING) {
+      window.scrollTo(0, status.getBoundingClientRect().top + window.scrollY - 8);
+      room = roomForRing();
+    }
+    var width = document.documentElement.clientWidth * 0.72;
+    var size = Math.max(MIN_RING, Math.min(MAX_RING, width, room));
+    timer.style.setProperty("--ring", Math.round(size) + "px");
+  }
+  window.addEventListener("resize", function () { fitRing(false); });
 
   function startHold(again) {
     var step = current();

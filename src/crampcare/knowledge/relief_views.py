@@ -1,0 +1,176 @@
+"""The "cramp now" relief guide: where is the cramp, then one step at a time.
+
+Open to everyone, always (no account, no onboarding): a person in pain must never meet a form.
+The pages are complete without JavaScript (a numbered list of steps and plain links for "it's
+easing" / "still cramping"); ``static/knowledge/relief.js`` turns the same markup into the timed,
+spoken, screen-awake player.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crampcare.knowledge.loader import Library, get_library
+from crampcare.knowledge.schema import CitedText, ReliefArea, ReliefStep
+
+# The diary's one-tap "log this cramp" route (POST: muscle, started_at). Until the diary provides
+# it, the guide ends with aftercare and an invitation to keep a diary instead.
+DIARY_QUICK_LOG = "diary:quick_log"
+DIARY_INDEX = "diary:index"
+
+# A "since" older than this belongs to an earlier cramp (an old bookmark or a reopened tab);
+# relief.js uses the same limit for the start time it keeps in sessionStorage.
+SINCE_MAX_AGE_SECONDS = 60 * 60
+
+STATE_EASING = "easing"
+STATE_STILL = "still"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A reference id as shown beside a step, with a tooltip naming the source."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CitedItem:
+    text: str
+    sources: list[Source]
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: ReliefStep
+    text: str
+    spoken: str
+    sources: list[Source]
+
+
+def _sources(library: Library, ids: Iterable[str]) -> list[Source]:
+    sources = []
+    for ref_id in ids:
+        ref = library.references[ref_id]
+        year = f" {ref.year}" if ref.year else ""
+        sources.append(Source(ref_id, f"{ref.authors}{year}: {ref.title}"))
+    return sources
+
+
+def _cited(library: Library, items: Sequence[CitedText]) -> list[CitedItem]:
+    return [CitedItem(item.text.get(), _sources(library, item.references)) for item in items]
+
+
+def _optional_url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def parse_since(raw: str | None, now: datetime) -> int:
+    """When this cramp's guide started (Unix seconds), from the ``since`` query parameter.
+
+    Anything unusable (missing, not a number, in the future, hours old) means "starting now":
+    the worst a bad value can do is restart the 10-minute count, never raise an error.
+    """
+    current = int(now.timestamp())
+    try:
+        since = int(raw or "")
+    except ValueError:
+        return current
+    if since > current or current - since > SINCE_MAX_AGE_SECONDS:
+        return current
+    return since
+
+
+def _area_or_404(library: Library, area: str) -> ReliefArea:
+    found = library.relief_areas.get(area)
+    if found is None:
+        raise Http404("There is no relief guide for that part of the leg.")
+    return found
+
+
+def player_text() -> dict[str, str]:
+    """The words relief.js shows and speaks; ``{n}`` and ``{total}`` are filled in by the script."""
+    return {
+        "step_of": _("Step {n} of {total}"),
+        "hold_of": _("Hold {n} of {total}"),
+        "keep_going": _("Keep going"),
+        "ready": _("Get ready"),
+        "rest": _("Rest"),
+        "again": _("Again"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "paused": _("Paused"),
+        "hold_for": _("Hold for {n} seconds."),
+        "rest_for": _("Rest for {n} seconds."),
+        "seconds_left": _("{n} seconds left."),
+        "check": _("Is it easing?"),
+        "go_again": _("Let’s go through the steps again, gently."),
+        "voice_on": _("Voice is on"),
+        "voice_off": _("Voice is off"),
+    }
+
+
+def relief(request: HttpRequest) -> HttpResponse:
+    """The chooser: four big buttons, one per part of the leg."""
+    library = get_library()
+    guide = library.relief
+    return render(
+        request,
+        "knowledge/relief.html",
+        {
+            "guide": guide,
+            "areas": guide.areas,
+            "emergency": _cited(library, [guide.emergency])[0],
+        },
+    )
+
+
+def relief_area(request: HttpRequest, area: str) -> HttpResponse:
+    """The guided steps for one area, or (``?state=``) what comes after them."""
+    library = get_library()
+    guide = library.relief
+    found = _area_or_404(library, area)
+    now = timezone.now()
+    since = parse_since(request.GET.get("since"), now)
+    state = request.GET.get("state")
+    context: dict[str, object] = {
+        "guide": guide,
+        "area": found,
+        "since": since,
+        "emergency": _cited(library, [guide.emergency])[0],
+        "still_sources": _sources(library, guide.still_cramping.references),
+    }
+    if state == STATE_EASING:
+        context |= {
+            "aftercare": _cited(library, guide.aftercare),
+            "muscle": found.muscles[0],
+            "started_at": datetime.fromtimestamp(since, tz=UTC).isoformat(),
+            "log_url": _optional_url(DIARY_QUICK_LOG),
+            "diary_url": _optional_url(DIARY_INDEX),
+        }
+        return render(request, "knowledge/relief_easing.html", context)
+
+    threshold = guide.still_cramping.threshold_minutes * 60
+    context |= {
+        "again": state == STATE_STILL,
+        "overdue": state == STATE_STILL and int(now.timestamp()) - since >= threshold,
+        "threshold_seconds": threshold,
+        "steps": [
+            StepView(step, step.text.get(), step.spoken.get(), _sources(library, step.references))
+            for step in found.steps
+        ],
+        "avoid": _cited(library, found.avoid),
+        "js_text": player_text(),
+    }
+    return render(request, "knowledge/relief_area.html", context)
