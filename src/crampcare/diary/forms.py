@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -22,9 +22,22 @@ from crampcare.diary.models import (
     Side,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 CHOICES_TEMPLATE = "diary/fields/choices.html"
 LOCAL_INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 NOT_SAID = ""
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def _in_fieldset(field: F) -> F:
+    """Render a group of choices as a fieldset with a legend (see CHOICES_TEMPLATE)."""
+    # Field(template_name=...) exists since Django 5.0; django-stubs does not know it yet.
+    field.template_name = CHOICES_TEMPLATE  # type: ignore[attr-defined]
+    return field
 
 
 def _chips(choices: Any, *, many: bool = False) -> forms.Widget:
@@ -32,30 +45,32 @@ def _chips(choices: Any, *, many: bool = False) -> forms.Widget:
     return widget(choices=choices, attrs={"class": "chips"})
 
 
-def _score_field(label: str, help_text: str) -> forms.TypedChoiceField:
+def _score_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.TypedChoiceField:
     scores = [(NOT_SAID, _("No score"))] + [(str(n), str(n)) for n in range(SEVERITY_MAX + 1)]
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=scores,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=_chips(scores),
-        template_name=CHOICES_TEMPLATE,
+    return _in_fieldset(
+        forms.TypedChoiceField(
+            label=label,
+            help_text=help_text,
+            choices=scores,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=_chips(scores),
+        )
     )
 
 
-def _yes_no_field(label: str) -> forms.TypedChoiceField:
+def _yes_no_field(label: StrOrPromise) -> forms.TypedChoiceField:
     answers = [(NOT_SAID, _("Not sure")), ("yes", _("Yes")), ("no", _("No"))]
-    return forms.TypedChoiceField(
-        label=label,
-        choices=answers,
-        coerce=lambda value: value == "yes",
-        empty_value=None,
-        required=False,
-        widget=_chips(answers),
-        template_name=CHOICES_TEMPLATE,
+    return _in_fieldset(
+        forms.TypedChoiceField(
+            label=label,
+            choices=answers,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            required=False,
+            widget=_chips(answers),
+        )
     )
 
 
@@ -63,13 +78,14 @@ def _as_answer(value: bool | None) -> str:
     return NOT_SAID if value is None else ("yes" if value else "no")
 
 
-def _optional_choice(label: str, choices: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=[(NOT_SAID, _("Not sure")), *choices],
-        required=False,
-        widget=_chips([(NOT_SAID, _("Not sure")), *choices]),
-        template_name=CHOICES_TEMPLATE,
+def _optional_choice(label: StrOrPromise, choices: Any) -> forms.ChoiceField:
+    return _in_fieldset(
+        forms.ChoiceField(
+            label=label,
+            choices=[(NOT_SAID, _("Not sure")), *choices],
+            required=False,
+            widget=_chips([(NOT_SAID, _("Not sure")), *choices]),
+        )
     )
 
 
@@ -118,13 +134,14 @@ class LocalDateTimeField(forms.Field):
 
 
 class EpisodeForm(forms.ModelForm):
-    helped = forms.MultipleChoiceField(
-        label=_("What helped?"),
-        help_text=_("Pick any that apply."),
-        choices=Relief.choices,
-        required=False,
-        widget=_chips(Relief.choices, many=True),
-        template_name=CHOICES_TEMPLATE,
+    helped = _in_fieldset(
+        forms.MultipleChoiceField(
+            label=_("What helped?"),
+            help_text=_("Pick any that apply."),
+            choices=Relief.choices,
+            required=False,
+            widget=_chips(Relief.choices, many=True),
+        )
     )
 
     class Meta:

@@ -7,12 +7,17 @@ read and written only through ``crampcare.diary.services``, which sets ``night``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.ownership import OwnedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SEVERITY_MAX = 10
 MAX_CRAMPS_PER_NIGHT = 50
@@ -75,7 +80,7 @@ def validate_relief(value: object) -> None:
         raise ValidationError(_("Each choice can be picked only once."), code="repeated_relief")
 
 
-def _score(verbose_name: str) -> models.PositiveSmallIntegerField:
+def _score(verbose_name: StrOrPromise) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         verbose_name,
         null=True,

@@ -119,12 +119,14 @@ def test_it_looks_right_in_dark_mode(dark_page: Any, live_server: Any) -> None:
     user = _demo_user()
     _sign_in(dark_page, live_server, user)
     night = NightCheckin.objects.for_user(user).first()
-    assert night
+    episode = CrampEpisode.objects.for_user(user).first()
+    assert night is not None
+    assert episode is not None
     for name, path in {
         "diary-demo": "/diary/",
         "diary-checkin-page": f"/diary/checkin/?night={night.night}",
         "diary-checkin-severity": f"/diary/checkin/severity/?night={night.night}",
-        "diary-edit-cramp": f"/diary/cramps/{CrampEpisode.objects.for_user(user).first().pk}/",
+        "diary-edit-cramp": f"/diary/cramps/{episode.pk}/",
         "diary-factors": "/diary/factors/",
         "diary-backfill": "/diary/backfill/",
     }.items():

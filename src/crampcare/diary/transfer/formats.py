@@ -128,50 +128,60 @@ class Column:
     """False for columns written for people's benefit and worked out again on import."""
 
 
-def _dump_text(value: str) -> str:
-    return escape_text(value)
+def _text(name: str) -> Column:
+    return Column(name, load=unescape_text, dump=escape_text)
 
 
-TEXT = {"load": unescape_text, "dump": _dump_text}
-CHOICE = {"load": str.strip, "dump": _plain}
-WHOLE = {"load": _whole, "dump": _plain}
-NUMBER = {"load": _decimal, "dump": _plain}
-ANSWER = {"load": _answer, "dump": _dump_answer}
+def _choice(name: str) -> Column:
+    return Column(name, load=str.strip)
+
+
+def _whole_number(name: str) -> Column:
+    return Column(name, load=_whole)
+
+
+def _number(name: str) -> Column:
+    return Column(name, load=_decimal)
+
+
+def _yes_no_blank(name: str) -> Column:
+    return Column(name, load=_answer, dump=_dump_answer)
+
 
 EPISODE_COLUMNS = (
-    Column("started_at", load=_instant),  # dumped by instant_in(zone), see below
+    Column("started_at", load=_instant),  # written by instant_in(zone), see below
     Column("night", saved=False),
-    Column("muscle", **CHOICE),
-    Column("side", **CHOICE),
-    Column("severity", **WHOLE),
-    Column("duration_minutes", **WHOLE),
-    Column("woke_me", **ANSWER),
+    _choice("muscle"),
+    _choice("side"),
+    _whole_number("severity"),
+    _whole_number("duration_minutes"),
+    _yes_no_blank("woke_me"),
     Column("helped", load=_relief, dump=";".join),
-    Column("notes", **TEXT),
+    _text("notes"),
 )
 CHECKIN_COLUMNS = (
     Column("night", load=_date),
     Column("cramp_count", load=_required_whole),
-    Column("severity", **WHOLE),
-    Column("sleep_disruption", **WHOLE),
-    Column("notes", **TEXT),
+    _whole_number("severity"),
+    _whole_number("sleep_disruption"),
+    _text("notes"),
 )
 FACTOR_COLUMNS = (
     Column("date", load=_date),
-    Column("fluid_cups", **NUMBER),
-    Column("exercise_minutes", **WHOLE),
-    Column("exercise_intensity", **CHOICE),
-    Column("exercise_in_heat", **ANSWER),
-    Column("sitting_hours", **NUMBER),
-    Column("footwear", **CHOICE),
-    Column("alcohol_drinks", **NUMBER),
+    _number("fluid_cups"),
+    _whole_number("exercise_minutes"),
+    _choice("exercise_intensity"),
+    _yes_no_blank("exercise_in_heat"),
+    _number("sitting_hours"),
+    _choice("footwear"),
+    _number("alcohol_drinks"),
     Column("medicine_change", load=_yes_no, dump=_dump_answer),
-    Column("medicine_note", **TEXT),
+    _text("medicine_note"),
 )
 PROFILE_COLUMNS = (
     Column("email", saved=False),
-    Column("display_name", **TEXT),
-    Column("time_zone", **CHOICE),
+    _text("display_name"),
+    _choice("time_zone"),
 )
 
 EPISODES, CHECKINS, FACTORS, PROFILE = "episodes.csv", "checkins.csv", "factors.csv", "profile.csv"

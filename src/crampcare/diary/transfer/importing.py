@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
+from crampcare.accounts.ownership import OwnedModel
 from crampcare.accounts.services import update_profile
 from crampcare.diary import services
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
@@ -39,7 +40,7 @@ MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 
-_MODELS: dict[str, type[models.Model]] = {
+_MODELS: dict[str, type[OwnedModel]] = {
     EPISODES: CrampEpisode,
     CHECKINS: NightCheckin,
     FACTORS: DailyFactors,
@@ -104,7 +105,7 @@ class ImportReport:
 @dataclass
 class _Row:
     line: int
-    record: models.Model
+    record: OwnedModel
     key: Any
 
 
@@ -299,7 +300,8 @@ def _save(user: User, name: str, rows: list[_Row], report: ImportReport) -> None
     existing: dict[Any, int] = dict(
         model.objects.for_user(user).values_list(key_column, "pk")  # type: ignore[attr-defined]
     )
-    new, changed = [], []
+    new: list[OwnedModel] = []
+    changed: list[OwnedModel] = []
     for row in rows:
         if row.key in existing:
             row.record.pk = existing[row.key]
