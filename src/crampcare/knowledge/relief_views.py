@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,10 +22,10 @@ from django.utils.translation import gettext as _
 from crampcare.knowledge.loader import Library, get_library
 from crampcare.knowledge.schema import CitedText, ReliefArea, ReliefStep
 
-# The diary's one-tap "log this cramp" route (POST: muscle, started_at). Until the diary provides
-# it, the guide ends with aftercare and an invitation to keep a diary instead.
-DIARY_QUICK_LOG = "diary:quick_log"
-DIARY_INDEX = "diary:index"
+# The diary's one-tap "log this cramp" route: POST ``muscle`` (a relief area id) logs a cramp now;
+# GET shows the same button, which is where a visitor lands after signing in. Looked up by name
+# so the guide still ends with aftercare when the diary app is not installed.
+DIARY_LOG_CRAMP = "diary:log_cramp"
 
 # A "since" older than this belongs to an earlier cramp (an old bookmark or a reopened tab);
 # relief.js uses the same limit for the start time it keeps in sessionStorage.
@@ -152,12 +153,12 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
         "still_sources": _sources(library, guide.still_cramping.references),
     }
     if state == STATE_EASING:
+        log_url = _optional_url(DIARY_LOG_CRAMP)
         context |= {
             "aftercare": _cited(library, guide.aftercare),
-            "muscle": found.muscles[0],
-            "started_at": datetime.fromtimestamp(since, tz=UTC).isoformat(),
-            "log_url": _optional_url(DIARY_QUICK_LOG),
-            "diary_url": _optional_url(DIARY_INDEX),
+            "log_url": log_url,
+            # After signing in or signing up, straight to the one-tap button for this muscle.
+            "log_next": f"{log_url}?{urlencode({'muscle': found.id})}" if log_url else None,
         }
         return render(request, "knowledge/relief_easing.html", context)
 

@@ -154,6 +154,23 @@ def test_it_walks_each_guide_to_aftercare(page: Any, live_server: Any, area_id: 
         look(page, "relief-easing")
 
 
+def test_it_logs_the_cramp_in_one_tap_at_the_end(page: Any, live_server: Any, user: Any) -> None:
+    from django.test import Client
+
+    from crampcare.diary.models import CrampEpisode
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    open_guide(page, live_server.url, "quadriceps")
+    walk_to_the_end(page)
+    page.get_by_role("link", name="It’s easing").click()
+    page.get_by_role("button", name="Log this cramp").click()
+    page.get_by_text("Cramp logged at").wait_for()
+    assert CrampEpisode.objects.for_user(user).get().muscle == "quadriceps"
+
+
 def test_it_counts_down_in_real_seconds_and_pauses_from_the_keyboard(
     page: Any, live_server: Any
 ) -> None:

@@ -187,17 +187,29 @@ def test_it_shows_aftercare_when_it_is_easing(client: Client) -> None:
     assert "Sign in" in page
 
 
-def test_it_sends_a_visitor_back_to_the_easing_page_after_signing_in(client: Client) -> None:
-    body = client.get(area_url("calf", state="easing", since="5")).content.decode()
-    assert "?next=/cramp-now/calf/%3Fstate%3Deasing%26since%3D5" in body
+def test_it_sends_a_visitor_to_the_one_tap_log_after_signing_in(client: Client) -> None:
+    body = client.get(area_url("hamstring", state="easing")).content.decode()
+    log_next = "%2Fdiary%2Fcramp%2F%3Fmuscle%3Dhamstring"
+    assert f'href="{reverse("account_login")}?next={log_next}"' in body
+    assert f'href="{reverse("account_signup")}?next={log_next}"' in body
 
 
-def test_it_does_not_invite_a_signed_in_person_to_create_an_account(
-    owner_client: Client,
-) -> None:
-    page = text_of(owner_client.get(area_url("calf", state="easing")))
+def test_it_logs_the_cramp_in_one_tap_when_signed_in(owner_client: Client, user: User) -> None:
+    from crampcare.diary.models import CrampEpisode
+
+    response = owner_client.get(area_url("hamstring", state="easing"))
+    page, body = text_of(response), response.content.decode()
     assert "Create an account" not in page
     assert get_library().relief.aftercare[0].text.en in page
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', body, re.DOTALL)
+    assert form is not None
+    assert form.group(1) == reverse("diary:log_cramp")
+    assert '<input type="hidden" name="muscle" value="hamstring">' in form.group(2)
+    assert "Log this cramp" in form.group(2)
+
+    owner_client.post(form.group(1), {"muscle": "hamstring"})
+    logged = CrampEpisode.objects.for_user(user).get()
+    assert logged.muscle == "hamstring"
 
 
 def test_it_ignores_an_unknown_state(client: Client) -> None:
