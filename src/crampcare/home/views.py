@@ -5,9 +5,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
+from crampcare.accounts.models import User
+from crampcare.programs import services as program_services
+from crampcare.programs import sessions as program_sessions
+
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/index.html")
+    context: dict[str, object] = {}
+    user = request.user
+    if isinstance(user, User):
+        # Signed in: tonight's session and this week's nights, when there is a program.
+        program = program_services.current_program(user)
+        if program is not None:
+            context["tonight"] = program_sessions.tonight_overview(user, program)
+    return render(request, "home/index.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -99,13 +99,13 @@ class Reference(ContentModel):
     @property
     def citation(self) -> str:
         """A one-line citation for reference lists."""
-        parts = [f"{self.authors}.", f"{self.title}.", f"{self.publisher}"]
+        parts = [self.authors, self.title, self.publisher]
         if self.year is not None:
             parts[-1] += f" {self.year}"
         if self.details:
             parts[-1] += f";{self.details}"
-        parts[-1] += "."
-        return " ".join(parts)
+        # Authors like "Merck & Co." and titles ending in "?" already close themselves.
+        return " ".join(part if part.endswith((".", "?", "!")) else f"{part}." for part in parts)
 
 
 class ReferenceList(VersionedDocument):

@@ -105,8 +105,9 @@ def test_it_passes_the_deploy_check_in_the_production_profile(tmp_path: Path) ->
         CRAMPCARE_PROFILE="production",
         ALLOWED_HOSTS="cramps.example.org",
     )
-    assert result.returncode == 0, result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    output = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in result.stdout, output
 
 
 def test_it_refuses_production_without_allowed_hosts(tmp_path: Path) -> None:
