@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from crampcare.insights.stats import NightRecord, compute_insights, program_effe
 from crampcare.insights.tests.builders import START, night_series
 
 
-def scored(cramps: list[int], pain: list[float]) -> list[NightRecord]:
+def scored(cramps: Sequence[int], pain: Sequence[float]) -> list[NightRecord]:
     return night_series(cramps, severities=[(p,) * c for c, p in zip(cramps, pain, strict=True)])
 
 
