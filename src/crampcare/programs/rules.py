@@ -46,6 +46,9 @@ DEEP_KNEE_BENDING = frozenset(
 # Deep hip bending combined with turning the hip, which hip precautions rule out [R30].
 DEEP_HIP_FLEXION = frozenset({"pigeon-pose", "knee-to-chest"})
 FIGURE_FOUR_LYING = "figure-four-supine"
+# Both figure-4 stretches cross the legs and turn the hip; the library says to do either only once
+# the surgeon or physical therapist has cleared it after a hip replacement [R30].
+FIGURE_FOUR = frozenset({FIGURE_FOUR_LYING, "figure-four-seated"})
 PIGEON_POSE = "pigeon-pose"
 # Pigeon pose is kept for people under this age who exercise at least moderately.
 PIGEON_MAX_AGE = 54
@@ -98,7 +101,7 @@ def _hip_applies(profile: PlanProfile) -> bool:
 def _hip_avoids(profile: PlanProfile, exercise: ExerciseInfo, _: Block) -> bool:
     if exercise.id in DEEP_HIP_FLEXION or library_says_avoid(exercise, "hip_replacement"):
         return True
-    return exercise.id == FIGURE_FOUR_LYING and not profile.cleared_for_hip_rotation
+    return exercise.id in FIGURE_FOUR and not profile.cleared_for_hip_rotation
 
 
 def _knee_applies(profile: PlanProfile) -> bool:
@@ -164,8 +167,8 @@ RULES: tuple[Rule, ...] = (
         _hip_avoids,
         why(
             "With a hip replacement, deep hip bending with twisting can strain the new joint, so "
-            "pigeon pose and knee-to-chest are left out, and the lying figure-4 stretch waits "
-            "until your surgeon says hip-turning stretches are fine.",
+            "pigeon pose and knee-to-chest are left out, and the figure-4 stretches wait until "
+            "your surgeon says hip-turning stretches are fine.",
             "R30",
         ),
     ),

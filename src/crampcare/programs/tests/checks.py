@@ -32,7 +32,7 @@ def assert_plan_is_safe(plan: Plan, catalogue: Catalogue) -> None:
         if "hip_replacement" in profile.conditions:
             assert item.exercise_id not in {"pigeon-pose", "knee-to-chest"}, item
             if not profile.cleared_for_hip_rotation:
-                assert item.exercise_id != "figure-four-supine", item
+                assert item.exercise_id not in {"figure-four-supine", "figure-four-seated"}, item
         if {"knee_pain", "knee_replacement"} & set(profile.conditions):
             assert item.exercise_id not in KNEE_BENDING_A_LONG_WAY, item
         if in_bed and chosen_for is Block.BEDTIME:

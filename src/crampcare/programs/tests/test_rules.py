@@ -90,13 +90,29 @@ def test_it_leaves_a_slot_empty_rather_than_lie_on_the_back(catalogue: Catalogue
     assert all(note.action == "left_out" for note in plan.notes if note.exercise_id == "clamshell")
 
 
-def test_it_gives_seated_hip_work_after_a_hip_replacement(catalogue: Catalogue) -> None:
+def test_it_leaves_out_hip_turning_stretches_after_a_hip_replacement_until_cleared(
+    catalogue: Catalogue,
+) -> None:
+    # Both figure-4s cross the legs and turn the hip: the library says either needs the surgeon's
+    # clearance, so neither is offered without it (no plan contradicts its own caution).
     plan = generate_plan(_with(conditions=("hip_replacement",)), catalogue)
 
-    assert _bedtime(plan)["hip"] == "figure-four-seated"
+    assert "hip" not in _bedtime(plan)
     assert _noted(plan, "hip-replacement-precautions", "pigeon-pose")
     assert _noted(plan, "hip-replacement-precautions", "figure-four-supine")
-    # The library's advice on changing the seated figure-4 goes with it.
+    assert _noted(plan, "hip-replacement-precautions", "figure-four-seated")
+    assert {"calf", "hamstring", "glutes"} <= set(_bedtime(plan))
+
+
+def test_it_carries_the_librarys_hip_advice_with_a_cleared_figure_4(catalogue: Catalogue) -> None:
+    profile = _with(
+        conditions=("hip_replacement",), cleared_for_hip_rotation=True, prefers_in_bed=True
+    )
+
+    plan = generate_plan(profile, catalogue)
+
+    assert _bedtime(plan)["hip"] == "figure-four-supine"
+    # The library's advice on changing it goes with it.
     hip = plan.item("hip")
     assert hip is not None
     assert [caution.condition for caution in hip.cautions] == ["hip_replacement"]
