@@ -240,6 +240,7 @@ def player_text() -> dict[str, Any]:
         },
         "exercise_of": _("Exercise {n} of {total}"),
         "hold_of": _("Hold {n} of {total}"),
+        "next_hold_of": _("Next: hold {n} of {total}"),
         "reps_of": _("Repetition {n} of {total}"),
         "set_of": _("set {n} of {total}"),
         "sides": [_("Left leg"), _("Right leg")],

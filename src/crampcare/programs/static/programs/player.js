@@ -136,7 +136,10 @@
   function counterText(step, item) {
     if (step.phase === "reps") return fmt(T.reps_of, { n: currentRep(step), total: item.reps });
     if (item.hold && step.phase !== "ready") {
-      var text = fmt(T.hold_of, { n: step.rep, total: item.reps });
+      // While resting, say what comes next: the following hold, or the other leg.
+      var upcoming = step.phase === "rest" || step.phase === "switch";
+      var n = step.phase === "rest" ? (step.rep % item.reps) + 1 : step.rep;
+      var text = fmt(upcoming ? T.next_hold_of : T.hold_of, { n: n, total: item.reps });
       if (item.sets > 1) text += ", " + fmt(T.set_of, { n: step.set, total: item.sets });
       return text;
     }
