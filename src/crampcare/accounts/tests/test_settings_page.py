@@ -44,3 +44,10 @@ def test_it_erases_every_record_when_the_account_is_deleted(
     assert not User.objects.filter(pk=user.pk).exists()
     assert AccessToken.objects.count() == 1
     assert owner_client.get("/account/").status_code == 302
+
+
+def test_it_links_to_downloading_and_importing_your_data(owner_client: Client) -> None:
+    page = owner_client.get("/account/").content.decode()
+    assert 'href="/diary/data/export.zip"' in page
+    assert 'href="/diary/data/export.json"' in page
+    assert 'href="/diary/data/"' in page
