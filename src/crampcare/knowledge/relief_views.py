@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,16 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crampcare.knowledge.loader import Library, get_library
+from crampcare.knowledge.relief_clock import parse_since
 from crampcare.knowledge.schema import CitedText, ReliefArea, ReliefStep
 
 # The diary's one-tap "log this cramp" route: POST ``muscle`` (a relief area id) logs a cramp now;
 # GET shows the same button, which is where a visitor lands after signing in. Looked up by name
 # so the guide still ends with aftercare when the diary app is not installed.
 DIARY_LOG_CRAMP = "diary:log_cramp"
-
-# A "since" older than this belongs to an earlier cramp (an old bookmark or a reopened tab);
-# relief.js uses the same limit for the start time it keeps in sessionStorage.
-SINCE_MAX_AGE_SECONDS = 60 * 60
 
 STATE_EASING = "easing"
 STATE_STILL = "still"
@@ -75,22 +71,6 @@ def _optional_url(name: str) -> str | None:
         return reverse(name)
     except NoReverseMatch:
         return None
-
-
-def parse_since(raw: str | None, now: datetime) -> int:
-    """When this cramp's guide started (Unix seconds), from the ``since`` query parameter.
-
-    Anything unusable (missing, not a number, in the future, hours old) means "starting now":
-    the worst a bad value can do is restart the 10-minute count, never raise an error.
-    """
-    current = int(now.timestamp())
-    try:
-        since = int(raw or "")
-    except ValueError:
-        return current
-    if since > current or current - since > SINCE_MAX_AGE_SECONDS:
-        return current
-    return since
 
 
 def _area_or_404(library: Library, area: str) -> ReliefArea:

@@ -45,6 +45,24 @@ def test_it_logs_a_cramp_in_one_tap_and_offers_the_details(
     assert 'value="2024-06-05T07:30"' in page  # the time box is in the person's own zone
 
 
+def test_it_dates_a_cramp_from_the_relief_guide_to_when_the_guide_started(
+    owner_client: Client, londoner: User, morning
+) -> None:
+    guide_started = MORNING - timedelta(minutes=6)
+    owner_client.post(
+        "/diary/cramp/", {"muscle": "hamstring", "since": int(guide_started.timestamp())}
+    )
+    assert CrampEpisode.objects.for_user(londoner).get().started_at == guide_started
+
+
+def test_it_ignores_an_implausible_relief_start_time(
+    owner_client: Client, londoner: User, morning
+) -> None:
+    owner_client.post("/diary/cramp/", {"muscle": "calf", "since": "tomorrow"})
+    owner_client.post("/diary/cramp/", {"muscle": "calf", "since": int(MORNING.timestamp()) + 3600})
+    assert CrampEpisode.objects.for_user(londoner).get().started_at == MORNING
+
+
 def test_it_shows_the_one_tap_button_on_a_get_without_logging(owner_client: Client) -> None:
     page = owner_client.get("/diary/cramp/?muscle=foot").content.decode()
     assert 'name="muscle" value="foot"' in page

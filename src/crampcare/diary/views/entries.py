@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib import messages
@@ -37,6 +37,7 @@ from crampcare.diary.views.person import (
     diary_view,
     diary_weeks_for,
 )
+from crampcare.knowledge.relief_clock import parse_since
 
 QUICK_COUNTS = (0, 1, 2, 3)
 SCORES = tuple(range(SEVERITY_MAX + 1))
@@ -56,7 +57,11 @@ def log_cramp(request: HttpRequest, user: User) -> HttpResponse:
     muscle = muscle if muscle in Muscle.values else ""
     if request.method != "POST":
         return render(request, "diary/log_cramp.html", {"muscle": muscle})
-    episode = services.log_cramp(user, muscle=muscle)
+    # From the relief guide, the cramp began when the guide was opened, not at this tap.
+    started = None
+    if request.POST.get("since"):
+        started = datetime.fromtimestamp(parse_since(request.POST["since"], timezone.now()), UTC)
+    episode = services.log_cramp(user, muscle=muscle, now=started)
     messages.success(
         request,
         _("Cramp logged at %(time)s. Add details if you like, or leave it there.")

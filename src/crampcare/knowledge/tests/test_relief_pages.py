@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from crampcare.accounts.models import User
 from crampcare.knowledge.loader import get_library
-from crampcare.knowledge.relief_views import SINCE_MAX_AGE_SECONDS, parse_since
+from crampcare.knowledge.relief_clock import SINCE_MAX_AGE_SECONDS, parse_since
 from crampcare.knowledge.schema import RELIEF_AREA_ORDER, ReliefArea
 
 pytestmark = pytest.mark.django_db
