@@ -12,6 +12,7 @@ from crampcare.assessment import services
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.schema import SYMPTOM_IDS
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.assessment.tests.docs import json_blocks, section
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,10 @@ def test_it_documents_the_request_and_response_in_openapi(client: Client, user: 
     assert set(evaluate["responses"]) >= {"200", "400", "422"}
     assert "requestBody" in schema["paths"][COLLECTION]["post"]
     assert "AssessmentOut" in schema["components"]["schemas"]
+
+
+def test_it_answers_as_the_documentation_says(client: Client, user: User) -> None:
+    request, answer = json_blocks(section("JSON API"))
+    response = _post(client, EVALUATE, request)
+    assert response.status_code == 422
+    assert response.json() == answer

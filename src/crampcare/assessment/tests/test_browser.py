@@ -3,9 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from crampcare.accounts.models import User
+from crampcare.assessment import services
+from crampcare.assessment.schema import SYMPTOM_IDS
+from crampcare.assessment.tests.builders import typical_payload
 from crampcare.testing.browser import look
+from crampcare.testing.builders import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,12 +39,13 @@ def _fill_up_to_warning_signs(page: Any, base: str, *, with_medicine: bool = Fal
     page.get_by_label("How old are you?").fill("64")
     page.get_by_label("Female").check()
     # Progressive enhancement: the weeks appear only after "pregnant: yes".
+    # (expect() waits for the deferred script, which may run just after the page appears.)
     weeks = page.get_by_label("How many weeks pregnant are you?")
-    assert not weeks.is_visible()
+    expect(weeks).to_be_hidden()
     page.get_by_role("group", name="Are you pregnant?").get_by_label("Yes").check()
-    assert weeks.is_visible()
+    expect(weeks).to_be_visible()
     page.get_by_role("group", name="Are you pregnant?").get_by_label("No").check()
-    assert not weeks.is_visible()
+    expect(weeks).to_be_hidden()
     look(page, "assessment-step-about-you")
     _continue(page)
 
@@ -86,6 +92,7 @@ def test_it_puts_the_emergency_box_first_in_view_on_a_phone(
     _continue(page)
     page.get_by_text("Step 7 of 8").wait_for()
     _answer_flags(page)
+    look(page, "assessment-step-nerves-and-muscles")
     _continue(page)
     page.get_by_text("Step 8 of 8").wait_for()
     _answer_flags(page, yes=("short of breath",))
@@ -154,3 +161,50 @@ def test_it_asks_an_unanswered_red_flag_again(
     dark_page.goto(live_server.url + "/assessment/result/")
     dark_page.get_by_role("alert").filter(has_text="See a doctor today").wait_for()
     look(dark_page, "assessment-result-urgent")
+
+
+def test_it_keeps_saved_checks_for_a_signed_in_person(
+    page: Any, dark_page: Any, live_server: Any, user: User
+) -> None:
+    stored = services.save_assessment(
+        user,
+        typical_payload(
+            cramps_per_week=4,
+            sleep_disrupted=True,
+            medications=["Lipitor 20 mg", "Metformin"],
+            conditions=["diabetes"],
+            symptoms={
+                **dict.fromkeys(SYMPTOM_IDS, False),
+                "calf_pain_walking_eases_with_rest": True,
+                "muscle_wasting": None,
+            },
+        ),
+    )
+    page.goto(live_server.url + "/accounts/login/?next=/assessment/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name="Your earlier checks").wait_for()
+    look(page, "assessment-start-signed-in")
+
+    page.get_by_role("link", name="See a doctor soon").click()
+    page.get_by_role("heading", name="Book an appointment with your doctor soon").wait_for()
+    page.get_by_text("Your answers", exact=True).click()
+    page.get_by_text("How old are you?").wait_for()
+    look(page, "assessment-result-saved")
+
+    dark_page.context.add_cookies(page.context.cookies())
+    dark_page.goto(f"{live_server.url}/assessment/{stored.pk}/")
+    dark_page.get_by_role("heading", name="What may be behind your cramps").wait_for()
+    look(dark_page, "assessment-result-saved")
+
+    page.get_by_role("button", name="Change my answers").click()
+    page.get_by_text("Step 1 of 8").wait_for()
+    assert page.get_by_label("How old are you?").input_value() == "67"
+    look(page, "assessment-step-editing")
+
+
+def test_it_offers_a_plain_medicine_search_page(page: Any, live_server: Any, user: User) -> None:
+    page.goto(live_server.url + "/assessment/medicines/?q=ventolin")
+    page.get_by_text("Salbutamol (albuterol) reliever inhalers").wait_for()
+    look(page, "assessment-medicine-search")

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from crampcare.assessment import services
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.assessment.tests.docs import blocks, json_blocks, section
 
 
 def _assess(path: str) -> dict[str, Any]:
@@ -21,9 +22,13 @@ def _assess(path: str) -> dict[str, Any]:
     return json.loads(out.getvalue())
 
 
-def _run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(
+    tmp_path: Path, *args: str, stdin: str = "", columns: int = 100
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["CRAMPCARE_DATA_DIR"] = str(tmp_path)
+    # argparse wraps --help to the terminal width; fix it so the output is comparable.
+    env["COLUMNS"] = str(columns)
     return subprocess.run(
         [sys.executable, "-m", "crampcare", "assess", *args],
         input=stdin,
@@ -93,3 +98,12 @@ def test_it_explains_itself(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "--json FILE" in result.stdout
     assert "docs/assessment.md" in result.stdout
+
+
+def test_it_behaves_as_the_documentation_says(tmp_path: Path) -> None:
+    (request, _) = json_blocks(section("JSON API"))
+    usage, errors = blocks(section("Command line"), "text")
+    assert _run(tmp_path, "--help").stdout == usage
+    result = _run(tmp_path, "--json", "-", stdin=json.dumps(request))
+    assert result.returncode == 2
+    assert result.stderr == errors

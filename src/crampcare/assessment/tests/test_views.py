@@ -293,3 +293,10 @@ def test_it_lists_and_shows_saved_checks_in_few_queries(
         assert owner_client.get(f"/assessment/{stored.pk}/").status_code == 200
     with django_assert_max_num_queries(4):
         assert owner_client.get("/api/v1/assessments").status_code == 200
+
+
+def test_it_names_medicines_it_did_not_recognise(client: Client, user: User) -> None:
+    complete(client, medicines={"medications": "Lipitor\nMetformin\nWonderpill"})
+    page = _html(client.get("/assessment/result/"))
+    assert "We did not recognise these names" in page
+    assert "Metformin, Wonderpill" in page

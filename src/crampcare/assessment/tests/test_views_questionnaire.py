@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from crampcare.assessment import presentation, services
+from crampcare.assessment import presentation, services, urls
 from crampcare.assessment.clinical import load_clinical
 from crampcare.assessment.questionnaire import (
+    STEP_SLUGS,
     STEPS,
     explain_fired_by,
     get_step,
@@ -15,6 +17,7 @@ from crampcare.assessment.questionnaire import (
 )
 from crampcare.assessment.schema import SYMPTOM_IDS, AssessmentInput
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.assessment.tests.docs import section
 
 
 def test_it_asks_every_red_flag_on_exactly_one_page() -> None:
@@ -95,3 +98,11 @@ def test_it_has_a_title_for_every_kind_of_contributor() -> None:
     assert titles["medicine.statin"] == "Statins (cholesterol medicines)"
     assert titles["condition.diabetes"] == "Diabetes"
     assert not any(item.message.startswith("Diabetes:") for item in page.other_factors)
+
+
+def test_it_documents_every_step_and_page() -> None:
+    text = section("Questionnaire pages")
+    documented_steps = re.findall(r"^\| `([a-z-]+)` \| [^`]", text, re.M)
+    assert documented_steps == list(STEP_SLUGS)
+    documented_names = set(re.findall(r"^\| `(assessment:[a-z_]+)` \|", text, re.M))
+    assert documented_names == {f"assessment:{p.name}" for p in urls.urlpatterns}

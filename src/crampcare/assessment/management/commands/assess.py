@@ -28,6 +28,16 @@ class Command(BaseCommand):
     )
     # Evaluating needs no database, so skip the checks: they would slow it and could print.
     requires_system_checks: list[str] = []
+    # Django's options still work; hiding them keeps --help about this command.
+    suppressed_base_arguments = {
+        "--version",
+        "--verbosity",
+        "--settings",
+        "--pythonpath",
+        "--traceback",
+        "--no-color",
+        "--force-color",
+    }
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
