@@ -68,6 +68,14 @@ class AboutYouForm(PreferencesMixin):
         min_value=18,
         max_value=120,
         required=False,
+        error_messages={
+            "min_value": _(
+                "This plan is made for adults, 18 and over. For a child’s cramps, talk to "
+                "their doctor."
+            ),
+            "max_value": _("Please check the age: it is more than 120."),
+            "invalid": _("Please give your age in whole years, like 67."),
+        },
     )
     pregnant = forms.BooleanField(label=_("I am pregnant"), required=False)
     pregnancy_weeks = forms.IntegerField(
@@ -76,6 +84,11 @@ class AboutYouForm(PreferencesMixin):
         min_value=0,
         max_value=45,
         required=False,
+        error_messages={
+            "min_value": _("Please give a number of weeks from 0 to 45."),
+            "max_value": _("Please give a number of weeks from 0 to 45."),
+            "invalid": _("Please give a whole number of weeks, like 20."),
+        },
     )
     balance_problems = forms.BooleanField(label=_("My balance is unsteady"), required=False)
     limited_mobility = forms.BooleanField(

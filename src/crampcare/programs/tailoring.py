@@ -15,6 +15,7 @@ from crampcare.programs.profile import PlanProfile, profile_from_assessment
 
 if TYPE_CHECKING:
     from crampcare.accounts.ownership import AnyUser
+    from crampcare.programs.models import Program
 
 # "About you" answers that stand in for an assessment when there is none.
 ABOUT_YOU_FIELDS = ("age", "pregnant", "pregnancy_weeks", "conditions")
@@ -69,3 +70,13 @@ def clean_preferences(preferences: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in preferences.items()
         if value is not None
     }
+
+
+def profile_is_stale(user: AnyUser, program: Program) -> bool:
+    """Whether the person's latest answers would now give a different profile than the one the
+    plan was built from (say, a new pregnancy or an operation), so the plan should be rebuilt."""
+    try:
+        fresh = build_profile(user, program.preferences)
+    except ValidationError:
+        return False
+    return fresh.model_dump(mode="json") != program.profile

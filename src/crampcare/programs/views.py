@@ -86,6 +86,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "step_message": last_step_message(program),
         "offer_maintenance": program.maintenance_offered_on is not None
         and program.phase == Phase.ACTIVE,
+        "stale": tailoring.profile_is_stale(user, program),
     }
     return render(request, "programs/today.html", context)
 
@@ -173,6 +174,7 @@ def _plan_page(
     ]
     context = {
         "program": program,
+        "stale": tailoring.profile_is_stale(_user(request), program),
         "plan": plan,
         "level": dose_level(program.level),
         "blocks": blocks,
@@ -239,6 +241,16 @@ def save_settings(request: HttpRequest) -> HttpResponse:
         _errors_to_form(form, error)
         return _plan_page(request, settings_form=form, status=400)
     messages.success(request, _("Your settings are saved."))
+    return redirect("programs:plan")
+
+
+@login_required
+@require_POST
+@_program_needed
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Rebuild the plan from the person's latest answers, keeping week, level and swaps."""
+    services.update_profile(_user(request))
+    messages.success(request, _("Your plan is updated from your latest answers."))
     return redirect("programs:plan")
 
 

@@ -62,7 +62,7 @@ def test_it_makes_a_plan_from_the_about_you_answers(owner_client: Client, user: 
     ("data", "field", "message"),
     [
         ({"bedtime": "25:00"}, "bedtime", "Enter a valid time"),
-        ({"bedtime": "22:00", "age": "12"}, "age", "greater than or equal to 18"),
+        ({"bedtime": "22:00", "age": "12"}, "age", "made for adults, 18 and over"),
         ({"bedtime": "22:00", "pregnancy_weeks": "20"}, "pregnancy_weeks", "I am pregnant"),
         ({}, "bedtime", "This field is required"),
     ],
@@ -350,3 +350,32 @@ def test_it_keeps_the_streak_message_kind_after_a_gap(
 
     assert "That is normal" in page
     assert "fail" not in page.lower()
+
+
+def test_it_asks_to_update_the_plan_when_the_answers_change(
+    owner_client: Client, user: User, program: Program
+) -> None:
+    assert "Your answers have changed" not in _page(owner_client.get("/program/"))
+
+    save_assessment(user, typical_payload(sex="female", pregnant=True, pregnancy_weeks=22))
+    assert "Your answers have changed" in _page(owner_client.get("/program/"))
+    assert "Your answers have changed" in _page(owner_client.get("/program/plan/"))
+
+    response = owner_client.post("/program/plan/refresh/")
+
+    assert response["Location"] == "/program/plan/"
+    assert Program.objects.for_user(user).get().profile["pregnant"] is True
+    assert "Your answers have changed" not in _page(owner_client.get("/program/"))
+
+
+def test_it_keeps_the_history_pages_queries_constant_as_changes_grow(
+    owner_client: Client, user: User, program: Program, django_assert_max_num_queries: object
+) -> None:
+    owner_client.get("/program/history/")
+    with django_assert_max_num_queries(7):  # type: ignore[operator]
+        owner_client.get("/program/history/")
+    for minutes in range(10):
+        services.change_reminder(user, minutes_before=minutes)
+    with django_assert_max_num_queries(7):  # type: ignore[operator]
+        page = _page(owner_client.get("/program/history/"))
+    assert page.count("Reminder changed") == 10
