@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crampcare.assessment import drafts, presentation, services
-from crampcare.assessment import signals as _signals  # noqa: F401 - connects the sign-in hook
 from crampcare.assessment.clinical import load_clinical
 from crampcare.assessment.errors import BODY, InvalidAnswers
 from crampcare.assessment.forms import StepForm
