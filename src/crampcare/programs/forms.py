@@ -154,15 +154,6 @@ class SettingsForm(forms.Form):
         return value
 
 
-class SwapForm(forms.Form):
-    slot = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    exercise_id = forms.ChoiceField(label=_("Swap for"))
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["exercise_id"].choices = choices
-
-
 class FeedbackForm(forms.Form):
     difficulty = forms.TypedChoiceField(
         label=_("How hard was it?"),

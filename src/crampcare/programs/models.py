@@ -7,6 +7,8 @@ pure core's ``Plan`` stored as JSON (``Plan.model_validate(program.plan)`` reads
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -14,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.ownership import OwnedModel
 from crampcare.programs.plan import Plan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SCORE_MAX = 10
 REMINDER_MAX_MINUTES = 240
@@ -105,7 +110,7 @@ class ProgramChange(OwnedModel):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-def _score(verbose_name: str) -> models.PositiveSmallIntegerField:
+def _score(verbose_name: StrOrPromise) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         verbose_name,
         null=True,

@@ -158,6 +158,9 @@ def test_it_looks_right_from_set_up_to_the_plan(
         live_server.url + f"/program/unsubscribe/{reminders.unsubscribe_token(program)}/"
     )
     look(dark_page, "program-unsubscribe")
+    dark_page.get_by_role("button", name="Stop reminder emails").click()
+    dark_page.get_by_role("heading", name="No more reminder emails").wait_for()
+    look(dark_page, "program-unsubscribed")
 
 
 def test_it_welcomes_someone_without_a_plan(dark_page: Any, live_server: Any, user: User) -> None:

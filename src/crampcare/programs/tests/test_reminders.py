@@ -136,8 +136,10 @@ def test_it_writes_a_plain_readable_email_with_a_one_click_unsubscribe(
     assert (
         str(message["List-Unsubscribe"]).strip().startswith("<https://cramps.example.org/program/")
     )
-    text = message.get_body(("plain",)).get_content()
-    html = message.get_body(("html",)).get_content()
+    plain_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain_part is not None
+    assert html_part is not None
+    text, html = plain_part.get_content(), html_part.get_content()
     assert "Hello Olive," in text
     assert "Wall calf stretch" in text
     assert "https://cramps.example.org/program/session/" in text

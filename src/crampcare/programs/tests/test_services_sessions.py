@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from crampcare.accounts.models import User
-from crampcare.programs import sessions
+from crampcare.programs import services, sessions
 from crampcare.programs.models import Session
 from crampcare.programs.tests.builders import do_sessions, evening, make_program, week_nights
 
@@ -141,10 +141,9 @@ def test_it_lists_each_past_weeks_share(user: User) -> None:
     program = make_program(user)
     do_sessions(user, week_nights(program, 1, 7) + week_nights(program, 2, 3))
     now = evening(week_nights(program, 3)[0])
-    from crampcare.programs.services import current_program
-
-    program = current_program(user, now)
-    result = sessions.adherence(user, program, now)
+    current = services.current_program(user, now)
+    assert current is not None
+    result = sessions.adherence(user, current, now)
 
     assert [(w.week, w.done, w.percent) for w in result.weeks] == [(1, 7, 100), (2, 3, 43)]
 
