@@ -96,7 +96,9 @@ def test_it_drives_the_player_from_the_keyboard(page: Any, live_server: Any, use
     page.locator("body").press("Space")
     assert _state(page)["state"] == "running"
     assert _state(page)["phase"] == "ready"
-    page.locator("body").press("ArrowRight")
+    # The arrows work with a player button focused too (after tapping one).
+    page.get_by_role("button", name="Pause").focus()
+    page.keyboard.press("ArrowRight")
     page.wait_for_function("document.getElementById('player').dataset.phase === 'hold'")
     assert page.locator("[data-el=rep]").inner_text() == "Hold 1 of 3"
     assert page.locator("[data-el=side]").inner_text() == "Left leg"

@@ -366,8 +366,9 @@
   document.addEventListener("keydown", function (event) {
     if (root.dataset.state === "done" || event.altKey || event.ctrlKey || event.metaKey) return;
     var tag = (event.target && event.target.tagName) || "";
-    if (/^(INPUT|SELECT|TEXTAREA|BUTTON|A|SUMMARY)$/.test(tag)) return;
-    if (event.key === " ") { event.preventDefault(); toggle.click(); }
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) return;
+    // Space on a focused button or link does what that control does; anywhere else it pauses.
+    if (event.key === " " && !/^(BUTTON|A|SUMMARY)$/.test(tag)) { event.preventDefault(); toggle.click(); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); back(); }
     else if (event.key === "ArrowRight") { event.preventDefault(); goTo(index + 1); }
   });
