@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from django.core.management import call_command
 from crampcare.assessment import services
 from crampcare.assessment.tests.builders import typical_payload
 from crampcare.assessment.tests.docs import blocks, json_blocks, section
+from crampcare.testing.cli import run_cli
 
 
 def _assess(path: str) -> dict[str, Any]:
@@ -25,19 +24,8 @@ def _assess(path: str) -> dict[str, Any]:
 def _run(
     tmp_path: Path, *args: str, stdin: str = "", columns: int = 100
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["CRAMPCARE_DATA_DIR"] = str(tmp_path)
     # argparse wraps --help to the terminal width; fix it so the output is comparable.
-    env["COLUMNS"] = str(columns)
-    return subprocess.run(
-        [sys.executable, "-m", "crampcare", "assess", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=180,
-    )
+    return run_cli(tmp_path, "assess", *args, stdin=stdin, COLUMNS=str(columns))
 
 
 def test_it_prints_the_result_of_a_file(tmp_path: Path) -> None:

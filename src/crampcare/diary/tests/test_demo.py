@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from statistics import mean
@@ -17,6 +14,7 @@ from crampcare.accounts.models import User
 from crampcare.diary import services, transfer
 from crampcare.diary.demo import BASELINE_WEEKS, generate
 from crampcare.insights.nights import night_of
+from crampcare.testing.cli import run_cli
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 5, 7, 30, tzinfo=UTC)
@@ -107,16 +105,7 @@ def test_it_refuses_an_address_a_real_person_could_own(user: User) -> None:
 
 
 def test_it_explains_itself_with_help(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["CRAMPCARE_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "crampcare", "demo", "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    result = run_cli(tmp_path, "demo", "--help")
     assert result.returncode == 0, result.stderr
     assert "usage:" in result.stdout
     assert "--reset" in result.stdout

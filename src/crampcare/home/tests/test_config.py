@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from crampcare import config
+from crampcare.testing.cli import run_cli
 
 
 def test_it_generates_the_secret_key_once_with_private_permissions(
@@ -79,20 +78,7 @@ def test_it_rejects_an_unknown_database_url(
 
 
 def _django(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
-    }
-    environment.update({"CRAMPCARE_DATA_DIR": str(tmp_path), **env})
-    return subprocess.run(
-        [sys.executable, "-m", "crampcare", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(tmp_path, *args, timeout=120, **env)
 
 
 def test_it_passes_the_deploy_check_in_the_production_profile(tmp_path: Path) -> None:
