@@ -15,6 +15,27 @@ if TYPE_CHECKING:
 # Imports of Django models stay inside fixtures so pure-logic tests also run without Django.
 
 
+REAL_PASSWORD_HASHERS: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2 costs about a second a hash on a loaded CI machine; tests hash hundreds of
+    passwords. Tests use a fast hasher; test_onboarding proves real sign-ups get Argon2."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.test.utils import override_settings
+
+    try:
+        REAL_PASSWORD_HASHERS[:] = settings.PASSWORD_HASHERS
+    except ImproperlyConfigured:  # pure tests may run without Django (-p no:django)
+        yield
+        return
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher", *REAL_PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=fast):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_onboarding_state() -> Iterator[None]:
     # "Has anyone signed up yet?" is cached per process; each test starts from its own database.

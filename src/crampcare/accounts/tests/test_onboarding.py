@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from crampcare.accounts.models import User
+from crampcare.conftest import REAL_PASSWORD_HASHERS
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,8 @@ def test_it_keeps_public_pages_open_before_onboarding(client: Client) -> None:
     assert client.get("/healthz").status_code == 200
 
 
-def test_it_creates_the_owner_account_and_signs_them_in(client: Client) -> None:
+def test_it_creates_the_owner_account_and_signs_them_in(client: Client, settings) -> None:
+    settings.PASSWORD_HASHERS = REAL_PASSWORD_HASHERS
     response = client.post(
         "/welcome/",
         {
