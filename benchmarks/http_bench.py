@@ -23,7 +23,18 @@ import urllib.request
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-DEFAULT_URLS = ["/", "/cramp-now/", "/cramp-now/calf/", "/learn/", "/exercises/", "/references/"]
+DEFAULT_URLS = [
+    "/",
+    "/cramp-now/",
+    "/cramp-now/calf/",
+    "/learn/",
+    "/learn/preventing-cramps/",
+    "/exercises/",
+    "/exercises/calf-stretch-wall/",
+    "/references/",
+    "/search/?q=calf",
+    "/api/v1/exercises",
+]
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from crampcare.knowledge import search as knowledge_search
 from crampcare.knowledge.exercise_schema import CAUTION_KEYS, EQUIPMENT_IDS, POSITIONS, Exercise
 from crampcare.knowledge.loader import Library, citation_index, get_library
-from crampcare.knowledge.schema import Topic
+from crampcare.knowledge.schema import Reference, Topic
 from crampcare.knowledge.templatetags.knowledge_tags import (
     EQUIPMENT_LABELS,
     POSE_DESCRIPTIONS,
@@ -145,8 +145,12 @@ def _cited_in_for(library: Library, language: str) -> dict[str, list[CitedIn]]:
 
 def references(request: HttpRequest) -> HttpResponse:
     library = get_library()
-    links = cited_in(library)
-    rows = [(ref, links.get(ref.id, [])) for ref in library.references.values()]
+
+    def rows() -> list[tuple[Reference, list[Any]]]:
+        # Called by the template only when its cached copy of the list is missing.
+        links = cited_in(library)
+        return [(ref, links.get(ref.id, [])) for ref in library.references.values()]
+
     return render(request, "knowledge/references.html", {"rows": rows})
 
 
@@ -233,6 +237,8 @@ def exercises(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "results": results,
+        # The cards are content: the same ids in the same language give the same HTML.
+        "results_key": ",".join(exercise.id for exercise in results),
         "total": len(library.exercises),
         "muscles": library.muscles,
         "partial": partial,
