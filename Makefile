@@ -39,6 +39,7 @@ browser:
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	CRAMPCARE_DATA_DIR=$(CURDIR)/var/test-data $(BIN)/mypy src/crampcare
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

@@ -8,7 +8,7 @@ too, with an audit record.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -47,6 +47,7 @@ def get_owned_or_404(model: type[M], user: AnyUser, **lookup: Any) -> M:
     """Fetch one of the user's own records, or 404 — the same answer whether it is someone
     else's or does not exist, so ids reveal nothing."""
     try:
-        return model.objects.for_user(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+        found = cast(M, model.objects.for_user(user).get(**lookup))
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(f"No such {model._meta.verbose_name}.") from exc
+    return found

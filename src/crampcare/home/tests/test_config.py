@@ -54,6 +54,7 @@ def test_it_tunes_sqlite_for_concurrent_use(
     database = config.database(tmp_path)
     assert database["NAME"] == tmp_path / "crampcare.sqlite3"
     options = database["OPTIONS"]
+    assert isinstance(options, dict)
     assert options["transaction_mode"] == "IMMEDIATE"
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout"):
         assert pragma in options["init_command"]
