@@ -317,6 +317,7 @@ class DailyLifeForm(StepForm):
         "exercise_level",
         "exercise_in_heat",
         "footwear",
+        "sleeping_position",
     )
 
     sitting_hours_per_day = _number(
@@ -352,6 +353,18 @@ class DailyLifeForm(StepForm):
             ("unsupportive", _("Flat or loose shoes, such as flip-flops or slippers")),
             ("high_heels", _("High heels")),
             ("barefoot", _("Mostly barefoot or in socks")),
+        ],
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "options"}),
+    )
+    sleeping_position = forms.ChoiceField(
+        label=_("How do you usually lie when you sleep?"),
+        help_text=_("The way you spend most of the night."),
+        choices=[
+            ("back", _("On my back")),
+            ("side", _("On my side")),
+            ("front", _("On my front")),
+            ("varies", _("It varies")),
         ],
         required=False,
         widget=forms.RadioSelect(attrs={"class": "options"}),

@@ -125,7 +125,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "daily-life",
-        _("Your day"),
+        _("Your day and night"),
         _("Everyday habits that can play a part, and that you can often change."),
         DailyLifeForm,
     ),

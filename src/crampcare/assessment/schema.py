@@ -27,6 +27,7 @@ Muscle = Literal["calf", "hamstring", "quadriceps", "foot", "other"]
 Side = Literal["left", "right", "both", "alternating"]
 ExerciseLevel = Literal["none", "light", "moderate", "intense"]
 Footwear = Literal["supportive", "unsupportive", "high_heels", "barefoot"]
+SleepingPosition = Literal["back", "side", "front", "varies"]
 
 # The shared condition vocabulary (docs/assessment.md); conditions.yaml must describe exactly these.
 ConditionId = Literal[
@@ -130,6 +131,7 @@ class AssessmentInput(BaseModel):
     exercise_level: ExerciseLevel | None = None
     exercise_in_heat: bool | None = None
     footwear: Footwear | None = None
+    sleeping_position: SleepingPosition | None = None
     symptoms: dict[SymptomId, bool | None] = Field(default_factory=dict)
 
     @field_validator("pregnancy_weeks")
@@ -166,6 +168,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "exercise_level": "choice",
     "exercise_in_heat": "bool",
     "footwear": "choice",
+    "sleeping_position": "choice",
 }
 FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "sex": get_args(Sex),
@@ -174,6 +177,7 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "sides": get_args(Side),
     "exercise_level": get_args(ExerciseLevel),
     "footwear": get_args(Footwear),
+    "sleeping_position": get_args(SleepingPosition),
 }
 
 # An answer quoted back in ``fired_by``: a symptom or field value, or the matching list items.

@@ -30,6 +30,7 @@ def typical_payload(**fields: Any) -> dict[str, Any]:
         "exercise_level": "light",
         "exercise_in_heat": False,
         "footwear": "supportive",
+        "sleeping_position": "side",
         "symptoms": dict.fromkeys(SYMPTOM_IDS, False),
     }
     payload.update(fields)

@@ -29,6 +29,7 @@ TYPICAL_PAGES: dict[str, dict[str, Any]] = {
         "exercise_level": "light",
         "exercise_in_heat": "no",
         "footwear": "supportive",
+        "sleeping_position": "side",
     },
 }
 

@@ -116,6 +116,20 @@ def test_it_rejects_out_of_range_numbers(field: str, value: float) -> None:
     assert field in errors_for({field: value})
 
 
+@pytest.mark.parametrize("position", ["back", "side", "front", "varies", None])
+def test_it_accepts_each_sleeping_position_or_null(position: str | None) -> None:
+    assert validate_payload({"sleeping_position": position}).sleeping_position == position
+
+
+def test_it_leaves_a_missing_sleeping_position_unanswered() -> None:
+    assert validate_payload({}).sleeping_position is None
+
+
+@pytest.mark.parametrize("position", ["stomach", "Front", "", 1, True, ["front"]])
+def test_it_rejects_a_sleeping_position_it_does_not_know(position: Any) -> None:
+    assert "sleeping_position" in errors_for({"sleeping_position": position})
+
+
 def test_it_allows_null_for_an_unanswered_red_flag() -> None:
     data = validate_payload({"symptoms": {"dark_urine": None}})
 

@@ -154,6 +154,37 @@ def test_it_reads_medicines_one_per_line_or_comma(client: Client, user: User) ->
     ]
 
 
+def test_it_saves_and_shows_the_sleeping_position(client: Client, user: User) -> None:
+    data = {**TYPICAL_PAGES["daily-life"], "sleeping_position": "front"}
+    response = client.post("/assessment/step/daily-life/", data)
+    assert response["Location"] == "/assessment/step/leg-signs/"
+    assert client.session[drafts.SESSION_ANSWERS]["sleeping_position"] == "front"
+    page = _html(client.get("/assessment/step/daily-life/"))
+    assert "How do you usually lie when you sleep?" in page
+    assert re.search(r'value="front"[^>]*checked', page)
+    for label in ("On my back", "On my side", "On my front", "It varies"):
+        assert label in page
+    complete(client, **{"daily-life": data})
+    result = _html(client.get("/assessment/result/"))
+    assert "How do you usually lie when you sleep?" in result
+    assert "On my front" in result
+
+
+def test_it_leaves_a_skipped_sleeping_position_unanswered(client: Client, user: User) -> None:
+    data = {**TYPICAL_PAGES["daily-life"]}
+    del data["sleeping_position"]
+    client.post("/assessment/step/daily-life/", data)
+    assert client.session[drafts.SESSION_ANSWERS]["sleeping_position"] is None
+
+
+def test_it_names_the_field_for_an_unknown_sleeping_position(client: Client, user: User) -> None:
+    data = {**TYPICAL_PAGES["daily-life"], "sleeping_position": "upside-down"}
+    response = client.post("/assessment/step/daily-life/", data)
+    assert response.status_code == 400
+    assert 'id="id_sleeping_position_error"' in _html(response)
+    assert drafts.SESSION_ANSWERS not in client.session
+
+
 def test_it_leaves_a_skipped_or_unsure_red_flag_unanswered(client: Client, user: User) -> None:
     data = all_no("leg-signs", calf_swelling_one_side="unsure")
     del data["calf_red_warm"]

@@ -62,6 +62,7 @@ def test_it_reads_answers_back_in_the_words_of_the_questions() -> None:
     assert pages["your-cramps"]["When do your cramps happen?"] == "At night, in bed"
     assert pages["your-cramps"]["About how many cramps do you have in a week?"] == "2"
     assert pages["medicines"]["Which medicines do you take?"] == "None"
+    assert pages["daily-life"]["How do you usually lie when you sleep?"] == "On my side"
     assert pages["leg-signs"]["Is one calf swollen, when the other is not?"] == "No"
 
 
