@@ -37,6 +37,20 @@ def _fast_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: login rate-limit counters and cached page fragments
+    from an earlier test in the same worker must not change what this one sees."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.core.cache import cache
+
+        cache.clear()
+    except ImproperlyConfigured:  # pure tests may run without Django (-p no:django)
+        return
+
+
+@pytest.fixture(autouse=True)
 def _fresh_onboarding_state() -> Iterator[None]:
     # "Has anyone signed up yet?" is cached per process; each test starts from its own database.
     from crampcare.accounts import onboarding

@@ -1,17 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from crampcare.accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_rate_limit_counters() -> None:
-    cache.clear()
 
 
 TOO_MANY = "Too many failed login attempts. Try again later."
