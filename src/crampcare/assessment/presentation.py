@@ -47,6 +47,7 @@ CONTRIBUTOR_TITLES: Mapping[str, Promise] = {
     "exercise_intensity": _("Hard exercise"),
     "exercise_in_heat": _("Exercise in the heat"),
     "footwear": _("Your shoes"),
+    "sleeping_on_front": _("Sleeping on your front"),
 }
 
 

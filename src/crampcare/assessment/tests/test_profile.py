@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from crampcare.assessment.engine import evaluate
 from crampcare.assessment.schema import Contributor
 from crampcare.assessment.tests.builders import answers
+from crampcare.knowledge.base import read_yaml
 
 
 def profile(**fields: Any) -> dict[str, Contributor]:
@@ -108,6 +111,33 @@ def test_it_adds_nothing_for_unanswered_lifestyle_questions() -> None:
         exercise_level=None,
         exercise_in_heat=None,
         footwear=None,
+        sleeping_position=None,
     )
 
     assert items == {}
+
+
+def test_it_suggests_keeping_the_toes_from_pointing_for_front_sleepers() -> None:
+    front = profile(sleeping_position="front")["sleeping_on_front"]
+
+    assert front.modifiable
+    assert "toes pointed" in front.message
+    assert "already short" in front.message
+    assert "covers loose" in front.action
+    assert "hang over the end of the mattress" in front.action
+    assert "pillow under your shins" in front.action
+    assert "not been tested in a trial" in front.action
+    assert front.references == ["R10", "R12"]
+    known = {entry["id"] for entry in read_yaml("references.yaml")["references"]}
+    assert set(front.references) <= known
+
+
+def test_it_lists_front_sleeping_with_the_things_you_can_change() -> None:
+    result = evaluate(answers(sleeping_position="front", sitting_hours_per_day=9))
+
+    assert [item.id for item in result.contributors] == ["sitting", "sleeping_on_front", "age"]
+
+
+@pytest.mark.parametrize("position", ["back", "side", "varies", None])
+def test_it_adds_nothing_for_other_sleeping_positions(position: str | None) -> None:
+    assert "sleeping_on_front" not in profile(sleeping_position=position)

@@ -168,6 +168,8 @@ def test_it_saves_and_shows_the_sleeping_position(client: Client, user: User) ->
     result = _html(client.get("/assessment/result/"))
     assert "How do you usually lie when you sleep?" in result
     assert "On my front" in result
+    assert result.index("Things you can change") < result.index("Sleeping on your front")
+    assert "pillow under your shins" in result
 
 
 def test_it_leaves_a_skipped_sleeping_position_unanswered(client: Client, user: User) -> None:
