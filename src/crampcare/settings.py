@@ -189,6 +189,7 @@ DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "crampcare <crampcare@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "crampcare.pagination.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,
