@@ -18,7 +18,52 @@ from crampcare.insights.api import router as insights_router
 from crampcare.knowledge.api import router as knowledge_router
 from crampcare.programs.api import router as programs_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "title": "Error",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in plain words."},
+        "errors": {
+            "type": "array",
+            "description": "One entry per field that needs correcting (validation errors only).",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["detail"],
+}
+
+
+class CrampcareAPI(NinjaAPI):
+    """Documents the error answers every operation can give, in the one shape they all share."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"$ref": "#/components/schemas/Error"}
+        error = {"content": {"application/json": {"schema": ref}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                parameters = operation.get("parameters", [])
+                wanted = {}
+                if operation.get("requestBody") or parameters:
+                    wanted["422"] = "Some input is not valid: each field is named."
+                if operation.get("requestBody"):
+                    wanted["400"] = "The body is not valid JSON."
+                if any(p.get("in") == "path" for p in parameters):
+                    wanted["404"] = "Not found (or not yours)."
+                if operation.get("security"):
+                    wanted["401"] = "Sign in, or send a personal access token."
+                for code, description in wanted.items():
+                    responses.setdefault(code, {"description": description, **error})
+        return schema
+
+
+api = CrampcareAPI(
     title="crampcare API",
     version="1",
     description=(

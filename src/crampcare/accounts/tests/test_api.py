@@ -60,3 +60,13 @@ def test_it_answers_unknown_api_paths_with_json(client: Client, user: User) -> N
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_it_documents_the_error_answers(client: Client, user: User) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    revoke = schema["paths"]["/api/v1/tokens/{token_id}"]["delete"]["responses"]
+    assert {"401", "404", "422"} <= set(revoke)
+    assert revoke["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert "detail" in schema["components"]["schemas"]["Error"]["properties"]
