@@ -78,6 +78,7 @@ def _fill_up_to_warning_signs(page: Any, base: str, *, with_medicine: bool = Fal
     page.get_by_text("Step 5 of 8").wait_for()
     page.get_by_label("How many hours a day do you spend sitting?").fill("8")
     page.get_by_label("How many cups of drink do you have in a day?").fill("4")
+    page.get_by_label("On my front").check()
     look(page, "assessment-step-daily-life")
     _continue(page)
     page.get_by_text("Step 6 of 8").wait_for()
@@ -131,6 +132,7 @@ def test_it_reaches_the_profile_without_red_flags(page: Any, live_server: Any, u
     page.get_by_role("heading", name="What may be behind your cramps").wait_for()
     page.get_by_role("heading", name="Things you can change").wait_for()
     assert page.get_by_text("You sit for many hours a day").is_visible()
+    assert page.get_by_role("heading", name="Sleeping on your front").is_visible()
     look(page, "assessment-result-profile")
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 from crampcare.accounts.models import User
 from crampcare.assessment import services
 from crampcare.assessment.models import Assessment
+from crampcare.assessment.tests.builders import typical_payload
 from crampcare.assessment.tests.vignettes import VIGNETTES
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,25 @@ def test_it_covers_incomplete_emergency_and_self_care() -> None:
     assert {result["triage"] for result in results} >= {"emergency", "urgent", "self_care"}
     assert any(result["incomplete"] for result in results)
     assert any(result["unrecognised_medications"] for result in results)
+    contributors = {item["id"] for result in results for item in result["contributors"]}
+    assert "sleeping_on_front" in contributors
+
+
+def test_it_refuses_an_unknown_sleeping_position_the_same_way_everywhere(
+    client: Client, user: User, tmp_path: Path
+) -> None:
+    payload = typical_payload(sleeping_position="stomach")
+    message = "must be 'back', 'side', 'front' or 'varies'"
+    response = client.post(
+        "/api/v1/assessments/evaluate", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "sleeping_position", "message": message}]
+
+    source = tmp_path / "answers.json"
+    source.write_text(json.dumps(payload), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("assess", "--json", str(source), stdout=io.StringIO(), stderr=err)
+    assert exited.value.code == 2
+    assert err.getvalue().splitlines() == [f"sleeping_position: {message}"]

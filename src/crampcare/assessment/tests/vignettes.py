@@ -38,6 +38,7 @@ VIGNETTES: dict[str, tuple[dict[str, Any], str]] = {
         "self_care",
     ),
     "self care: ordinary night cramps": (typical_payload(), "self_care"),
+    "self care: sleeps on the front": (typical_payload(sleeping_position="front"), "self_care"),
     "pregnancy with bleeding": (
         typical_payload(
             age=31,
