@@ -1,14 +1,21 @@
-"""Export, import and their shared CSV format: used by the data page, the API and tests."""
+"""Export, import and their shared CSV format: used by the data page, the API and tests.
 
+An export holds all of a person's data, not only the diary: assessments, the program and its
+sessions, self-tests and (exported only) access tokens. See docs/diary.md.
+"""
+
+from crampcare.diary.transfer.archive import ImportReport, Problem
 from crampcare.diary.transfer.exporting import (
     csv_files,
     export_document,
     export_filename,
     export_zip,
 )
-from crampcare.diary.transfer.importing import ImportReport, Problem, import_zip
+from crampcare.diary.transfer.importing import import_zip
+from crampcare.diary.transfer.layout import FILES, readme
 
 __all__ = [
+    "FILES",
     "ImportReport",
     "Problem",
     "csv_files",
@@ -16,4 +23,5 @@ __all__ = [
     "export_filename",
     "export_zip",
     "import_zip",
+    "readme",
 ]

@@ -1,197 +1,109 @@
-"""The CSV layout of a diary export: which columns each file has and how values are written.
+"""What an export is made of: columns, files, and the format's name and version.
 
-Values are written so that reading them back gives exactly the same value (see docs/diary.md):
-blank means "not said", yes/no for answers, ISO 8601 dates, and times as the person's own wall
-clock time with its UTC offset (an exact instant that still reads naturally in a spreadsheet).
+Each app's files are described once (``diary_files``, ``program_files``, ...) and listed in
+``layout``. The CSV header, the JSON document, the README.txt in the zip and the import all read
+those descriptions, so they cannot drift apart. Values are written so that reading them back gives
+exactly the same value (see ``cells`` and docs/diary.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
+from crampcare.diary.transfer import cells
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django_stubs_ext import StrOrPromise
+
+    from crampcare.accounts.models import User
 
 FORMAT_NAME = "crampcare.diary"
-FORMAT_VERSION = 1
-
-# A spreadsheet treats a cell starting with one of these as a formula; exports quote them with a
-# leading apostrophe (and apostrophes themselves, so the quoting is reversible).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_QUOTE = "'"
+# Version 2 added the assessment, program, self-test and access-token files to version 1's diary.
+FORMAT_VERSION = 2
 
 
-class CellError(ValueError):
-    """A value in one cell cannot be read; the message says what is expected."""
-
-
-def escape_text(value: str) -> str:
-    return _QUOTE + value if value.startswith((*_FORMULA_START, _QUOTE)) else value
-
-
-def unescape_text(text: str) -> str:
-    if len(text) > 1 and text[0] == _QUOTE and text[1] in (*_FORMULA_START, _QUOTE):
-        return text[1:]
-    return text
-
-
-def _whole(text: str) -> int | None:
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise CellError(_("should be a whole number, like 3")) from None
-
-
-def _required_whole(text: str) -> int:
-    value = _whole(text)
-    if value is None:
-        raise CellError(_("is required"))
+def plain_json(value: Any) -> Any:
+    """A value with JSON's own types: numbers stay numbers, dates become ISO 8601 text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
     return value
-
-
-def _decimal(text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CellError(_("should be a number, like 6.5")) from None
-    if not value.is_finite():
-        raise CellError(_("should be a number, like 6.5"))
-    return value
-
-
-_YES = {"yes", "true", "1"}
-_NO = {"no", "false", "0"}
-
-
-def _answer(text: str) -> bool | None:
-    lowered = text.strip().lower()
-    if not lowered:
-        return None
-    if lowered in _YES:
-        return True
-    if lowered in _NO:
-        return False
-    raise CellError(_("should be yes, no, or blank"))
-
-
-def _yes_no(text: str) -> bool:
-    return bool(_answer(text))
-
-
-def _dump_answer(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
-def _date(text: str) -> date:
-    if not text:
-        raise CellError(_("is required"))
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CellError(_("should be a date like 2024-06-04")) from None
-
-
-def _instant(text: str) -> datetime:
-    if not text:
-        raise CellError(_("is required"))
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise CellError(_("should be a date and time like 2024-06-05T02:14:00+01:00")) from None
-    if value.tzinfo is None:
-        raise CellError(_("needs its UTC offset, like 2024-06-05T02:14:00+01:00 (or Z for UTC)"))
-    return value
-
-
-def _relief(text: str) -> list[str]:
-    return [item.strip() for item in text.split(";") if item.strip()]
-
-
-def _plain(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    load: Callable[[str], Any] = unescape_text
-    dump: Callable[[Any], str] = _plain
+    about: StrOrPromise
+    load: Callable[[str], Any] = cells.unescape_text
+    dump: Callable[[Any], str] = cells.dump_plain
+    to_json: Callable[[Any], Any] = plain_json
     saved: bool = True
     """False for columns written for people's benefit and worked out again on import."""
+    local_time: bool = False
+    """An instant written as the person's own wall-clock time with its offset (episodes.csv)."""
+    holds_json: bool = False
 
 
-def _text(name: str) -> Column:
-    return Column(name, load=unescape_text, dump=escape_text)
+def text(name: str, about: StrOrPromise) -> Column:
+    return Column(name, about, load=cells.unescape_text, dump=cells.escape_text)
 
 
-def _choice(name: str) -> Column:
-    return Column(name, load=str.strip)
+def choice(name: str, about: StrOrPromise) -> Column:
+    return Column(name, about, load=str.strip)
 
 
-def _whole_number(name: str) -> Column:
-    return Column(name, load=_whole)
+def whole_number(name: str, about: StrOrPromise) -> Column:
+    return Column(name, about, load=cells.whole)
 
 
-def _number(name: str) -> Column:
-    return Column(name, load=_decimal)
+def number(name: str, about: StrOrPromise) -> Column:
+    return Column(name, about, load=cells.decimal)
 
 
-def _yes_no_blank(name: str) -> Column:
-    return Column(name, load=_answer, dump=_dump_answer)
+def yes_no_blank(name: str, about: StrOrPromise) -> Column:
+    return Column(name, about, load=cells.answer, dump=cells.dump_answer)
 
 
-EPISODE_COLUMNS = (
-    Column("started_at", load=_instant),  # written by instant_in(zone), see below
-    Column("night", saved=False),
-    _choice("muscle"),
-    _choice("side"),
-    _whole_number("severity"),
-    _whole_number("duration_minutes"),
-    _yes_no_blank("woke_me"),
-    Column("helped", load=_relief, dump=";".join),
-    _text("notes"),
-)
-CHECKIN_COLUMNS = (
-    Column("night", load=_date),
-    Column("cramp_count", load=_required_whole),
-    _whole_number("severity"),
-    _whole_number("sleep_disruption"),
-    _text("notes"),
-)
-FACTOR_COLUMNS = (
-    Column("date", load=_date),
-    _number("fluid_cups"),
-    _whole_number("exercise_minutes"),
-    _choice("exercise_intensity"),
-    _yes_no_blank("exercise_in_heat"),
-    _number("sitting_hours"),
-    _choice("footwear"),
-    _number("alcohol_drinks"),
-    Column("medicine_change", load=_yes_no, dump=_dump_answer),
-    _text("medicine_note"),
-)
-PROFILE_COLUMNS = (
-    Column("email", saved=False),
-    _text("display_name"),
-    _choice("time_zone"),
-)
+def yes_no(name: str, about: StrOrPromise) -> Column:
+    """A yes/no that is never unanswered: blank reads as no."""
+    return Column(name, about, load=cells.yes_no, dump=cells.dump_answer)
 
-EPISODES, CHECKINS, FACTORS, PROFILE = "episodes.csv", "checkins.csv", "factors.csv", "profile.csv"
-FILES: dict[str, tuple[Column, ...]] = {
-    EPISODES: EPISODE_COLUMNS,
-    CHECKINS: CHECKIN_COLUMNS,
-    FACTORS: FACTOR_COLUMNS,
-    PROFILE: PROFILE_COLUMNS,
-}
-KEY_COLUMN = {EPISODES: "started_at", CHECKINS: "night", FACTORS: "date"}
+
+def day(name: str, about: StrOrPromise, *, required: bool = True) -> Column:
+    load = cells.required_date if required else cells.optional_date
+    return Column(name, about, load=load, dump=cells.dump_date)
+
+
+def _utc_or_none(value: datetime | None) -> str | None:
+    return None if value is None else cells.dump_utc(value)
+
+
+def instant(name: str, about: StrOrPromise, *, required: bool = True) -> Column:
+    """An exact instant, written in UTC (``2024-06-05T01:14:05.123456Z``)."""
+    load = cells.required_instant if required else cells.optional_instant
+    return Column(name, about, load=load, dump=cells.dump_utc, to_json=_utc_or_none)
+
+
+def clock_time(name: str, about: StrOrPromise) -> Column:
+    return Column(
+        name,
+        about,
+        load=cells.clock_time,
+        dump=cells.dump_clock_time,
+        to_json=cells.dump_clock_time,
+    )
+
+
+def json_value(name: str, about: StrOrPromise, load: Callable[[str], Any]) -> Column:
+    """Structured data as compact, key-sorted JSON text in the CSV; as itself in the JSON file."""
+    return Column(name, about, load=load, dump=cells.dump_json, holds_json=True)
 
 
 def instant_in(zone: ZoneInfo) -> Callable[[datetime], str]:
@@ -201,3 +113,73 @@ def instant_in(zone: ZoneInfo) -> Callable[[datetime], str]:
         return value.astimezone(zone).isoformat(timespec="seconds")
 
     return dump
+
+
+Rows = Callable[["User"], Iterable[Any]]
+Prepare = Callable[["User", Any], None]
+AfterUpdate = Callable[["User", list[Any]], None]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One CSV file of the export (and its section of the JSON document)."""
+
+    name: str
+    section: str
+    about: StrOrPromise
+    columns: tuple[Column, ...]
+    rows: Rows
+    """The person's rows to export, in file order (oldest first)."""
+    model: type[Model] | None = None
+    """Set for files imported row by row; None for the profile (applied on its own) and for
+    files that are exported only."""
+    key: tuple[str, ...] = ()
+    """A row whose key is already in the account updates that record instead of adding one."""
+    one_row: bool = False
+    """At most one row, which updates the person's one record (profile, program)."""
+    required: tuple[str, ...] = ()
+    """Columns the header must have besides the key."""
+    prepare: Prepare | None = None
+    """The rules a model cannot check alone; raises ``ValidationError``; sets ``worked_out``."""
+    worked_out: tuple[str, ...] = ()
+    of_program: bool = False
+    """Rows belong to the person's program (which must exist or come in the same import)."""
+    after_update: AfterUpdate | None = None
+    import_note: StrOrPromise = ""
+    """For files that are not imported: why, said in the import report."""
+
+    @property
+    def header(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def needed(self) -> tuple[str, ...]:
+        return (*self.key, *self.required)
+
+    @property
+    def imported(self) -> bool:
+        return self.model is not None
+
+    def saved_fields(self) -> list[str]:
+        fields = [column.name for column in self.columns if column.saved]
+        return [*fields, *self.worked_out, *(["program"] if self.of_program else [])]
+
+    def stamped_fields(self) -> list[str]:
+        """Saved fields Django would stamp with the import time; set again after saving."""
+        assert self.model is not None
+        saved = set(self.saved_fields())
+        return [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.name in saved
+            and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+        ]
+
+
+def owned_rows(model: Any, *order: str) -> Rows:
+    """Rows through the ownership chokepoint, in a fixed order (ties broken by creation)."""
+
+    def rows(user: User) -> Iterable[Any]:
+        return model.objects.for_user(user).order_by(*order, "pk")  # type: ignore[no-any-return]
+
+    return rows

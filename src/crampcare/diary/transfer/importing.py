@@ -1,133 +1,73 @@
-"""Reading a diary export (the CSV zip) back in, all or nothing unless asked otherwise.
+"""Reading an export (the CSV zip) back in, all or nothing unless asked otherwise.
 
 Rules (docs/diary.md): each problem is reported with its file, line and column; if there is any
-problem nothing is saved, unless the person chose to import the valid rows. A row whose key (a
-cramp's start time, a check-in's night, a day's date) is already in the diary updates that entry
-instead of adding a second one. The whole import is one transaction.
+problem nothing is saved, unless the person chose to import the valid rows. A row whose natural
+key (``DataFile.key``: a cramp's start, a check-in's night, an assessment's creation, ...) is
+already in the account updates that record instead of adding a second one; the program, one per
+person, is updated if there is one and created if not. Access tokens are never imported. The
+whole import is one transaction.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
-from crampcare.accounts.ownership import OwnedModel
 from crampcare.accounts.services import update_profile
-from crampcare.diary import services
-from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
-from crampcare.diary.transfer.formats import (
-    CHECKINS,
-    EPISODES,
-    FACTORS,
-    FILES,
-    KEY_COLUMN,
-    PROFILE,
-    CellError,
-    Column,
+from crampcare.diary.transfer.archive import (
+    MAX_ARCHIVE_BYTES,
+    ImportReport,
+    Problem,
+    read_archive,
+    records,
 )
+from crampcare.diary.transfer.cells import CellError
+from crampcare.diary.transfer.diary_files import PROFILE
+from crampcare.diary.transfer.formats import DataFile
+from crampcare.diary.transfer.layout import FILES
+from crampcare.diary.transfer.program_files import PROGRAM
+from crampcare.programs.models import Program
 
-MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 200_000
+__all__ = ["MAX_ARCHIVE_BYTES", "ImportReport", "Problem", "import_zip"]
 
-_MODELS: dict[str, type[OwnedModel]] = {
-    EPISODES: CrampEpisode,
-    CHECKINS: NightCheckin,
-    FACTORS: DailyFactors,
-}
-_PREPARE = {
-    EPISODES: services.prepare_episode,
-    CHECKINS: services.prepare_checkin,
-    FACTORS: services.prepare_factors,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    file: str
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += _(", line %(line)d") % {"line": self.line}
-        if self.column:
-            where += f", {self.column}"
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    problems: list[Problem] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    skipped_rows: int = 0
-    saved: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def summary(self) -> str:
-        created, updated = sum(self.created.values()), sum(self.updated.values())
-        if not self.saved:
-            return ngettext(
-                "Nothing was imported: %(count)d problem needs fixing first.",
-                "Nothing was imported: %(count)d problems need fixing first.",
-                len(self.problems),
-            ) % {"count": len(self.problems)}
-        text = _("Imported %(created)d new entries and updated %(updated)d.") % {
-            "created": created,
-            "updated": updated,
-        }
-        if self.skipped_rows:
-            text += " " + ngettext(
-                "%(count)d row with a problem was left out.",
-                "%(count)d rows with problems were left out.",
-                self.skipped_rows,
-            ) % {"count": self.skipped_rows}
-        return text
+_BATCH = 500
 
 
 @dataclass
 class _Row:
     line: int
-    record: OwnedModel
-    key: Any
+    record: Any
+    key: tuple[Any, ...]
 
 
 def import_zip(user: User, data: bytes, *, valid_only: bool = False) -> ImportReport:
-    """Import a diary export into ``user``'s diary. See the module docstring for the rules."""
+    """Import an export into ``user``'s account. See the module docstring for the rules."""
     report = ImportReport()
-    texts = _read_archive(data, report)
+    texts = read_archive(data, report)
     if texts is None:
         return report
     with transaction.atomic():
         # The profile first: its time zone decides which night each cramp belongs to.
-        profile_ok = _apply_profile(user, texts.get(PROFILE), report)
+        profile_ok = _apply_profile(user, texts.get(PROFILE.name), report)
         parsed = {
-            name: _parse_file(user, name, texts[name], report) for name in _MODELS if name in texts
+            file: _parse_file(user, file, texts[file.name], report)
+            for file in FILES
+            if file.imported and file.name in texts
         }
+        _check_program_exists(user, parsed, report)
+        report.notes += [str(f.import_note) for f in FILES if f.import_note and f.name in texts]
         if report.problems and not valid_only:
             transaction.set_rollback(True)
         else:
             if not profile_ok:
                 report.notes.append(_("Your name and time zone were left as they were."))
-            for name, rows in parsed.items():
-                _save(user, name, rows, report)
+            for file, rows in parsed.items():
+                _save(user, file, rows, report)
             report.saved = True
     if not report.saved:
         # The rolled-back profile change may linger on this object.
@@ -135,147 +75,53 @@ def import_zip(user: User, data: bytes, *, valid_only: bool = False) -> ImportRe
     return report
 
 
-def _read_archive(data: bytes, report: ImportReport) -> dict[str, str] | None:
-    def fail(message: str, file: str = "") -> None:
-        report.problems.append(Problem(file or _("the zip file"), None, None, message))
-
-    if len(data) > MAX_ARCHIVE_BYTES:
-        fail(_("is larger than 20 MB; split it or ask for help."))
-        return None
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        fail(_("is not a zip file. Choose the .zip you downloaded from your diary."))
-        return None
-    texts: dict[str, str] = {}
-    with archive:
-        for info in archive.infolist():
-            name = info.filename.rsplit("/", 1)[-1]
-            if info.is_dir() or name.startswith("."):
-                continue
-            if name not in FILES:
-                report.notes.append(
-                    _("%(name)s is not part of a diary export and was ignored.")
-                    % {"name": info.filename}
-                )
-                continue
-            if name in texts:
-                fail(_("appears twice in the zip."), name)
-                continue
-            if info.file_size > MAX_FILE_BYTES:
-                fail(_("is larger than 50 MB."), name)
-                continue
-            try:
-                texts[name] = archive.read(info).decode("utf-8-sig")
-            except UnicodeDecodeError:
-                fail(_("is not UTF-8 text. Save it as “CSV UTF-8” and try again."), name)
-            except (zipfile.BadZipFile, OSError, NotImplementedError):
-                fail(_("could not be read from the zip."), name)
-    if not report.problems and not (set(texts) & set(_MODELS)):
-        fail(_("has none of episodes.csv, checkins.csv or factors.csv."))
-    return None if report.problems else texts
-
-
-def _records(name: str, text: str, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each data row with the line it starts on; header problems are reported once."""
-    columns = {column.name for column in FILES[name]}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as error:
-        report.problems.append(Problem(name, 1, None, str(error)))
-        return
-    header = [title.strip() for title in header]
-    unknown = [title for title in header if title not in columns]
-    missing = KEY_COLUMN.get(name, "time_zone") not in header
-    for title in unknown:
-        report.problems.append(Problem(name, 1, title, _("is not a column we know")))
-    if missing:
-        report.problems.append(
-            Problem(name, 1, KEY_COLUMN.get(name, "time_zone"), _("column is missing"))
-        )
-    if unknown or missing or len(set(header)) != len(header):
-        if len(set(header)) != len(header):
-            report.problems.append(Problem(name, 1, None, _("a column appears twice")))
-        return
-    line = reader.line_num + 1
-    count = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            report.problems.append(Problem(name, line, None, str(error)))
-            return
-        count += 1
-        if count > MAX_ROWS:
-            report.problems.append(Problem(name, line, None, _("has too many rows")))
-            return
-        if any(cell.strip() for cell in cells):
-            if len(cells) != len(header):
-                report.problems.append(
-                    Problem(
-                        name,
-                        line,
-                        None,
-                        _("has %(found)d cells but the header has %(expected)d")
-                        % {"found": len(cells), "expected": len(header)},
-                    )
-                )
-            else:
-                yield line, dict(zip(header, cells, strict=True))
-        line = reader.line_num + 1
+# -- checking -------------------------------------------------------------------------------------
 
 
 def _load_cells(
-    name: str, line: int, cells: dict[str, str], report: ImportReport
+    file: DataFile, line: int, cells: dict[str, str], report: ImportReport
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     ok = True
-    column: Column
-    for column in FILES[name]:
+    for column in file.columns:
         if not column.saved or column.name not in cells:
             continue
         try:
             values[column.name] = column.load(cells[column.name])
         except CellError as error:
-            report.problems.append(Problem(name, line, column.name, str(error)))
+            report.add(file.name, line, column.name, str(error))
             ok = False
     return values if ok else None
 
 
-def _parse_file(user: User, name: str, text: str, report: ImportReport) -> list[_Row]:
-    model = _MODELS[name]
-    key_column = KEY_COLUMN[name]
-    seen: dict[Any, int] = {}
+def _parse_file(user: User, file: DataFile, text: str, report: ImportReport) -> list[_Row]:
+    assert file.model is not None
+    # JSON columns were checked as they were read (and by ``prepare`` where they have a shape);
+    # the model's own blank rule would wrongly refuse an empty list or object.
+    unchecked = [
+        "owner",
+        *(["program"] if file.of_program else []),
+        *(column.name for column in file.columns if column.holds_json),
+    ]
+    seen: dict[tuple[Any, ...], int] = {}
     rows: list[_Row] = []
-    for line, cells in _records(name, text, report):
-        values = _load_cells(name, line, cells, report)
+    for line, cells in records(file, text, report):
+        values = _load_cells(file, line, cells, report)
         if values is None:
             report.skipped_rows += 1
             continue
-        record = model(owner=user, **values)
+        record = file.model(owner=user, **values)
         try:
-            _PREPARE[name](user, record)  # type: ignore[operator]
-            record.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
+            if file.prepare is not None:
+                file.prepare(user, record)
+            record.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            _report_validation(name, line, error, report)
+            _report_validation(file.name, line, error, report)
             report.skipped_rows += 1
             continue
-        key = getattr(record, key_column)
+        key = tuple(getattr(record, name) for name in file.key)
         if key in seen:
-            report.problems.append(
-                Problem(
-                    name,
-                    line,
-                    key_column,
-                    _("is the same as on line %(line)d; keep one of the two rows")
-                    % {"line": seen[key]},
-                )
-            )
+            report.add(file.name, line, file.key[0] if file.key else None, _twice(file, seen[key]))
             report.skipped_rows += 1
             continue
         seen[key] = line
@@ -283,36 +129,90 @@ def _parse_file(user: User, name: str, text: str, report: ImportReport) -> list[
     return rows
 
 
+def _twice(file: DataFile, line: int) -> str:
+    if file.one_row:
+        return _(
+            "is a second row, but this file holds one at most (the first is on line %(line)d)"
+        ) % {"line": line}
+    return _("is the same as on line %(line)d; keep one of the two rows") % {"line": line}
+
+
 def _report_validation(name: str, line: int, error: ValidationError, report: ImportReport) -> None:
     if not hasattr(error, "error_dict"):
-        report.problems.append(Problem(name, line, None, " ".join(error.messages)))
+        report.add(name, line, None, " ".join(error.messages))
         return
     for column, messages in error.message_dict.items():
         # Models use "__all__" for rules about the whole row.
-        report.problems.append(
-            Problem(name, line, None if column == "__all__" else column, " ".join(messages))
-        )
+        report.add(name, line, None if column == "__all__" else column, " ".join(messages))
 
 
-def _save(user: User, name: str, rows: list[_Row], report: ImportReport) -> None:
-    model = _MODELS[name]
-    key_column = KEY_COLUMN[name]
-    existing: dict[Any, int] = dict(
-        model.objects.for_user(user).values_list(key_column, "pk")  # type: ignore[attr-defined]
-    )
-    new: list[OwnedModel] = []
-    changed: list[OwnedModel] = []
+def _check_program_exists(
+    user: User, parsed: dict[DataFile, list[_Row]], report: ImportReport
+) -> None:
+    """Sessions and program changes need a program: the account's, or one in the import."""
+    if parsed.get(PROGRAM) or Program.objects.for_user(user).exists():
+        return
+    for file, rows in parsed.items():
+        if file.of_program and rows:
+            report.add(
+                file.name,
+                None,
+                None,
+                _(
+                    "belongs to a program, but there is none: add a valid program.csv, or start "
+                    "a program first"
+                ),
+            )
+            report.skipped_rows += len(rows)
+            rows.clear()
+
+
+# -- saving ---------------------------------------------------------------------------------------
+
+
+def _save(user: User, file: DataFile, rows: list[_Row], report: ImportReport) -> None:
+    assert file.model is not None
+    model: Any = file.model
+    owned = model.objects.for_user(user)
+    if file.one_row:
+        first = owned.values_list("pk", flat=True).first()
+        existing = {} if first is None else {(): first}
+    else:
+        existing = {tuple(v[:-1]): v[-1] for v in owned.values_list(*file.key, "pk")}
+    if file.of_program and rows:
+        program = Program.objects.for_user(user).get()
+        for row in rows:
+            row.record.program = program
+    new: list[models.Model] = []
+    changed: list[models.Model] = []
     for row in rows:
         if row.key in existing:
             row.record.pk = existing[row.key]
             changed.append(row.record)
         else:
             new.append(row.record)
-    model.objects.bulk_create(new, batch_size=500)
-    fields = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "owner"}]
-    model.objects.bulk_update(changed, fields, batch_size=500)
-    report.created[name] = len(new)
-    report.updated[name] = len(changed)
+    _create(model, new, file.stamped_fields())
+    model.objects.bulk_update(changed, file.saved_fields(), batch_size=_BATCH)
+    if changed and file.after_update is not None:
+        file.after_update(user, changed)
+    report.created[file.name] = len(new)
+    report.updated[file.name] = len(changed)
+
+
+def _create(model: Any, new: list[models.Model], stamped: list[str]) -> None:
+    """Insert the new records with the times from the file, not the time of the import."""
+    # Django stamps auto_now/auto_now_add fields as it inserts; an update puts the file's back.
+    kept = [{name: getattr(record, name) for name in stamped} for record in new]
+    model.objects.bulk_create(new, batch_size=_BATCH)
+    if not stamped or not new:
+        return
+    for record, values in zip(new, kept, strict=True):
+        for name, value in values.items():
+            setattr(record, name, value)
+    model.objects.bulk_update(new, stamped, batch_size=_BATCH)
+
+
+# -- the profile ----------------------------------------------------------------------------------
 
 
 def _apply_profile(user: User, text: str | None, report: ImportReport) -> bool:
@@ -320,13 +220,11 @@ def _apply_profile(user: User, text: str | None, report: ImportReport) -> bool:
     if text is None:
         return True
     before = len(report.problems)
-    rows = list(_records(PROFILE, text, report))
+    rows = list(records(PROFILE, text, report))
     if len(report.problems) > before:
         return False
     if len(rows) != 1:
-        report.problems.append(
-            Problem(PROFILE, None, None, _("should have exactly one row below its header"))
-        )
+        report.add(PROFILE.name, None, None, _("should have exactly one row below its header"))
         return False
     line, cells = rows[0]
     values = _load_cells(PROFILE, line, cells, report)
@@ -340,7 +238,7 @@ def _apply_profile(user: User, text: str | None, report: ImportReport) -> bool:
             update_profile(user, display_name=display_name, time_zone=time_zone)
     except ValidationError as error:
         user.refresh_from_db(fields=["display_name", "time_zone"])
-        _report_validation(PROFILE, line, error, report)
+        _report_validation(PROFILE.name, line, error, report)
         return False
     if changed_zone:
         report.notes.append(
