@@ -109,7 +109,7 @@ class HiddenFactorOut(Schema):
     text: str
 
 
-class WeekOut(Schema):
+class InsightsWeekOut(Schema):
     start: date
     nights: int
     cramps: int
@@ -130,7 +130,7 @@ class SummaryOut(Schema):
     triggers: list[TriggerOut]
     triggers_warning: TextOut
     hidden_factors: list[HiddenFactorOut]
-    weeks: list[WeekOut]
+    weeks: list[InsightsWeekOut]
 
 
 class ReportQuery(Schema):

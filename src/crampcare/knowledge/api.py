@@ -75,7 +75,7 @@ class CautionOut(Schema):
     references: list[str]
 
 
-class DoseOut(Schema):
+class ExerciseDoseOut(Schema):
     hold_seconds: int | None = Field(description="Length of one timed repetition; null if counted")
     reps: int
     sets: int
@@ -87,7 +87,7 @@ class DoseOut(Schema):
 class ExerciseOut(ExerciseSummaryOut):
     aliases: list[str]
     steps: list[str]
-    dose: DoseOut
+    dose: ExerciseDoseOut
     cues: list[str]
     mistakes: list[str]
     cautions: list[CautionOut]
@@ -231,7 +231,7 @@ def _exercise(library: Library, exercise: Exercise) -> ExerciseOut:
         **_exercise_summary(library, exercise),  # type: ignore[arg-type]
         aliases=[str(alias) for alias in exercise.aliases],
         steps=[str(step) for step in exercise.steps],
-        dose=DoseOut(
+        dose=ExerciseDoseOut(
             hold_seconds=exercise.hold_seconds,
             reps=exercise.reps,
             sets=exercise.sets,

@@ -20,7 +20,7 @@ from crampcare.programs.plan import PlanItem
 router = Router(tags=["program"], auth=session_or_token)
 
 
-class DoseOut(Schema):
+class PlanDoseOut(Schema):
     hold_seconds: int | None
     reps: int
     sets: int
@@ -43,7 +43,7 @@ class ItemOut(Schema):
     block: str
     role: str
     why: CitedOut
-    dose: DoseOut
+    dose: PlanDoseOut
     cautions: list[CitedOut]
     steps: list[str]
     alternatives: list[str] = Field(description="Exercise ids this slot may be swapped to.")
@@ -134,7 +134,7 @@ class SessionOut(Schema):
     items: list[ItemOut]
 
 
-class WeekOut(Schema):
+class AdherenceWeekOut(Schema):
     week: int
     done: int
     planned: int
@@ -145,8 +145,8 @@ class AdherenceOut(Schema):
     nights_done: int
     streak: int
     tonight_done: bool
-    this_week: WeekOut
-    weeks: list[WeekOut]
+    this_week: AdherenceWeekOut
+    weeks: list[AdherenceWeekOut]
     message: str
 
 

@@ -70,3 +70,29 @@ def test_it_documents_the_error_answers(client: Client, user: User) -> None:
         "$ref": "#/components/schemas/Error"
     }
     assert "detail" in schema["components"]["schemas"]["Error"]["properties"]
+
+
+def test_it_gives_every_schema_in_the_openapi_document_its_own_name() -> None:
+    # django-ninja names components after the class: two `WeekOut`s would silently publish one
+    # shape for both endpoints.
+    from ninja import Schema
+
+    from crampcare.api import api
+
+    api.get_openapi_schema()  # imports every router's schemas
+    names: dict[str, str] = {}
+    duplicates = []
+    for cls in _all_subclasses(Schema):
+        if cls.__module__.startswith("crampcare."):
+            where = f"{cls.__module__}.{cls.__qualname__}"
+            if cls.__name__ in names and names[cls.__name__] != where:
+                duplicates.append((names[cls.__name__], where))
+            names[cls.__name__] = where
+    assert not duplicates
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _all_subclasses(sub)
+    return found
