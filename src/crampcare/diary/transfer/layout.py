@@ -53,8 +53,8 @@ def readme() -> str:
         ),
         "",
         _(
-            "You can bring these files back into crampcare (Diary \u2192 Your data \u2192 "
-            "Import), here or on another server. Entries already there are updated, not doubled."
+            "You can bring these files back into crampcare, here or on another server (Your data, "
+            "in your account settings). Entries already there are updated, not doubled."
         ),
     ]
     for file in FILES:
