@@ -339,14 +339,14 @@ def diary_nights(
     ]
 
 
-@router.get("/export.json", summary="Everything in your diary, as one JSON document")
+@router.get("/export.json", summary="All your personal data, as one JSON document")
 def export_diary_json(request: HttpRequest) -> dict[str, Any]:
     return transfer.export_document(_user(request))
 
 
 @router.get(
     "/export.zip",
-    summary="Everything in your diary, as CSV files in a zip",
+    summary="All your personal data, as CSV files in a zip",
     response={200: None},
     openapi_extra={
         "responses": {200: {"content": {"application/zip": {}}, "description": "The zip"}}

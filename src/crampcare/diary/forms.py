@@ -283,7 +283,7 @@ class FactorsForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
-        label=_("Your diary export (.zip)"),
+        label=_("Your crampcare export (.zip)"),
         help_text=_("A zip file made by “Download as CSV files”, here or on another crampcare."),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
