@@ -92,7 +92,7 @@ def test_it_gives_every_schema_in_the_openapi_document_its_own_name() -> None:
 
 
 def _all_subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+    found: set[type] = set(cls.__subclasses__())
     for sub in list(found):
         found |= _all_subclasses(sub)
     return found
