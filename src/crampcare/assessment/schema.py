@@ -21,29 +21,14 @@ from pydantic import (
     field_validator,
 )
 
+from crampcare.vocabulary import ConditionId, CrampTime, ExerciseLevel
+from crampcare.vocabulary import CrampArea as Muscle
+
 Sex = Literal["female", "male", "other"]
-CrampTime = Literal["night", "day", "during_exercise", "after_exercise"]
-Muscle = Literal["calf", "hamstring", "quadriceps", "foot", "other"]
 Side = Literal["left", "right", "both", "alternating"]
-ExerciseLevel = Literal["none", "light", "moderate", "intense"]
 Footwear = Literal["supportive", "unsupportive", "high_heels", "barefoot"]
 SleepingPosition = Literal["back", "side", "front", "varies"]
 
-# The shared condition vocabulary (docs/assessment.md); conditions.yaml must describe exactly these.
-ConditionId = Literal[
-    "diabetes",
-    "peripheral_artery_disease",
-    "neuropathy",
-    "kidney_disease",
-    "liver_cirrhosis",
-    "thyroid_disease",
-    "spinal_stenosis",
-    "hip_replacement",
-    "knee_replacement",
-    "balance_problems",
-    "knee_pain",
-    "limited_mobility",
-]
 
 # Every red-flag question, in the order they are asked; red_flags.yaml holds the wording and must
 # list exactly these ids in this order (checked when the content loads). Kept as a Literal so

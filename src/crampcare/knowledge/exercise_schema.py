@@ -15,19 +15,8 @@ from typing import Any, Literal, get_args
 from pydantic import Field, field_validator, model_validator
 
 from crampcare.knowledge.base import Cited, ContentModel, Slug, Text, read_yaml
+from crampcare.vocabulary import MuscleId
 
-MuscleId = Literal[
-    "calf",
-    "soleus",
-    "hamstrings",
-    "quadriceps",
-    "foot",
-    "shin",
-    "glutes",
-    "hip-flexors",
-    "hip-rotators",
-    "adductors",
-]
 CautionKey = Literal[
     "pregnancy_after_first_trimester",
     "hip_replacement",

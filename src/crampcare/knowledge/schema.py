@@ -11,22 +11,10 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from crampcare.knowledge.base import Cited, ContentModel, RefId, Slug, Text
+from crampcare.vocabulary import MuscleId
 
 SCHEMA_VERSION = 1
 
-# Shared vocabularies (fixed in the project brief; other apps rely on them).
-MuscleId = Literal[
-    "calf",
-    "soleus",
-    "hamstrings",
-    "quadriceps",
-    "foot",
-    "shin",
-    "glutes",
-    "hip-flexors",
-    "hip-rotators",
-    "adductors",
-]
 ReliefAreaId = Literal["calf", "hamstring", "quadriceps", "foot"]
 RELIEF_AREA_ORDER: tuple[ReliefAreaId, ...] = ("calf", "hamstring", "quadriceps", "foot")
 

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import time
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Condition = Literal[
-    "diabetes",
-    "peripheral_artery_disease",
-    "neuropathy",
-    "kidney_disease",
-    "liver_cirrhosis",
-    "thyroid_disease",
-    "spinal_stenosis",
-    "hip_replacement",
-    "knee_replacement",
-    "balance_problems",
-    "knee_pain",
-    "limited_mobility",
-]
-CrampTime = Literal["night", "day", "during_exercise", "after_exercise"]
-MuscleArea = Literal["calf", "hamstring", "quadriceps", "foot", "other"]
-ExerciseLevel = Literal["none", "light", "moderate", "intense"]
+from crampcare.vocabulary import ConditionId as Condition
+from crampcare.vocabulary import CrampArea as MuscleArea
+from crampcare.vocabulary import CrampTime, ExerciseLevel
 
 CONDITIONS: tuple[str, ...] = get_args(Condition)
 CRAMP_TIMES: tuple[str, ...] = get_args(CrampTime)
