@@ -21,6 +21,7 @@ from crampcare.diary.models import (
     Relief,
     Side,
 )
+from crampcare.diary.services import FACTOR_FIELDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -229,18 +230,7 @@ class CheckinForm(forms.ModelForm):
 class FactorsForm(forms.ModelForm):
     class Meta:
         model = DailyFactors
-        fields = (
-            "date",
-            "fluid_cups",
-            "exercise_minutes",
-            "exercise_intensity",
-            "exercise_in_heat",
-            "sitting_hours",
-            "footwear",
-            "alcohol_drinks",
-            "medicine_change",
-            "medicine_note",
-        )
+        fields = FACTOR_FIELDS
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
