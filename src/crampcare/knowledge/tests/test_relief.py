@@ -138,3 +138,24 @@ def test_it_links_each_step_to_an_exercise_for_the_same_muscle() -> None:
                 continue
             targets = set(library.exercises[step.exercise].target_muscles)
             assert targets & set(relief_area.muscles), f"{relief_area.id}/{step.id}"
+
+
+def test_it_asks_for_standing_only_when_safe_and_with_a_support() -> None:
+    # At night, in pain and half asleep, standing on a cramping leg is a fall risk.
+    standing_steps = [
+        step
+        for relief_area in get_library().relief_areas.values()
+        for step in relief_area.steps
+        if re.search(r"\bstand\b", step.text.en, re.IGNORECASE)
+    ]
+    assert len(standing_steps) >= 3
+    for step in standing_steps:
+        text = step.text.en.lower()
+        assert "safely" in text, step.id
+        assert re.search(r"hold|support|steady", text), step.id
+    for relief_area in get_library().relief_areas.values():
+        first = relief_area.steps[0].text.en.lower()
+        # The first move must be possible without standing, or offer a way that is.
+        assert "stand" not in first or re.search(r"if you (can|cannot) stand safely", first), (
+            relief_area.id
+        )
