@@ -21,7 +21,7 @@ COMMANDS = {
 }
 
 
-def _usage() -> str:
+def usage() -> str:
     width = max(len(name) for name in COMMANDS)
     lines = [
         "usage: crampcare COMMAND [options]",
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampcare.settings")
     if not args or args[0] in {"-h", "--help", "help"}:
-        print(_usage())
+        print(usage())
         return 0
     name, rest = args[0], args[1:]
     if name == "manage":
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     elif name in COMMANDS:
         command = [COMMANDS[name][0], *rest]
     else:
-        print(f"crampcare: unknown command {name!r}.\n\n{_usage()}", file=sys.stderr)
+        print(f"crampcare: unknown command {name!r}.\n\n{usage()}", file=sys.stderr)
         return 2
     from django.core.management import execute_from_command_line
 
