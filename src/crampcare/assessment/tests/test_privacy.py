@@ -85,3 +85,12 @@ def test_it_stores_nothing_for_anonymous_evaluation(client: Client, user: User) 
     client.post("/api/v1/assessments/evaluate", typical_payload(), content_type="application/json")
     client.post("/assessment/step/about-you/", {"age": "70"})
     assert Assessment.objects.count() == 0
+
+
+def test_it_lists_only_the_readers_own_results(
+    owner_client: Client, stranger_client: Client, stored: Assessment
+) -> None:
+    assert [item["id"] for item in owner_client.get("/api/v1/assessments").json()] == [stored.pk]
+    assert stranger_client.get("/api/v1/assessments").json() == []
+    start_page = stranger_client.get("/assessment/").content.decode()
+    assert f"/assessment/{stored.pk}/" not in start_page
