@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from crampcare.accounts.api import router as accounts_router
+from crampcare.api_errors import error_body
 from crampcare.assessment.api import router as assessment_router
 from crampcare.diary.api import router as diary_router
 from crampcare.insights.api import router as insights_router
@@ -106,25 +107,17 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = field_errors(list(exc.errors))
-    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return api.create_response(
-        request, {"detail": f"Please correct: {summary}", "errors": errors}, status=422
-    )
+    body = error_body((e["field"], e["message"]) for e in errors)
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(DjangoValidationError)
 def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     if hasattr(exc, "error_dict"):
-        errors = [
-            {"field": field, "message": " ".join(messages)}
-            for field, messages in exc.message_dict.items()
-        ]
+        errors = [(field, " ".join(messages)) for field, messages in exc.message_dict.items()]
     else:
-        errors = [{"field": "body", "message": " ".join(exc.messages)}]
-    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return api.create_response(
-        request, {"detail": f"Please correct: {summary}", "errors": errors}, status=422
-    )
+        errors = [("body", " ".join(exc.messages))]
+    return api.create_response(request, error_body(errors), status=422)
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,7 @@ from annotated_types import Ge, Le
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from crampcare.api_errors import error_body
 from crampcare.assessment.schema import AssessmentInput
 
 # The key for problems with the request as a whole (not JSON, not an object, a contradiction).
@@ -45,10 +46,7 @@ class InvalidAnswers(ValueError):
 
     def as_api_body(self) -> dict[str, Any]:
         """The JSON error shape every crampcare API route uses (see crampcare/api.py)."""
-        return {
-            "detail": _("Please correct: %(problems)s") % {"problems": str(self)},
-            "errors": [{"field": p.field, "message": p.message} for p in self.problems],
-        }
+        return error_body((problem.field, problem.message) for problem in self.problems)
 
 
 class NotJSON(InvalidAnswers):
