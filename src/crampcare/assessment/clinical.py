@@ -35,6 +35,8 @@ MEDICINE_CLASS_IDS = (
     "thiazide_diuretic",
     "loop_diuretic",
     "potassium_sparing_diuretic",
+    "diuretic_unspecified",
+    "arb",
     "laba",
     "statin",
     "conjugated_estrogens",
@@ -78,6 +80,13 @@ class GenericMedicine(ContentModel):
     evidence: Evidence | None = None
 
 
+class ActionWhenRuleFires(ContentModel):
+    """A medicine card's action replaced while a triage rule fires (e.g. emergency first)."""
+
+    rule: Slug
+    action: Text
+
+
 class MedicineClass(Cited):
     id: Slug
     name: Text
@@ -87,6 +96,7 @@ class MedicineClass(Cited):
     why: Text
     aliases: list[str] = Field(default_factory=list)
     generics: list[GenericMedicine] = Field(min_length=1)
+    instead_when: list[ActionWhenRuleFires] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _evidence_for_causes(self) -> MedicineClass:
@@ -239,6 +249,12 @@ def cross_check(content: ClinicalContent) -> list[str]:
             problems.append(f"contributor {contributor.id}: red flags belong to triage rules")
         if "." in contributor.id or contributor.id.startswith(("medicine", "condition")):
             problems.append(f"contributor {contributor.id}: that id space is generated")
+    for item in content.medicines.classes:
+        for override in item.instead_when:
+            if override.rule not in rule_ids:
+                problems.append(
+                    f"medicine {item.id}: instead_when names unknown rule {override.rule}"
+                )
     problems += _medicine_name_problems(content.medicines)
     return problems
 

@@ -12,7 +12,12 @@ from crampcare.assessment.clinical import load_clinical
 from crampcare.assessment.logic import Facts
 from crampcare.assessment.medicines import match_medications
 from crampcare.assessment.profile import risk_profile
-from crampcare.assessment.schema import AssessmentInput, AssessmentResult, validate_payload
+from crampcare.assessment.schema import (
+    AssessmentInput,
+    AssessmentResult,
+    result_status,
+    validate_payload,
+)
 from crampcare.assessment.triage import triage
 from crampcare.knowledge.base import DEFAULT_LANGUAGE
 
@@ -28,9 +33,12 @@ def evaluate(data: AssessmentInput, language: str = DEFAULT_LANGUAGE) -> Assessm
     outcome = triage(facts, content)
     return AssessmentResult(
         triage=outcome.level,
+        status=result_status(outcome.level, outcome.incomplete),
         incomplete=list(outcome.incomplete),  # type: ignore[arg-type]
         reasons=outcome.reasons(language),
-        contributors=risk_profile(facts, content, language),
+        contributors=risk_profile(
+            facts, content, language, fired_rules={item.rule.id for item in outcome.fired}
+        ),
         unrecognised_medications=list(medicines.unrecognised),
     )
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.ownership import OwnedModel
+from crampcare.assessment.schema import result_status
 
 
 class Assessment(OwnedModel):
@@ -37,3 +38,14 @@ class Assessment(OwnedModel):
     def triage(self) -> str | None:
         value: Any = (self.result or {}).get("triage")
         return str(value) if value else None
+
+    @property
+    def status(self) -> str | None:
+        """What the result says first: its level, or "incomplete" (see schema.result_status);
+        worked out again for results stored before the field existed."""
+        result = self.result or {}
+        if self.triage is None:
+            return None
+        return str(
+            result.get("status") or result_status(self.triage, result.get("incomplete") or [])
+        )

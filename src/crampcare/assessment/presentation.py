@@ -12,17 +12,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.assessment.clinical import RedFlag
 from crampcare.assessment.forms import FollowUpFlagsForm
 from crampcare.assessment.questionnaire import StepSummary, explain_fired_by, red_flags, summary
+from crampcare.assessment.schema import result_status
 
 HEADINGS: Mapping[str, Promise] = {
     "emergency": _("Call emergency services now"),
     "urgent": _("See a doctor today"),
     "see_doctor": _("Book an appointment with your doctor soon"),
     "self_care": _("Nothing in your answers needs a doctor soon"),
+    "incomplete": _("Your check is not finished"),
+}
+# A pregnant person is sent to their midwife or maternity team, not a general appointment.
+PREGNANCY_HEADINGS: Mapping[str, Promise] = {
+    "urgent": _("Contact your midwife or maternity unit today"),
+    "see_doctor": _("Talk to your midwife or doctor soon"),
 }
 BOX_INTROS: Mapping[str, Promise] = {
     "emergency": _(
@@ -35,6 +43,12 @@ BOX_NOTES: Mapping[str, Promise] = {
     "urgent": _(
         "If your doctor's surgery is closed, call an urgent care service. If things get worse "
         "quickly, call your emergency number."
+    ),
+}
+PREGNANCY_BOX_NOTES: Mapping[str, Promise] = {
+    "urgent": _(
+        "If you cannot reach your midwife, call your maternity unit or an urgent care service. "
+        "If things get worse quickly, call your emergency number."
     ),
 }
 # Short titles for the risk-profile cards. Medicines and conditions bring their own names.
@@ -91,6 +105,8 @@ def _contributor(item: Mapping[str, Any]) -> ShownContributor:
 @dataclass(frozen=True)
 class ResultPage:
     triage: str
+    # the triage level, or "incomplete" (schema.result_status)
+    status: str
     heading: Promise
     box_intro: Promise | None
     box_note: Promise | None
@@ -98,6 +114,8 @@ class ResultPage:
     doctor_reasons: list[ShownReason]
     good_to_know: list[ShownReason]
     incomplete: list[RedFlag]
+    # Medicines first when they may be behind the cramps: the thing to ask the prescriber about.
+    medicines: list[ShownContributor]
     changeable: list[ShownContributor]
     other_factors: list[ShownContributor]
     unrecognised_medications: list[str]
@@ -121,13 +139,18 @@ def build(result: Mapping[str, Any], answers: Mapping[str, Any]) -> ResultPage:
         for reason in result["reasons"]
     ]
     contributors = [_contributor(item) for item in result["contributors"]]
+    medicines = [item for item in contributors if item.id.startswith("medicine.")]
     triage = str(result["triage"])
+    status = result_status(triage, result.get("incomplete") or [])
     boxed = triage in BOX_INTROS
+    pregnant = answers.get("pregnant") is True
+    heading = (PREGNANCY_HEADINGS if pregnant else {}).get(status) or HEADINGS[status]
     return ResultPage(
         triage=triage,
-        heading=HEADINGS[triage],
+        status=status,
+        heading=heading,
         box_intro=BOX_INTROS.get(triage),
-        box_note=BOX_NOTES.get(triage),
+        box_note=(PREGNANCY_BOX_NOTES if pregnant else {}).get(triage) or BOX_NOTES.get(triage),
         # The box holds the reasons at the top level only; an "urgent" reason under an
         # emergency follows the box, so the one thing to do now stays plain.
         box_reasons=[r for r in reasons if boxed and r.level == triage],
@@ -136,11 +159,41 @@ def build(result: Mapping[str, Any], answers: Mapping[str, Any]) -> ResultPage:
         ],
         good_to_know=[r for r in reasons if r.level == "self_care"],
         incomplete=red_flags(result["incomplete"]),
+        medicines=medicines,
         changeable=[item for item in contributors if item.modifiable],
-        other_factors=[item for item in contributors if not item.modifiable],
+        other_factors=[
+            item for item in contributors if not item.modifiable and item not in medicines
+        ],
         unrecognised_medications=list(result["unrecognised_medications"]),
         answers=summary(answers),
     )
+
+
+@dataclass(frozen=True)
+class SavedCheck:
+    """One line of "Your earlier checks"."""
+
+    assessment: Any
+    status: str
+    summary: str
+
+
+def one_line(result: Mapping[str, Any]) -> str:
+    """A saved result in one line for the list of earlier checks: the most urgent reason's first
+    sentence, else what is still open, else that nothing was found."""
+    reasons = result.get("reasons") or []
+    unanswered = len(result.get("incomplete") or [])
+    if reasons:
+        message = str(reasons[0].get("message") or "")
+        first, dot, _rest = message.partition(". ")
+        return first + ("." if dot else "")
+    if unanswered:
+        return ngettext(
+            "%(count)d warning-sign question still needs an answer.",
+            "%(count)d warning-sign questions still need an answer.",
+            unanswered,
+        ) % {"count": unanswered}
+    return gettext("No warning signs in your answers.")
 
 
 def follow_up_form(

@@ -6,12 +6,22 @@ purpose: only the prescriber should change them, and the advice says so.
 
 from __future__ import annotations
 
-from crampcare.assessment.clinical import ClinicalContent
+from collections.abc import Collection
+
+from crampcare.assessment.clinical import ClinicalContent, MedicineClass
 from crampcare.assessment.logic import Facts, evaluate_condition
 from crampcare.assessment.schema import Contributor
+from crampcare.knowledge.base import Text
 
 
-def risk_profile(facts: Facts, content: ClinicalContent, language: str) -> list[Contributor]:
+def risk_profile(
+    facts: Facts,
+    content: ClinicalContent,
+    language: str,
+    fired_rules: Collection[str] = (),
+) -> list[Contributor]:
+    """``fired_rules``: the triage rules that fired, which can change a medicine card's action
+    (beside a suspected statin muscle breakdown, emergency help comes first)."""
     items = [
         Contributor(
             id=rule.id,
@@ -33,7 +43,7 @@ def risk_profile(facts: Facts, content: ClinicalContent, language: str) -> list[
                 id=f"medicine.{class_id}",
                 modifiable=False,
                 message=f"{medicine.name.get(language)}: {medicine.why.get(language)}",
-                action=content.medicines.contributor_action.get(language),
+                action=_medicine_action(medicine, content, fired_rules).get(language),
                 references=list(medicine.references),
             )
         )
@@ -51,3 +61,10 @@ def risk_profile(facts: Facts, content: ClinicalContent, language: str) -> list[
             )
         )
     return sorted(items, key=lambda item: (not item.modifiable, item.id))
+
+
+def _medicine_action(
+    medicine: MedicineClass, content: ClinicalContent, fired_rules: Collection[str]
+) -> Text:
+    override = next((item for item in medicine.instead_when if item.rule in fired_rules), None)
+    return override.action if override else content.medicines.contributor_action

@@ -142,13 +142,16 @@ STEPS: tuple[Step, ...] = (
                 (
                     "calf_swelling_one_side",
                     "calf_red_warm",
+                    "recent_clot_risk",
                     "both_legs_swollen",
                     "leg_cold_pale_numb",
+                    "fever_spreading_redness",
                 ),
             ),
             FlagGroup(
                 _("Pain that is not like a cramp"),
                 (
+                    "injury_at_onset",
                     "cramp_over_10_min_despite_stretching",
                     "calf_pain_walking_eases_with_rest",
                     "leg_pain_at_rest",
@@ -164,7 +167,13 @@ STEPS: tuple[Step, ...] = (
         groups=(
             FlagGroup(
                 _("Weakness, numbness and twitching"),
-                ("weakness", "numbness_or_tingling", "twitching", "muscle_wasting"),
+                (
+                    "weakness",
+                    "numbness_or_tingling",
+                    "saddle_numbness_or_bladder_bowel",
+                    "twitching",
+                    "muscle_wasting",
+                ),
             ),
             FlagGroup(
                 _("Cramps in other places or at other times"),
@@ -184,12 +193,18 @@ STEPS: tuple[Step, ...] = (
                     "dark_urine",
                     "extreme_muscle_pain_or_weakness",
                     "heavy_fluid_loss",
+                    "confusion_drowsiness_or_fit",
                     "dirty_wound_or_toxin",
                 ),
             ),
             FlagGroup(
                 _("Pregnancy"),
-                ("pregnancy_bleeding_or_fluid_leak", "pregnancy_contractions_or_dizziness"),
+                (
+                    "pregnancy_bleeding_or_fluid_leak",
+                    "pregnancy_contractions_or_dizziness",
+                    "pregnancy_headache_or_vision",
+                    "pregnancy_sudden_swelling",
+                ),
             ),
         ),
     ),

@@ -8,7 +8,7 @@ because a mistyped red-flag answer that vanished quietly could hide an emergency
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
@@ -19,6 +19,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from crampcare.vocabulary import ConditionId, CrampTime, ExerciseLevel
@@ -36,12 +37,17 @@ SleepingPosition = Literal["back", "side", "front", "varies"]
 SymptomId = Literal[
     "calf_swelling_one_side",
     "calf_red_warm",
+    "recent_clot_risk",
     "breathless_or_chest_pain",
     "coughing_blood",
     "dark_urine",
     "extreme_muscle_pain_or_weakness",
     "dirty_wound_or_toxin",
     "leg_cold_pale_numb",
+    "saddle_numbness_or_bladder_bowel",
+    "injury_at_onset",
+    "fever_spreading_redness",
+    "confusion_drowsiness_or_fit",
     "cramp_over_10_min_despite_stretching",
     "weakness",
     "numbness_or_tingling",
@@ -56,6 +62,8 @@ SymptomId = Literal[
     "urge_to_move_relieved_by_moving",
     "pregnancy_bleeding_or_fluid_leak",
     "pregnancy_contractions_or_dizziness",
+    "pregnancy_headache_or_vision",
+    "pregnancy_sudden_swelling",
 ]
 
 SYMPTOM_IDS: tuple[str, ...] = get_args(SymptomId)
@@ -194,14 +202,36 @@ class Contributor(BaseModel):
     references: list[str]
 
 
+# What the result says first: the triage level, except that a check with red-flag questions still
+# unanswered and nothing found is "incomplete", never "self_care" (it cannot be called green).
+ResultStatus = Literal["emergency", "urgent", "see_doctor", "incomplete", "self_care"]
+INCOMPLETE = "incomplete"
+
+
+def result_status(triage: str, incomplete: Sequence[str]) -> ResultStatus:
+    """``triage``, or "incomplete" when nothing fired but red-flag questions are unanswered."""
+    if triage == TriageLevel.SELF_CARE and incomplete:
+        return "incomplete"
+    return TriageLevel(triage).value  # type: ignore[return-value]
+
+
 class AssessmentResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     triage: TriageLevel
+    # Added after triage; results stored before it existed get it filled in when read.
+    status: ResultStatus
     incomplete: list[SymptomId]
     reasons: list[Reason]
     contributors: list[Contributor]
     unrecognised_medications: list[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_status(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "status" not in data and "triage" in data:
+            return {**data, "status": result_status(data["triage"], data.get("incomplete") or [])}
+        return data
 
 
 def validate_payload(payload: Mapping[str, Any]) -> AssessmentInput:

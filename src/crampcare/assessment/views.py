@@ -47,7 +47,14 @@ def start(request: HttpRequest) -> HttpResponse:
         drafts.start_over(request)
         return redirect("assessment:step", slug=STEPS[0].slug)
     draft = drafts.current(request)
-    saved = list(services.list_for(request.user).filter(completed=True)[:20])
+    saved = [
+        presentation.SavedCheck(
+            assessment=item,
+            status=item.status or "incomplete",
+            summary=presentation.one_line(item.result or {}),
+        )
+        for item in services.list_for(request.user).filter(completed=True)[:20]
+    ]
     return render(
         request,
         "assessment/start.html",

@@ -28,6 +28,7 @@ ReferenceKind = Literal[
     "regulatory",
     "patient-information",
     "commentary",
+    "letter",
 ]
 # How soon to act, shared wording with the assessment's triage levels.
 Urgency = Literal["emergency", "same_day", "soon", "next_visit"]

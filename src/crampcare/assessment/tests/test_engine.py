@@ -28,6 +28,7 @@ def test_it_returns_exactly_the_documented_output_fields() -> None:
 
     assert list(output) == [
         "triage",
+        "status",
         "incomplete",
         "reasons",
         "contributors",
@@ -51,7 +52,10 @@ def test_it_quotes_the_answers_that_fired_each_rule() -> None:
         "symptoms.breathless_or_chest_pain": True,
         "symptoms.calf_swelling_one_side": True,
     }
-    assert fired_by["widespread_or_unusual_cramps"] == {"muscles": ["other", "quadriceps"]}
+    assert fired_by["widespread_or_unusual_cramps"] == {
+        "cramp_times": ["night"],
+        "muscles": ["other", "quadriceps"],
+    }
     assert fired_by["taking_quinine"] == {"medications": ["Qualaquin", "quinine 200 mg"]}
 
 

@@ -53,7 +53,7 @@ def test_it_sends_each_medicine_to_the_prescriber_with_its_evidence() -> None:
     assert statin.message.startswith("Statins (cholesterol medicines): ")
     assert "person who prescribed it" in statin.action
     assert "Do not stop it" in statin.action
-    assert statin.references == ["R11", "R26"]
+    assert statin.references == ["R11", "R13"]
 
 
 def test_it_leaves_quinine_to_the_triage_warning_not_the_profile() -> None:

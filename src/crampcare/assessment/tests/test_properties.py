@@ -21,11 +21,29 @@ from crampcare.assessment.schema import (
     Muscle,
     Sex,
     Side,
+    SleepingPosition,
     TriageLevel,
     validate_payload,
 )
 
-PREGNANCY_FLAGS = {"pregnancy_bleeding_or_fluid_leak", "pregnancy_contractions_or_dizziness"}
+PREGNANCY_FLAGS = {
+    "pregnancy_bleeding_or_fluid_leak",
+    "pregnancy_contractions_or_dizziness",
+    "pregnancy_headache_or_vision",
+    "pregnancy_sudden_swelling",
+}
+# The red flags added for the edges, each with the lowest level a "yes" must reach on its own.
+NEW_FLAG_LEVELS = {
+    "recent_clot_risk": TriageLevel.SELF_CARE,  # raises the calf rule; alone it is not a sign
+    "saddle_numbness_or_bladder_bowel": TriageLevel.EMERGENCY,
+    "injury_at_onset": TriageLevel.URGENT,
+    "fever_spreading_redness": TriageLevel.URGENT,
+    "confusion_drowsiness_or_fit": TriageLevel.URGENT,
+    "pregnancy_headache_or_vision": TriageLevel.EMERGENCY,
+    "pregnancy_sudden_swelling": TriageLevel.URGENT,
+    "breathless_or_chest_pain": TriageLevel.EMERGENCY,
+    "coughing_blood": TriageLevel.EMERGENCY,
+}
 MEDICINE_NAMES = [
     "Lipitor",
     "furosemide",
@@ -74,6 +92,7 @@ payloads = st.fixed_dictionaries(
         "exercise_level": optional(choice(ExerciseLevel)),
         "exercise_in_heat": optional(st.booleans()),
         "footwear": optional(choice(Footwear)),
+        "sleeping_position": optional(choice(SleepingPosition)),
         "symptoms": st.dictionaries(
             st.sampled_from(SYMPTOM_IDS), st.sampled_from([True, False, None])
         ),
@@ -191,3 +210,44 @@ def test_it_fires_rules_only_on_red_flags_answered_yes(payload: dict[str, Any]) 
 def test_it_loads_rules_that_satisfy_the_properties_statically() -> None:
     # The properties above rest on this: no rule can fire because a red flag is absent.
     assert all(not negated_symptoms(rule.when) for rule in load_clinical().rules)
+
+
+@settings(deadline=None)
+@given(payloads, st.sampled_from(sorted(NEW_FLAG_LEVELS)))
+def test_it_raises_each_new_red_flag_to_at_least_its_level(
+    payload: dict[str, Any], symptom: str
+) -> None:
+    before = run(payload)
+    after = run(with_symptom(payload, symptom, True))
+
+    assert rank(after) >= max(rank(before), NEW_FLAG_LEVELS[symptom].rank)
+    assert fired(after) >= fired(before)
+
+
+@settings(deadline=None)
+@given(payloads)
+def test_it_never_calls_a_check_with_unanswered_red_flags_self_care(
+    payload: dict[str, Any],
+) -> None:
+    result = run(payload)
+
+    if result.incomplete:
+        assert result.status != "self_care"
+    if result.status == "self_care":
+        assert result.triage == TriageLevel.SELF_CARE
+        assert result.incomplete == []
+    assert result.status in {result.triage.value, "incomplete"}
+
+
+@settings(deadline=None)
+@given(payloads, symptom_ids)
+def test_it_never_gives_self_care_while_any_one_red_flag_is_unanswered(
+    payload: dict[str, Any], symptom: str
+) -> None:
+    unanswered = run(with_symptom(payload, symptom, None))
+    not_asked = symptom in PREGNANCY_FLAGS and (
+        payload.get("sex") == "male" or payload.get("pregnant") is False
+    )
+
+    if not not_asked:
+        assert unanswered.status != "self_care"

@@ -95,7 +95,7 @@ def test_it_has_a_title_for_every_kind_of_contributor() -> None:
     assert ids == set(presentation.CONTRIBUTOR_TITLES)
     payload = typical_payload(medications=["Lipitor"], conditions=["diabetes"])
     page = presentation.build(services.evaluate(payload), payload)
-    titles = {item.id: item.title for item in page.other_factors}
+    titles = {item.id: item.title for item in [*page.medicines, *page.other_factors]}
     assert titles["medicine.statin"] == "Statins (cholesterol medicines)"
     assert titles["condition.diabetes"] == "Diabetes"
     assert not any(item.message.startswith("Diabetes:") for item in page.other_factors)

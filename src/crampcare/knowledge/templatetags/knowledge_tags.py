@@ -79,6 +79,7 @@ REFERENCE_KIND_LABELS: Mapping[str, Promise] = {
     "regulatory": _("Regulator's warning"),
     "patient-information": _("Patient information"),
     "commentary": _("Commentary"),
+    "letter": _("Letter"),
 }
 # Alt text for the drawing on an exercise page: the starting position, not the movement.
 POSE_DESCRIPTIONS: Mapping[str, Promise] = {
