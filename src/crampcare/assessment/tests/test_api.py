@@ -154,3 +154,32 @@ def test_it_answers_as_the_documentation_says(client: Client, user: User) -> Non
     response = _post(client, EVALUATE, request)
     assert response.status_code == 422
     assert response.json() == answer
+
+
+def test_it_adds_an_incomplete_status_and_keeps_the_old_fields(client: Client, user: User) -> None:
+    body = _post(client, EVALUATE, typical_payload(symptoms={"dark_urine": False})).json()
+
+    assert body["status"] == "incomplete"
+    # The fields older clients read keep their meaning: the level reached, the open questions.
+    assert body["triage"] == "self_care"
+    assert body["incomplete"][0] == "calf_swelling_one_side"
+    assert "dark_urine" not in body["incomplete"]
+    assert body["unrecognised_medications"] == []
+
+
+def test_it_gives_the_level_as_status_once_every_question_is_answered(
+    client: Client, user: User
+) -> None:
+    assert _post(client, EVALUATE, typical_payload()).json()["status"] == "self_care"
+    urgent = typical_payload(
+        symptoms={**dict.fromkeys(SYMPTOM_IDS, False), "injury_at_onset": True}
+    )
+    body = _post(client, EVALUATE, urgent).json()
+    assert body["status"] == body["triage"] == "urgent"
+
+
+def test_it_lists_stored_checks_with_their_status(owner_client: Client, user: User) -> None:
+    services.save_assessment(user, typical_payload(symptoms={}))
+    listed = owner_client.get(COLLECTION).json()
+    assert listed[0]["result"]["status"] == "incomplete"
+    assert listed[0]["result"]["triage"] == "self_care"

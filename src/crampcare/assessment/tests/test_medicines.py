@@ -104,3 +104,66 @@ def test_it_suggests_names_for_a_search_box() -> None:
     assert any(item.name == "Symbicort" for item in suggest("symbi"))
     assert suggest("   ") == []
     assert len(suggest("a", limit=5)) == 5
+
+
+# The common brand names in the US, UK, EU and Australia of every listed class, typed as people
+# type them; combination products match each class they contain.
+BRANDS = {
+    "thiazide_diuretic": ["Microzide", "Esidrix", "Natrilix SR", "Tensaid", "Dapa-Tabs", "Aprinox"],
+    "loop_diuretic": ["Lasix", "Frusol", "Uremide", "Burinex", "Torem"],
+    "potassium_sparing_diuretic": ["Aldactone", "Spiractin", "Inspra", "Kaluril", "Dyrenium"],
+    "diuretic_unspecified": ["water tablet", "Water Pills", "water pill", "diuretics"],
+    "arb": ["Cozaar", "Diovan", "Atacand", "Amias", "Avapro", "Aprovel", "Karvea", "Olmetec"],
+    "laba": ["Serevent", "Seretide", "Fostair", "Flutiform", "DuoResp", "Breo", "Relvar"],
+    "statin": ["Lipitor", "Lipostat", "Zocor", "Lipex", "Crestor", "Sortis", "Lescol", "Livazo"],
+    "conjugated_estrogens": ["Premarin", "Premique", "Prempak-C", "Duavee", "Duavive"],
+    "raloxifene": ["Evista", "Optruma"],
+    "teriparatide": ["Forteo", "Forsteo", "Terrosa", "Movymia"],
+    "iron_sucrose_iv": ["Venofer"],
+    "naproxen": ["Aleve", "Naprosyn", "Naprogesic", "Synflex"],
+    "nifedipine": ["Adalat", "Procardia", "Coracten", "Adefin"],
+    "salbutamol": ["Ventolin", "ProAir", "Salamol", "Asmol"],
+    "oral_contraceptive": ["Microgynon", "Levlen", "Yaz", "Hana", "Sprintec", "Noriday"],
+    "antidepressant_anxiolytic": ["Cipramil", "Celapram", "Lexapro", "Lustral", "Lovan", "Aropax"],
+    "gabapentinoid": ["Neurontin", "Nupentin", "Lyrica", "Alzain"],
+    "zolpidem": ["Ambien", "Stilnoct", "Stilnox", "Edluar"],
+    "quinine": ["Qualaquin", "Quinbisul"],
+}
+COMBINATIONS = {
+    "Hyzaar": {"arb", "thiazide_diuretic"},
+    "Co-Diovan": {"arb", "thiazide_diuretic"},
+    "CoAprovel": {"arb", "thiazide_diuretic"},
+    "Moduretic": {"thiazide_diuretic", "potassium_sparing_diuretic"},
+    "co-amilozide": {"thiazide_diuretic", "potassium_sparing_diuretic"},
+    "Aldactazide": {"thiazide_diuretic", "potassium_sparing_diuretic"},
+    "Frumil": {"loop_diuretic", "potassium_sparing_diuretic"},
+    "Frusene": {"loop_diuretic", "potassium_sparing_diuretic"},
+    "Tenoretic": {"thiazide_diuretic"},
+}
+
+
+def test_it_knows_brands_for_every_class() -> None:
+    assert set(BRANDS) == {item.id for item in load_clinical().medicines.classes}
+
+
+@pytest.mark.parametrize(
+    ("brand", "class_id"),
+    [(brand, class_id) for class_id, brands in BRANDS.items() for brand in brands],
+)
+def test_it_matches_the_common_brand_names_of_each_class(brand: str, class_id: str) -> None:
+    assert classes_for(brand) == {class_id}
+    assert classes_for(f"{brand.lower()} 10 mg") == {class_id}
+
+
+@pytest.mark.parametrize(("brand", "classes"), list(COMBINATIONS.items()))
+def test_it_matches_a_combination_brand_to_each_class_in_it(brand: str, classes: set[str]) -> None:
+    assert classes_for(brand) == classes
+
+
+def test_it_finds_the_diuretics_when_someone_types_water_tablet() -> None:
+    names = {item.name for item in suggest("water", limit=10)}
+    assert {"water tablet", "water pill"} <= names
+    assert {item.class_id for item in suggest("water pill")} == {"diuretic_unspecified"}
+    assert match_medications(["Water tablet"]).classes == {
+        "diuretic_unspecified": ("Water tablet",)
+    }

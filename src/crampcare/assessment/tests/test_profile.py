@@ -141,3 +141,17 @@ def test_it_lists_front_sleeping_with_the_things_you_can_change() -> None:
 @pytest.mark.parametrize("position", ["back", "side", "varies", None])
 def test_it_adds_nothing_for_other_sleeping_positions(position: str | None) -> None:
     assert "sleeping_on_front" not in profile(sleeping_position=position)
+
+
+def test_it_puts_emergency_help_before_the_statin_beside_muscle_breakdown() -> None:
+    result = evaluate(answers("dark_urine", medications=["simvastatin", "Lasix"]))
+    cards = {item.id: item for item in result.contributors}
+
+    statin = cards["medicine.statin"].action
+    assert statin.startswith("Get emergency help first.")
+    assert "will advise about your statin" in statin
+    assert "stop" not in statin.replace("do not decide", "")
+    # Other medicines keep the usual prescriber advice.
+    assert "person who prescribed it" in cards["medicine.loop_diuretic"].action
+    usual = {item.id: item for item in evaluate(answers(medications=["simvastatin"])).contributors}
+    assert "person who prescribed it" in usual["medicine.statin"].action
