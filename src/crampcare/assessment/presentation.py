@@ -45,6 +45,11 @@ BOX_NOTES: Mapping[str, Promise] = {
         "quickly, call your emergency number."
     ),
 }
+PREGNANCY_BOX_INTROS: Mapping[str, Promise] = {
+    "urgent": _(
+        "Some of your answers need checking today by your midwife, maternity unit or a doctor."
+    ),
+}
 PREGNANCY_BOX_NOTES: Mapping[str, Promise] = {
     "urgent": _(
         "If you cannot reach your midwife, call your maternity unit or an urgent care service. "
@@ -107,6 +112,7 @@ class ResultPage:
     triage: str
     # the triage level, or "incomplete" (schema.result_status)
     status: str
+    pregnant: bool
     heading: Promise
     box_intro: Promise | None
     box_note: Promise | None
@@ -148,8 +154,9 @@ def build(result: Mapping[str, Any], answers: Mapping[str, Any]) -> ResultPage:
     return ResultPage(
         triage=triage,
         status=status,
+        pregnant=pregnant,
         heading=heading,
-        box_intro=BOX_INTROS.get(triage),
+        box_intro=(PREGNANCY_BOX_INTROS if pregnant else {}).get(triage) or BOX_INTROS.get(triage),
         box_note=(PREGNANCY_BOX_NOTES if pregnant else {}).get(triage) or BOX_NOTES.get(triage),
         # The box holds the reasons at the top level only; an "urgent" reason under an
         # emergency follows the box, so the one thing to do now stays plain.

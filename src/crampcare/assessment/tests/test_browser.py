@@ -85,7 +85,7 @@ def _fill_up_to_warning_signs(page: Any, base: str, *, with_medicine: bool = Fal
 
 
 def test_it_puts_the_emergency_box_first_in_view_on_a_phone(
-    page: Any, live_server: Any, user: User
+    page: Any, dark_page: Any, live_server: Any, user: User
 ) -> None:
     _fill_up_to_warning_signs(page, live_server.url, with_medicine=True)
     _answer_flags(page, yes=("Is one calf swollen",))
@@ -112,6 +112,13 @@ def test_it_puts_the_emergency_box_first_in_view_on_a_phone(
     assert bounds["y"] >= 0
     assert bounds["y"] + 120 < page.viewport_size["height"]
     look(page, "assessment-result-emergency")
+    # Chest symptoms are an emergency reason of their own, beside the clot-in-the-lung reason.
+    assert box.get_by_text("even when the legs look normal").is_visible()
+
+    dark_page.context.add_cookies(page.context.cookies())
+    dark_page.goto(live_server.url + "/assessment/result/")
+    dark_page.get_by_role("alert").filter(has_text="Call emergency services now").wait_for()
+    look(dark_page, "assessment-result-emergency")
 
     page.get_by_role("link", name="Print for your doctor").click()
     page.get_by_text("Bring this to your doctor").wait_for()
@@ -210,3 +217,61 @@ def test_it_offers_a_plain_medicine_search_page(page: Any, live_server: Any, use
     page.goto(live_server.url + "/assessment/medicines/?q=ventolin")
     page.get_by_text("Salbutamol (albuterol) reliever inhalers").wait_for()
     look(page, "assessment-medicine-search")
+
+
+def _sign_in(page: Any, base: str, user: User, next_url: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_it_sends_a_pregnant_person_to_her_midwife_in_light_and_dark(
+    page: Any, dark_page: Any, live_server: Any, user: User
+) -> None:
+    stored = services.save_assessment(
+        user,
+        typical_payload(
+            age=31,
+            pregnant=True,
+            pregnancy_weeks=33,
+            cramps_per_week=4,
+            sleep_disrupted=True,
+            symptoms={**dict.fromkeys(SYMPTOM_IDS, False), "pregnancy_sudden_swelling": True},
+        ),
+    )
+    _sign_in(page, live_server.url, user, f"/assessment/{stored.pk}/")
+    box = page.get_by_role("alert").filter(has_text="Contact your midwife or maternity unit today")
+    box.wait_for()
+    assert box.get_by_text("If you cannot reach your midwife").is_visible()
+    assert page.get_by_text("next pregnancy check-up").count() == 0
+    look(page, "assessment-result-pregnancy")
+
+    dark_page.context.add_cookies(page.context.cookies())
+    dark_page.goto(f"{live_server.url}/assessment/{stored.pk}/")
+    dark_page.get_by_role("alert").filter(has_text="maternity unit").wait_for()
+    look(dark_page, "assessment-result-pregnancy")
+
+
+def test_it_shows_an_unfinished_check_as_incomplete_in_the_list_and_on_the_result(
+    page: Any, dark_page: Any, live_server: Any, user: User
+) -> None:
+    services.save_assessment(user, typical_payload(symptoms={"dark_urine": True}))
+    unfinished = services.save_assessment(
+        user,
+        typical_payload(symptoms={**dict.fromkeys(SYMPTOM_IDS, False), "recent_clot_risk": None}),
+    )
+    _sign_in(page, live_server.url, user, "/assessment/")
+    page.get_by_role("heading", name="Your earlier checks").wait_for()
+    listed = page.locator(".saved-list")
+    assert listed.get_by_text("Incomplete").is_visible()
+    assert listed.get_by_text("Self-care").count() == 0
+    look(page, "assessment-start-incomplete")
+
+    page.goto(f"{live_server.url}/assessment/{unfinished.pk}/")
+    page.get_by_role("heading", name="Your check is not finished", level=1).wait_for()
+    look(page, "assessment-result-incomplete")
+    dark_page.context.add_cookies(page.context.cookies())
+    dark_page.goto(f"{live_server.url}/assessment/{unfinished.pk}/")
+    dark_page.get_by_role("heading", name="Your check is not finished", level=1).wait_for()
+    look(dark_page, "assessment-result-incomplete")

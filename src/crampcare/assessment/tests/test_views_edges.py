@@ -149,6 +149,7 @@ def test_it_sends_pregnancy_warning_signs_to_the_maternity_unit_today(
     )
     page = _html(client.get("/assessment/result/"))
     assert "Contact your midwife or maternity unit today</h1>" in page
+    assert "need checking today by your midwife, maternity unit or a doctor" in page
     assert "If you cannot reach your midwife" in page
 
 
@@ -205,3 +206,13 @@ def test_it_sends_cirrhosis_to_the_liver_team_not_a_green_headline(
     assert "Nothing you told us points to a problem" not in page
     assert "Book an appointment with your doctor soon" in page
     assert "liver or kidney (renal) team" in page
+
+
+def test_it_prints_the_medicine_cards_and_an_unfinished_status(
+    owner_client: Client, user: User
+) -> None:
+    stored = services.save_assessment(user, typical_payload(medications=["Cozaar"], symptoms={}))
+    page = _html(owner_client.get(f"/assessment/{stored.pk}/?print=1"))
+    assert "Result: Your check is not finished" in page
+    assert "verdict-incomplete" in page
+    assert "Angiotensin receptor blockers" in page
