@@ -220,7 +220,7 @@ VIGNETTES = [
     v(
         "pregnancy with chest pain",
         "emergency",
-        PREG | {"chest_symptoms"},
+        {"chest_symptoms", "cramps_common_in_pregnancy"},
         "breathless_or_chest_pain",
         **PREGNANT,
     ),
