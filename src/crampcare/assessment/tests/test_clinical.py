@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pydantic import TypeAdapter
@@ -21,6 +22,7 @@ from crampcare.assessment.clinical import (
 )
 from crampcare.assessment.logic import Condition
 from crampcare.knowledge.base import Text, read_yaml
+from crampcare.knowledge.loader import get_library
 
 OUR_FILES = (
     "medicines.yaml",
@@ -246,3 +248,27 @@ def test_it_keeps_red_flags_out_of_the_profile_and_its_generated_ids() -> None:
 
     assert "contributor medicine-guess: red flags belong to triage rules" in problems
     assert "contributor medicine-guess: that id space is generated" in problems
+
+
+def test_it_links_each_reference_to_its_own_page_not_a_home_page_or_search() -> None:
+    references = get_library().references
+    for ref_id in ("R19", "R25", "R28", "R33", "R41"):
+        link = urlsplit(references[ref_id].link)
+        assert link.path.strip("/").count("/") >= 1, ref_id
+        assert not link.query, ref_id
+    assert "drc-20350826" not in references["R25"].link
+    assert references["R2"].kind == "letter"
+
+
+def test_it_cites_for_each_claim_a_source_that_covers_it() -> None:
+    content = load_clinical()
+    rules = {rule.id: rule for rule in content.rules}
+    # R26 covers muscle breakdown after exertion and heat, not statins.
+    assert "R26" not in content.medicine_class("statin").references
+    assert "R13" in rules["possible_muscle_breakdown"].references
+    # R10 does not cover acute limb ischaemia; the level is kept as the conservative reading.
+    blocked = rules["possible_blocked_leg_artery"]
+    assert "R10" not in blocked.references
+    assert blocked.level == "emergency"
+    assert blocked.note is not None
+    assert "not verified" in blocked.note
