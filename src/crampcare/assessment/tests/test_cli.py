@@ -95,3 +95,16 @@ def test_it_behaves_as_the_documentation_says(tmp_path: Path) -> None:
     result = _run(tmp_path, "--json", "-", stdin=json.dumps(request))
     assert result.returncode == 2
     assert result.stderr == errors
+
+
+def test_it_adds_the_status_and_asks_about_the_new_red_flags(tmp_path: Path) -> None:
+    payload = typical_payload(symptoms={"dark_urine": False})
+    source = tmp_path / "answers.json"
+    source.write_text(json.dumps(payload), encoding="utf-8")
+
+    output = _assess(str(source))
+
+    assert output["triage"] == "self_care"
+    assert output["status"] == "incomplete"
+    assert "saddle_numbness_or_bladder_bowel" in output["incomplete"]
+    assert "pregnancy_headache_or_vision" not in output["incomplete"]  # pregnant: false
