@@ -142,12 +142,12 @@ STEPS: tuple[Step, ...] = (
                 (
                     "calf_swelling_one_side",
                     "calf_red_warm",
-                    "recent_clot_risk",
                     "both_legs_swollen",
                     "leg_cold_pale_numb",
                     "fever_spreading_redness",
                 ),
             ),
+            FlagGroup(_("An operation, a plaster, bed rest or travel"), ("recent_clot_risk",)),
             FlagGroup(
                 _("Pain that is not like a cramp"),
                 (
