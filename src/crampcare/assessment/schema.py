@@ -205,7 +205,6 @@ class Contributor(BaseModel):
 # What the result says first: the triage level, except that a check with red-flag questions still
 # unanswered and nothing found is "incomplete", never "self_care" (it cannot be called green).
 ResultStatus = Literal["emergency", "urgent", "see_doctor", "incomplete", "self_care"]
-INCOMPLETE = "incomplete"
 
 
 def result_status(triage: str, incomplete: Sequence[str]) -> ResultStatus:
