@@ -143,9 +143,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         request, action="delete_account", user=user
     ):
         # Each try is a password check: as slow to guess here as on the sign-in page.
-        form = DeleteAccountForm(user=user)
-        form.add_error(None, _("Too many tries. Wait five minutes, then try again."))
-        return render(request, "accounts/delete.html", {"form": form}, status=429)
+        context = {"form": DeleteAccountForm(user=user), "too_many": True}
+        return render(request, "accounts/delete.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         logout(request)
         services.delete_account(user)
