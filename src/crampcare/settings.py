@@ -120,7 +120,10 @@ ACCOUNT_EMAIL_VERIFICATION = config.env_choice(
     "CRAMPCARE_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory")
 )
 ACCOUNT_ADAPTER = "crampcare.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "crampcare.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "crampcare.accounts.forms.LoginForm",
+    "signup": "crampcare.accounts.forms.SignupForm",
+}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # Sign-up answers the same whether or not the address already has an account (the owner of an
