@@ -209,3 +209,37 @@ def test_it_makes_one_owner_when_two_people_race_on_a_new_install(tmp_path) -> N
     assert count.stdout.split() == ["1", "1"], (count, outcomes)
     locations = sorted(out.split()[1] for out, _ in outcomes)
     assert locations == ["/", "/welcome/next/"], outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_makes_one_owner_when_two_threads_race_on_postgresql() -> None:
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite is covered by the two-process race above")
+    barrier = threading.Barrier(2)
+    codes: list[str] = []
+
+    def race(n: int) -> None:
+        try:
+            client = Client()
+            client.get("/welcome/")
+            barrier.wait()
+            response = client.post(
+                "/welcome/",
+                {"email": f"racer{n}@example.org", "password1": PASSWORD, "password2": PASSWORD},
+            )
+            codes.append(response["Location"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert User.objects.filter(is_superuser=True).count() == 1
+    assert User.objects.count() == 1
+    assert sorted(codes) == ["/", "/welcome/next/"]
