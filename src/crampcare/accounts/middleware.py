@@ -65,7 +65,11 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.path.startswith("/api/") or request.user.is_authenticated:
+        if (
+            request.path.startswith("/api/")
+            or request.user.is_authenticated
+            or _holds_answers(request)
+        ):
             # Replaces any softer Cache-Control: a shared computer's back button or a proxy
             # must not show someone's health data to the next person.
             response.headers.pop("Cache-Control", None)
@@ -77,3 +81,10 @@ class PrivacyHeadersMiddleware:
 
 
 API_DOCS = "/api/v1/docs"
+
+
+def _holds_answers(request: HttpRequest) -> bool:
+    # A visitor's page that read a non-empty session shows what they entered (e.g. their
+    # assessment answers and result): as personal as a signed-in page.
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed and not session.is_empty()

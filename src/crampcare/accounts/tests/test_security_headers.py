@@ -89,6 +89,19 @@ def test_it_keeps_no_copy_of_an_api_answer_with_a_token(client: Client, user: Us
     assert "no-store" in client.get("/api/v1/openapi.json")["Cache-Control"]
 
 
+def test_it_keeps_no_copy_of_a_visitors_own_answers(client: Client, user: User) -> None:
+    # A visitor's answers live in their session: any page that reads it is personal too.
+    from crampcare.assessment import drafts
+
+    session = client.session
+    session[drafts.SESSION_WORKING_ON] = None
+    session[drafts.SESSION_ANSWERS] = {}
+    session.save()
+    response = client.get("/assessment/")
+    assert response.status_code < 500
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_it_lets_public_pages_be_cached_for_visitors(client: Client, user: User) -> None:
     # The relief guide must load fast at 3 a.m.; a visitor's copy holds nothing personal.
     response = client.get("/cramp-now/")
