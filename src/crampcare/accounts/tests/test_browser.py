@@ -82,7 +82,7 @@ def _watch_csp(page: Any) -> list[str]:
 def _ease_a_calf_cramp(page: Any, base: str) -> int:
     """Open the relief guide, say it is easing, and return when the guide started (Unix s)."""
     page.goto(f"{base}/cramp-now/calf/?speed=200")
-    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    page.wait_for_function("() => document.getElementById('relief').classList.contains('is-live')")
     # Visible from the first second, or at the latest once the steps are done.
     easing = page.get_by_role("link", name="It’s easing").locator("visible=true").first
     easing.wait_for(timeout=30_000)

@@ -243,3 +243,16 @@ def test_it_makes_one_owner_when_two_threads_race_on_postgresql() -> None:
     assert User.objects.filter(is_superuser=True).count() == 1
     assert User.objects.count() == 1
     assert sorted(codes) == ["/", "/welcome/next/"]
+
+
+@pytest.mark.parametrize("since", ["abc", "-5", "0", "{old}", "{future}"])
+def test_it_logs_at_the_time_now_when_the_start_time_is_unusable(
+    owner_client: Client, since: str
+) -> None:
+    from django.utils import timezone
+
+    now = int(timezone.now().timestamp())
+    value = since.format(old=now - 2 * 60 * 60, future=now + 600)
+    page = owner_client.get(f"/diary/cramp/?muscle=calf&since={quote(value)}").content.decode()
+    assert 'name="since"' not in page
+    assert "with the time now" in page
