@@ -256,3 +256,23 @@ def test_it_logs_at_the_time_now_when_the_start_time_is_unusable(
     page = owner_client.get(f"/diary/cramp/?muscle=calf&since={quote(value)}").content.decode()
     assert 'name="since"' not in page
     assert "with the time now" in page
+
+
+def test_it_refuses_a_sign_up_that_lost_the_race_to_a_closed_server(
+    client: Client, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crampcare.accounts import adapter, views
+    from crampcare.testing.builders import make_user
+
+    settings.OPEN_SIGNUP = False
+    # The page was opened while the install was empty; the owner was made before it was sent.
+    monkeypatch.setattr(adapter, "needs_owner", lambda: True)
+    monkeypatch.setattr(views, "needs_owner", lambda: True)
+    make_user("owner@example.org")
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "late@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 409
+    assert "closed" in response.content.decode().lower()
+    assert not User.objects.filter(email="late@example.org").exists()
