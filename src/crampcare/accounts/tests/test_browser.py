@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crampcare.accounts.models import User
-from crampcare.testing.browser import look
+from crampcare.testing.browser import SCREENSHOTS, look
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -191,6 +191,8 @@ def test_it_keeps_the_signed_in_header_on_one_line(
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(live_server.url + "/diary/")
     layout = page.evaluate(ONE_LINE)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"header-signed-in-{width}.png")
     assert layout["oneLine"], layout
     assert layout["widest"] <= layout["width"], layout
     assert layout["crampShown"] >= 1
