@@ -55,7 +55,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["crampcare", *command])
+    from crampcare.config import ConfigError
+
+    try:
+        execute_from_command_line(["crampcare", *command])
+    except ConfigError as problem:
+        # A setting that cannot work (read when Django starts): say which, without a traceback.
+        print(f"crampcare: configuration problem: {problem}", file=sys.stderr)
+        print("See docs/configuration.md.", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -70,7 +70,35 @@ def data_dir() -> Path:
         else Path(platformdirs.user_data_dir("crampcare"))
     )
     path.mkdir(parents=True, exist_ok=True)
+    # Health data: only the account running crampcare may list or open what is in here. (A folder
+    # someone else owns, e.g. a shared mount, is left as its owner set it.)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
     return path
+
+
+def make_private(database_file: Path) -> None:
+    """Mode 0600 for an SQLite file and its -wal/-shm companions (SQLite gives new companions the
+    database file's mode, so this also covers the ones it creates later)."""
+    for path in (database_file, *(Path(f"{database_file}{end}") for end in ("-wal", "-shm"))):
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except FileNotFoundError:
+            continue
+
+
+def cache() -> dict[str, object]:
+    """The cache every worker shares: Redis at REDIS_URL, else a table in the database."""
+    url = env_str("REDIS_URL")
+    if url:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://.")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+
+
+CACHE_TABLE = "crampcare_cache"
 
 
 def secret_key(directory: Path) -> str:

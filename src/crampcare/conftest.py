@@ -36,18 +36,35 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_blocker"}
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache(request: pytest.FixtureRequest) -> None:
     """Each test starts with an empty cache: login rate-limit counters and cached page fragments
     from an earlier test in the same worker must not change what this one sees."""
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        from django.core.cache import cache
+        from django.core.cache import caches
+        from django.core.cache.backends.db import DatabaseCache
 
-        cache.clear()
+        cache = caches["default"]
     except ImproperlyConfigured:  # pure tests may run without Django (-p no:django)
         return
+    if isinstance(cache, DatabaseCache):
+        # The cache is a database table: only a test that uses the database can have filled it
+        # (a flush between transactional tests leaves that table alone, hence the clear).
+        if not (
+            request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)
+        ):
+            return
+        if (
+            "live_server" not in request.fixturenames
+            and "transactional_db" not in request.fixturenames
+        ):
+            request.getfixturevalue("db")
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,8 @@ DEBUG = config.env_bool("DEBUG", False)
 ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise config.ConfigError(
-        "ALLOWED_HOSTS must name your site's host(s) in the production profile."
+        "ALLOWED_HOSTS must name your site's host(s) in the production profile, "
+        "e.g. ALLOWED_HOSTS=cramps.example.org."
     )
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "csp",
     "django_htmx",
     "template_partials",
     "ninja",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "crampcare.accounts.middleware.PrivacyHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crampcare.accounts.middleware.OnboardingMiddleware",
@@ -116,15 +120,33 @@ ACCOUNT_EMAIL_VERIFICATION = config.env_choice(
     "CRAMPCARE_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory")
 )
 ACCOUNT_ADAPTER = "crampcare.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "crampcare.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "crampcare.accounts.forms.LoginForm",
+    "signup": "crampcare.accounts.forms.SignupForm",
+}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# Login throttling: allauth's rate limits (per IP and per account).
+# Sign-up answers the same whether or not the address already has an account (the owner of an
+# existing address gets an email instead, when email is set up).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Throttling (allauth's rate limits, counted in the shared cache below so every worker agrees).
+# Failed logins count per address and per account+address (AccountAdapter), so a stranger can
+# slow down only their own guesses; every window expires, so the right password always gets in.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "change_password": "5/m/user,10/m/ip",
+    "reauthenticate": "10/m/user",
+    # The password check before deleting an account (accounts.views.delete_account).
+    "delete_account": "5/5m/user,10/m/ip",
 }
+# The client address the limits count by. Behind the TLS proxy the production profile expects,
+# it is the proxy's X-Forwarded-For entry (one trusted proxy), never a value a client can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = config.env_int(
+    "CRAMPCARE_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0
+)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = config.env_str("CRAMPCARE_CLIENT_IP_HEADER") or None
 LOGIN_REDIRECT_URL = "home:index"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home:index"
@@ -146,12 +168,34 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = config.env_bool("SECURE_HSTS_PRELOAD", True)
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "crampcare",
+# Shared by every worker process: Redis when REDIS_URL is set, else a table in the database
+# (made by the accounts migrations and by `crampcare serve`).
+CACHES = {"default": config.cache()}
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; JSON data blocks
+# (<script type="application/json">) are not run, so they need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
     }
 }
+# Features no page uses stay off; the relief guide keeps the screen awake (same origin only).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), screen-wake-lock=(self)"
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -4,6 +4,7 @@ import zoneinfo
 from functools import cache
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,15 @@ from crampcare.accounts.models import User
 def time_zone_choices() -> list[tuple[str, str]]:
     zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
     return [(z, z.replace("_", " ")) for z in zones]
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, worded like the rest of the app."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
 
 class SignupForm(AllauthSignupForm):

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from crampcare.accounts.onboarding import needs_owner
 
@@ -33,5 +36,55 @@ class OnboardingMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(OPEN_BEFORE_ONBOARDING) and needs_owner():
-            return redirect("accounts:welcome")
+            return HttpResponseRedirect(welcome_url(request))
         return self.get_response(request)
+
+
+def welcome_url(request: HttpRequest) -> str:
+    """The owner's welcome page, keeping where the person was going (a page of this site)."""
+    url = reverse("accounts:welcome")
+    if request.method != "GET":
+        return url
+    if request.path.startswith("/accounts/"):
+        # Sign-in and sign-up links carry their own destination: keep that, not the form itself.
+        target = request.GET.get("next", "")
+    else:
+        target = request.get_full_path() if request.path != "/" else ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return f"{url}?{urlencode({'next': target})}"
+    return url
+
+
+class PrivacyHeadersMiddleware:
+    """Headers every answer gets: which browser features pages may use, and no copy of a
+    personal page, export or API answer kept by the browser or anything in between."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if (
+            request.path.startswith("/api/")
+            or request.user.is_authenticated
+            or _holds_answers(request)
+        ):
+            # Replaces any softer Cache-Control: a shared computer's back button or a proxy
+            # must not show someone's health data to the next person.
+            response.headers.pop("Cache-Control", None)
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate
+        if request.path.startswith(API_DOCS):
+            # Swagger UI (django-ninja's own static files) styles its widgets inline.
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
+        return response
+
+
+API_DOCS = "/api/v1/docs"
+
+
+def _holds_answers(request: HttpRequest) -> bool:
+    # A visitor's page that read a non-empty session shows what they entered (e.g. their
+    # assessment answers and result): as personal as a signed-in page.
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed and not session.is_empty()

@@ -1,32 +1,76 @@
 from __future__ import annotations
 
-from allauth.account.views import SignupView
+from typing import Any
+
+from allauth.account.views import SignupView as AllauthSignupView
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crampcare.accounts import services
+from crampcare.accounts.adapter import OWNER_ONLY, SignupClosed
 from crampcare.accounts.forms import DeleteAccountForm, ProfileForm, TokenForm
 from crampcare.accounts.models import User
 from crampcare.accounts.onboarding import needs_owner
 
 
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, which answers a lost race for a closed sign-up with its closed page."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except SignupClosed:
+            return self.signup_lost()
+
+    def signup_lost(self) -> HttpResponse:
+        return render(self.request, "account/signup_closed.html", status=409)
+
+
+signup = SignupView.as_view()
+
+
 class WelcomeView(SignupView):
-    """First run: create the owner account. Closed once anyone exists."""
+    """First run: create the owner account. Closed once anyone exists.
+
+    ``?next=`` (a page of this site) is kept, so a visitor who was about to log a cramp comes back
+    to it; without one, a short "what next" page follows."""
 
     template_name = "accounts/welcome.html"
+    success_url = reverse_lazy("accounts:welcome_next")
 
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not needs_owner():
-            return redirect("home:index")
+            return redirect(self._elsewhere(request))
+        setattr(request, OWNER_ONLY, True)
         return super().dispatch(request, *args, **kwargs)
+
+    def signup_lost(self) -> HttpResponse:
+        # Someone else created the owner a moment earlier: this person signs in or signs up.
+        messages.info(self.request, _("This server already has its owner. Sign in, or sign up."))
+        return redirect(self._elsewhere(self.request))
+
+    def _elsewhere(self, request: HttpRequest) -> str:
+        # The owner exists: carry `next` on to the sign-in page rather than dropping it.
+        nxt = self.get_next_url()
+        login = reverse("account_login")
+        return f"{login}?{urlencode({'next': nxt})}" if nxt else reverse("home:index")
 
 
 welcome = WelcomeView.as_view()
+
+
+@login_required
+def welcome_next(request: HttpRequest) -> HttpResponse:
+    """What to do first, shown once the owner account exists."""
+    return render(request, "accounts/welcome_next.html")
 
 
 def _user(request: HttpRequest) -> User:
@@ -95,6 +139,12 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="delete_account", user=user
+    ):
+        # Each try is a password check: as slow to guess here as on the sign-in page.
+        context = {"form": DeleteAccountForm(user=user), "too_many": True}
+        return render(request, "accounts/delete.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         logout(request)
         services.delete_account(user)

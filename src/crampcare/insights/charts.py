@@ -39,6 +39,7 @@ from crampcare.insights.stats import (
     Week,
 )
 from crampcare.insights.stats import messages as m
+from crampcare.insights.svg_styles import without_inline_styles
 
 # Real text in the SVG (smaller than outlined glyphs, and it uses the page's font), and fixed
 # ids so the same data always gives the same SVG. Set once for the process.
@@ -398,6 +399,7 @@ def svg_markup(figure: Figure, chart_id: str, labelled_by: str) -> SafeString:
     text = _REFERENCE.sub(lambda match: f"{match.group(1)}{chart_id}-{match.group(2)}", text)
     for placeholder, variable in CSS_VARIABLES.items():
         text = text.replace(placeholder, variable)
+    text = without_inline_styles(text)  # the CSP allows no inline style
     head_end = text.index(">")
     head = _SIZE.sub("", text[:head_end])
     head += f' class="chart" role="img" focusable="false" aria-labelledby="{escape(labelled_by)}"'

@@ -138,7 +138,10 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
             "aftercare": _cited(library, guide.aftercare),
             "log_url": log_url,
             # After signing in or signing up, straight to the one-tap button for this muscle.
-            "log_next": f"{log_url}?{urlencode({'muscle': found.id})}" if log_url else None,
+            # With the guide's start time, so the cramp is logged when it began.
+            "log_next": f"{log_url}?{urlencode({'muscle': found.id, 'since': since})}"
+            if log_url
+            else None,
         }
         return render(request, "knowledge/relief_easing.html", context)
 

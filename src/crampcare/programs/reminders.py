@@ -33,6 +33,9 @@ from crampcare.programs.sessions import items_for_night
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "crampcare.programs.unsubscribe"
+# An unsubscribe link stops working after this long (every email brings a fresh one), so an old
+# forwarded or leaked email cannot switch the reminders off for ever after.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=60)
 # With a reminder "at bedtime" (0 minutes before), the window opens at bedtime for this long, so a
 # command run every few minutes still catches it.
 AT_BEDTIME_WINDOW = timedelta(minutes=10)
@@ -42,13 +45,14 @@ AT_BEDTIME_WINDOW = timedelta(minutes=10)
 
 
 def unsubscribe_token(program: Program) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(program.pk))
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(program.pk))
 
 
 def program_for_unsubscribe_token(token: str) -> Program | None:
-    """The program an unsubscribe link names, or None for a forged or mangled link."""
+    """The program an unsubscribe link names, or None for a forged, mangled or expired link."""
     try:
-        program_id = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+        signer = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT)
+        program_id = int(signer.unsign(token, max_age=UNSUBSCRIBE_MAX_AGE))
     except (signing.BadSignature, ValueError):
         return None
     return Program.objects.filter(pk=program_id).first()

@@ -412,7 +412,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     program = reminders.program_for_unsubscribe_token(token)
     if program is None:
-        raise Http404(_("This link does not work. It may have been copied incompletely."))
+        raise Http404(
+            _(
+                "This link does not work: it may have been copied incompletely, or it is more "
+                "than 60 days old. Sign in to change your reminders."
+            )
+        )
     if request.method == "POST":
         services.unsubscribe_email(program)
         return render(request, "programs/unsubscribe.html", {"done": True})

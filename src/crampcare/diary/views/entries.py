@@ -56,7 +56,13 @@ def log_cramp(request: HttpRequest, user: User) -> HttpResponse:
     muscle = request.POST.get("muscle") or request.GET.get("muscle", "")
     muscle = muscle if muscle in Muscle.values else ""
     if request.method != "POST":
-        return render(request, "diary/log_cramp.html", {"muscle": muscle})
+        # From the relief guide by way of sign-in or sign-up: keep when the guide started.
+        raw = request.GET.get("since", "")
+        since = int(raw) if raw.isdigit() and parse_since(raw, timezone.now()) == int(raw) else None
+        started = datetime.fromtimestamp(since, UTC) if since else None
+        return render(
+            request, "diary/log_cramp.html", {"muscle": muscle, "since": since, "started": started}
+        )
     # From the relief guide, the cramp began when the guide was opened, not at this tap.
     started = None
     if request.POST.get("since"):

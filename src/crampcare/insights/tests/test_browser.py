@@ -73,7 +73,7 @@ def test_it_shows_the_demo_insights_in_dark_mode(
     dark_page.goto(live_server.url + "/insights/")
     dark_page.get_by_role("heading", name="Is the program working for me?").wait_for()
     # The chart's colours come from the theme: light bars on a dark page.
-    bar_fill = dark_page.locator("svg.chart path[style*='chart-cramps']").first
+    bar_fill = dark_page.locator("svg.chart path[class*='cc-fill-chart-cramps']").first
     colour = bar_fill.evaluate("el => getComputedStyle(el).fill")
     assert colour == "rgb(111, 214, 201)"
     dark_page.locator("svg.chart").first.screenshot(

@@ -45,7 +45,7 @@ def test_it_filters_the_library_then_follows_an_exercise_a_topic_and_a_citation(
     assert page.get_by_role("status").inner_text().startswith(f"{len(names)} of")
     # On a phone the results sit below the form: the button says how many and goes there.
     page.get_by_role("button", name=f"Show {len(names)} exercise").click()
-    page.wait_for_function("document.activeElement.id === 'exercise-results'")
+    page.wait_for_function("() => document.activeElement.id === 'exercise-results'")
     expect(page.locator("#results-title")).to_be_in_viewport()
     look(page, "exercise-library-filtered")
 

@@ -86,13 +86,13 @@ def relief_state(page: Any) -> dict[str, str]:
 
 def wait_for_phase(page: Any, phase: str, timeout: int = 10_000) -> None:
     page.wait_for_function(
-        f"document.getElementById('relief').dataset.phase === {phase!r}", timeout=timeout
+        f"() => document.getElementById('relief').dataset.phase === {phase!r}", timeout=timeout
     )
 
 
 def open_guide(page: Any, base: str, area_id: str, speed: int = FAST) -> None:
     page.goto(f"{base}/cramp-now/{area_id}/?speed={speed}")
-    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    page.wait_for_function("() => document.getElementById('relief').classList.contains('is-live')")
 
 
 def walk_to_the_end(page: Any) -> None:
@@ -186,7 +186,7 @@ def test_it_counts_down_in_real_seconds_and_pauses_from_the_keyboard(
     page.keyboard.press("Space")
     assert page.get_by_role("button", name="Pause").is_visible()
     page.wait_for_function(
-        f"Number(document.getElementById('relief').dataset.remaining) < {int(paused['remaining'])}",
+        f"() => Number(document.getElementById('relief').dataset.remaining) < {int(paused['remaining'])}",
         timeout=3_000,
     )
     assert int(relief_state(page)["remaining"]) < before
@@ -241,7 +241,7 @@ def test_it_speaks_the_cues_once_the_voice_is_turned_on(page: Any, live_server: 
     # Remembered: the next guide speaks on its own, including "rest" and "again" between holds.
     open_guide(page, live_server.url, "calf", speed=FAST)
     assert page.get_by_role("button", name="Voice").get_attribute("aria-pressed") == "true"
-    page.wait_for_function("window.__spoken.includes('Again')")
+    page.wait_for_function("() => window.__spoken.includes('Again')")
     spoken = page.evaluate("window.__spoken")
     assert spoken[0] == cue
     assert "Rest" in spoken
@@ -250,13 +250,13 @@ def test_it_speaks_the_cues_once_the_voice_is_turned_on(page: Any, live_server: 
 def test_it_keeps_the_screen_awake_and_takes_the_lock_back(page: Any, live_server: Any) -> None:
     page.add_init_script(FAKE_WAKE_LOCK)
     open_guide(page, live_server.url, "calf", speed=1)
-    page.wait_for_function("document.getElementById('relief').dataset.awake === 'true'")
+    page.wait_for_function("() => document.getElementById('relief').dataset.awake === 'true'")
     assert page.evaluate("window.__wake.requests") == ["screen"]
     # The browser drops the lock when the page is hidden; coming back must take it again.
     page.evaluate("window.__wake.sentinels[0].release()")
     assert relief_state(page)["awake"] == "false"
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
-    page.wait_for_function("window.__wake.requests.length === 2")
+    page.wait_for_function("() => window.__wake.requests.length === 2")
     assert relief_state(page)["awake"] == "true"
 
 

@@ -188,8 +188,10 @@ def test_it_shows_aftercare_when_it_is_easing(client: Client) -> None:
 
 
 def test_it_sends_a_visitor_to_the_one_tap_log_after_signing_in(client: Client) -> None:
-    body = client.get(area_url("hamstring", state="easing")).content.decode()
-    log_next = "%2Fdiary%2Fcramp%2F%3Fmuscle%3Dhamstring"
+    # With the guide's start time, so the cramp is logged when it began (issue 10.2).
+    since = int(datetime.now(UTC).timestamp()) - 90
+    body = client.get(area_url("hamstring", state="easing", since=str(since))).content.decode()
+    log_next = f"%2Fdiary%2Fcramp%2F%3Fmuscle%3Dhamstring%26since%3D{since}"
     assert f'href="{reverse("account_login")}?next={log_next}"' in body
     assert f'href="{reverse("account_signup")}?next={log_next}"' in body
 

@@ -53,9 +53,9 @@ def test_it_runs_a_whole_session_resumes_after_a_reload_and_logs_it(
     look(page, "program-player-ready")
 
     page.get_by_role("button", name="Start").click()
-    page.wait_for_function("Number(document.getElementById('player').dataset.item) >= 2")
+    page.wait_for_function("() => Number(document.getElementById('player').dataset.item) >= 2")
     page.get_by_role("button", name="Pause").click()
-    page.wait_for_function("document.getElementById('player').dataset.saved === 'true'")
+    page.wait_for_function("() => document.getElementById('player').dataset.saved === 'true'")
     halfway = _state(page)
     assert halfway["state"] == "paused"
     look(page, "program-player-paused")
@@ -71,7 +71,7 @@ def test_it_runs_a_whole_session_resumes_after_a_reload_and_logs_it(
 
     page.get_by_role("button", name="Carry on").click()
     page.wait_for_function(
-        "document.getElementById('player').dataset.state === 'done'", timeout=30_000
+        "() => document.getElementById('player').dataset.state === 'done'", timeout=30_000
     )
     page.get_by_role("heading", name="How did it feel?").wait_for()
     page.locator("label[for=difficulty-4]").click()
@@ -99,11 +99,11 @@ def test_it_drives_the_player_from_the_keyboard(page: Any, live_server: Any, use
     # The arrows work with a player button focused too (after tapping one).
     page.get_by_role("button", name="Pause").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.getElementById('player').dataset.phase === 'hold'")
+    page.wait_for_function("() => document.getElementById('player').dataset.phase === 'hold'")
     assert page.locator("[data-el=rep]").inner_text() == "Hold 1 of 3"
     assert page.locator("[data-el=side]").inner_text() == "Left leg"
     page.locator("body").press("ArrowLeft")
-    page.wait_for_function("document.getElementById('player').dataset.phase === 'ready'")
+    page.wait_for_function("() => document.getElementById('player').dataset.phase === 'ready'")
     page.locator("body").press("Space")
     assert _state(page)["state"] == "paused"
     voice = page.get_by_role("button", name="Spoken cues: on")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             raise CommandError(f"The folder {target.parent} does not exist.")
         source = sqlite3.connect(str(database["NAME"]), timeout=30)
         partial = target.with_name(target.name + ".partial")
+        # A backup holds the same health data as the database: readable by its owner only.
+        partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         copy = sqlite3.connect(partial)
         try:
             # The backup API copies page by page and restarts if a writer changes the source,

@@ -40,6 +40,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=1)
+        # The shared cache (login throttling) needs its table even on a database migrated while
+        # REDIS_URL was set; a no-op when it exists or Redis is in use.
+        call_command("createcachetable", verbosity=0)
         workers = options["workers"] or (os.cpu_count() or 1)
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
         argv = [
