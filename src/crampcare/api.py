@@ -48,7 +48,12 @@ class CrampcareAPI(NinjaAPI):
         error = {"content": {"application/json": {"schema": ref}}}
         for operations in schema["paths"].values():
             for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
+                # ninja keys an operation's own answers by int (400), ours are strings ("400"):
+                # one key per code, or the JSON would carry "400" twice and break Swagger UI.
+                responses = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
                 parameters = operation.get("parameters", [])
                 wanted = {}
                 # Any write can break a rule ("maintenance comes after week six"), besides input.
