@@ -50,6 +50,7 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
         from django.core.cache.backends.db import DatabaseCache
 
         cache = caches["default"]
+        caches["template_fragments"].clear()
     except ImproperlyConfigured:  # pure tests may run without Django (-p no:django)
         return
     if isinstance(cache, DatabaseCache):

@@ -170,7 +170,15 @@ if PRODUCTION:
 
 # Shared by every worker process: Redis when REDIS_URL is set, else a table in the database
 # (made by the accounts migrations and by `crampcare serve`).
-CACHES = {"default": config.cache()}
+CACHES = {
+    "default": config.cache(),
+    # Rendered content fragments ({% cache %} uses this alias when it exists): the same in every
+    # process and cheap to rebuild, so each keeps its own copy in memory, no query or round trip.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "crampcare-fragments",
+    },
+}
 
 # Content-Security-Policy (django-csp): no inline script or style anywhere; JSON data blocks
 # (<script type="application/json">) are not run, so they need no exception.
