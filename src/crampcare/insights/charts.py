@@ -56,6 +56,10 @@ ADHERENCE_HEIGHT_INCHES = 1.1
 MARGINS_INCHES = {"left": 0.78, "right": 0.28, "bottom": 0.36, "top": 0.1}
 GAP_INCHES = 0.4
 PNG_DPI = 200
+# Room above the plot for the "Program started" label.
+LABEL_ROOM_INCHES = 0.22
+# The PDF's charts span the A4 text width (174 mm).
+PDF_WIDTH_INCHES = 6.85
 MAX_TICKS = 4
 
 
@@ -250,6 +254,8 @@ def _style_axes(ax: Axes, palette: Palette, weeks: Sequence[Week]) -> None:
 
 
 def _mark_program_start(ax: Axes, program_start: date | None, palette: Palette) -> None:
+    """A dashed line at the program's first night, labelled above the plot area, where no data
+    can be."""
     if program_start is None:
         return
     x = float(date2num(program_start))
@@ -257,24 +263,38 @@ def _mark_program_start(ax: Axes, program_start: date | None, palette: Palette) 
     if not left <= x <= right:
         return
     ax.axvline(x, color=palette.ink, linestyle=(0, (4, 3)), linewidth=1.2)
+    # Left of the line when it is in the right half, so the text stays inside the figure.
+    right_half = x > (left + right) / 2
     ax.annotate(
         _("Program started"),
         xy=(x, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4, -2),
+        xytext=(-3 if right_half else 3, 3),
         textcoords="offset points",
-        va="top",
+        ha="right" if right_half else "left",
+        va="bottom",
         fontsize=FONT_SIZE - 2,
         color=palette.ink,
+        annotation_clip=False,
     )
 
 
 def _mark_periods(
-    ax: Axes, effect: Effect | NotEnoughData, palette: Palette, *, severity: bool
-) -> None:
-    """Draw each compared period's average as a line over its nights, labelled with the value."""
+    ax: Axes,
+    effect: Effect | NotEnoughData,
+    palette: Palette,
+    points: Sequence[tuple[float, float]],
+    *,
+    severity: bool,
+) -> float:
+    """Draw each compared period's average as a line over its nights, labelled with the value.
+
+    The label sits above every data point under the period (bars or dots), so it never hides
+    one. Returns the highest label position, so the caller can leave room for it.
+    """
+    highest = 0.0
     if not isinstance(effect, Effect):
-        return
+        return highest
     left, right = ax.get_xlim()
     for period_ in (effect.baseline, effect.latest):
         value = period_.mean_severity if severity else period_.cramps_per_night
@@ -285,31 +305,35 @@ def _mark_periods(
         if start >= end:
             continue
         ax.hlines(value, start, end, colors=palette.ink, linewidth=2.5)
+        under = [y for x, y in points if start - 3.5 <= x <= end + 3.5 and not math.isnan(y)]
+        label_y = max([value, *under])
+        highest = max(highest, label_y)
         ax.annotate(
             m.number(value),
-            xy=((start + end) / 2, value),
-            xytext=(0, 4),
+            xy=((start + end) / 2, label_y),
+            xytext=(0, 5),
             textcoords="offset points",
             ha="center",
             va="bottom",
             fontsize=FONT_SIZE - 1,
             fontweight="bold",
             color=palette.ink,
-            # A backing box keeps the figure readable where it crosses a bar or the line.
             bbox={"boxstyle": "round,pad=0.15", "facecolor": palette.surface, "linewidth": 0},
         )
+    return highest
 
 
-def _figure(height: float) -> Figure:
+def _figure(height: float, width: float = WIDTH_INCHES, top: float = 0.0) -> Figure:
     """A figure with fixed margins: sizes and fonts never change, and a layout engine would cost
-    more time than drawing the chart."""
-    figure = Figure(figsize=(WIDTH_INCHES, height))
+    more time than drawing the chart. ``top`` adds room above the plot for a label."""
+    height += top
+    figure = Figure(figsize=(width, height))
     figure.patch.set_alpha(0)
     figure.subplots_adjust(
-        left=MARGINS_INCHES["left"] / WIDTH_INCHES,
-        right=1 - MARGINS_INCHES["right"] / WIDTH_INCHES,
+        left=MARGINS_INCHES["left"] / width,
+        right=1 - MARGINS_INCHES["right"] / width,
         bottom=MARGINS_INCHES["bottom"] / height,
-        top=1 - MARGINS_INCHES["top"] / height,
+        top=1 - (MARGINS_INCHES["top"] + top) / height,
     )
     return figure
 
@@ -321,9 +345,10 @@ def frequency_figure(
     palette: Palette,
     *,
     with_adherence: bool,
+    width: float = WIDTH_INCHES,
 ) -> Figure:
     height = PLOT_HEIGHT_INCHES + (ADHERENCE_HEIGHT_INCHES if with_adherence else 0)
-    figure = _figure(height)
+    figure = _figure(height, width, LABEL_ROOM_INCHES if program_start is not None else 0.0)
     if with_adherence:
         ax, ax_done = figure.subplots(
             2,
@@ -339,10 +364,13 @@ def frequency_figure(
     ax.bar(centres, rates, width=5.6, color=palette.cramps)
     _style_axes(ax, palette, weeks)
     top = max([*rates, 1.0])
-    ax.set_ylim(0, top * 1.25)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     ax.set_ylabel(_("Cramps a night"), color=palette.ink, fontsize=FONT_SIZE)
-    _mark_periods(ax, effect, palette, severity=False)
+    labelled = _mark_periods(
+        ax, effect, palette, list(zip(centres, rates, strict=True)), severity=False
+    )
+    # Headroom over the tallest bar, and more over a period label so the label fits inside.
+    ax.set_ylim(0, max(top * 1.25, labelled * 1.35))
     _mark_program_start(ax, program_start, palette)
     if ax_done is not None:
         done = [w.adherence_pct if w.adherence_pct is not None else 0.0 for w in weeks]
@@ -363,19 +391,24 @@ def frequency_figure(
 
 
 def severity_figure(
-    weeks: Sequence[Week], effect: Effect | NotEnoughData, palette: Palette
+    weeks: Sequence[Week],
+    effect: Effect | NotEnoughData,
+    palette: Palette,
+    *,
+    width: float = WIDTH_INCHES,
 ) -> Figure:
-    figure = _figure(PLOT_HEIGHT_INCHES)
+    figure = _figure(PLOT_HEIGHT_INCHES, width)
     ax = figure.subplots()
     centres = [_centre(w.start) for w in weeks]
     # NaN leaves a gap for a week without a pain score instead of joining across it.
     values = [w.mean_severity if w.mean_severity is not None else math.nan for w in weeks]
     ax.plot(centres, values, color=palette.pain, linewidth=2, marker="o", markersize=6)
     _style_axes(ax, palette, weeks)
-    ax.set_ylim(0, 10.5)
+    # Room above 10 for the period labels, which sit over the highest dot beneath them.
+    ax.set_ylim(0, 12.4)
     ax.set_yticks([0, 2, 4, 6, 8, 10])
     ax.set_ylabel(_("Pain (0 to 10)"), color=palette.ink, fontsize=FONT_SIZE)
-    _mark_periods(ax, effect, palette, severity=True)
+    _mark_periods(ax, effect, palette, list(zip(centres, values, strict=True)), severity=True)
     return figure
 
 

@@ -247,3 +247,57 @@ N_OF_1_CAVEAT = message(
         "proof. Switching the order at random makes it a fairer test than before-and-after."
     )
 )
+
+# --- "Have my cramps changed?" in plain words (the first line) --------------------------------
+
+PLAIN_NONE_LATELY = gettext_noop(
+    "You have had no cramps lately, after %(before)s a night at the start."
+)
+PLAIN_FAR_FEWER = gettext_noop("You have had far fewer cramps lately than at the start.")
+PLAIN_QUARTER = gettext_noop("You have had about a quarter as many cramps lately as at the start.")
+PLAIN_THIRD = gettext_noop("You have had about a third as many cramps lately as at the start.")
+PLAIN_HALF = gettext_noop("You have had about half as many cramps lately as at the start.")
+PLAIN_TWO_THIRDS = gettext_noop(
+    "You have had about two-thirds as many cramps lately as at the start."
+)
+PLAIN_SOMEWHAT_FEWER = gettext_noop("You have had somewhat fewer cramps lately than at the start.")
+PLAIN_SAME = gettext_noop("You have had about the same number of cramps lately as at the start.")
+PLAIN_MAYBE_FEWER = gettext_noop(
+    "You may have had fewer cramps lately than at the start, but it is too soon to be sure."
+)
+PLAIN_MAYBE_MORE = gettext_noop(
+    "You may have had more cramps lately than at the start, but it is too soon to be sure."
+)
+PLAIN_MORE = gettext_noop("You have had more cramps lately than at the start.")
+PLAIN_TWICE = gettext_noop("You have had about twice as many cramps lately as at the start.")
+PLAIN_FAR_MORE = gettext_noop("You have had far more cramps lately than at the start.")
+PLAIN_NEW = gettext_noop("You had no cramps at the start, and you have had some lately.")
+PLAIN_NO_CRAMPS = gettext_noop("You have had no cramps, at the start or lately.")
+
+INCREASE_ADVICE = message(
+    gettext_noop(
+        "If your cramps keep increasing, or they disturb your sleep, see a doctor. They can "
+        "look for a cause, such as a medicine or another condition."
+    ),
+    "R24",
+)
+CLUSTERED = gettext_noop(
+    "Your cramps come in clusters: some nights have many, others none. That makes the range of "
+    "likely values wider than it would be if they were spread evenly."
+)
+
+# --- the trial, only for people who follow its protocol ---------------------------------------
+
+TRIAL_NOT_COMPARED = gettext_noop(
+    "We compare your figures with the trial only when you do its routine: a calf and a "
+    "hamstring stretch at bedtime on at least %(share)s%% of the nights. Lately you did both on "
+    "%(done)s of %(nights)s recorded nights."
+)
+TRIAL_NO_PROGRAM = message(
+    gettext_noop(
+        "A trial found that calf and hamstring stretches every night before sleep reduce night "
+        "cramps. Start the nightly program, and once you have done it on most nights, we will "
+        "compare your figures with that trial."
+    ),
+    "R1",
+)

@@ -123,7 +123,7 @@ def test_it_shows_triage_flags_and_possibly_involved_medicines(
     page = owner_client.get(reverse("insights:report")).content.decode()
     text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
     for shown in (page, text):
-        assert "Overall: See a doctor soon." in shown
+        assert "Overall: See a doctor soon" in shown
         assert "narrowed leg arteries" in shown
         assert "(Lipitor 20 mg)" in shown
         assert "Mystery pill" in shown
@@ -135,7 +135,7 @@ def test_it_writes_characters_outside_latin_1(user: User) -> None:
     user.display_name = "Zoë Ŝmith – O’Brien"
     user.save()
     text = pdf_text(render_pdf(report.doctor_report(user)))
-    assert "For: Zoë Ŝmith – O’Brien" in text
+    assert "Patient: Zoë Ŝmith – O’Brien" in text
 
 
 def test_it_makes_a_report_for_an_empty_diary(owner_client: Client, user: User) -> None:
