@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
@@ -112,7 +113,11 @@ def frequency_title(effect: Effect | NotEnoughData, records: Sequence[NightRecor
         return _("No nights recorded yet")
     if isinstance(effect, NotEnoughData):
         cramps = sum(r.cramps for r in records)
-        return _("So far: %(rate)s cramps a night on average, over %(nights)s recorded nights") % {
+        return ngettext(
+            "So far: %(rate)s cramps a night on average, over %(nights)s recorded night",
+            "So far: %(rate)s cramps a night on average, over %(nights)s recorded nights",
+            len(records),
+        ) % {
             "rate": m.number(cramps / len(records)),
             "nights": len(records),
         }
@@ -164,7 +169,11 @@ def severity_title(effect: Effect | NotEnoughData, records: Sequence[NightRecord
     scored = [r.mean_severity for r in records if r.mean_severity is not None]
     if not scored:
         return _("No pain scores recorded yet")
-    return _("Pain averaged %(mean)s out of 10, over %(nights)s nights with a score") % {
+    return ngettext(
+        "Pain averaged %(mean)s out of 10, over %(nights)s night with a score",
+        "Pain averaged %(mean)s out of 10, over %(nights)s nights with a score",
+        len(scored),
+    ) % {
         "mean": m.number(sum(scored) / len(scored)),
         "nights": len(scored),
     }
@@ -178,7 +187,11 @@ def adherence_summary(records: Sequence[NightRecord], program_start: date | None
         return None
     if not on_program:
         return _("No nights recorded since the program started.")
-    return _("You did the program on %(done)s of %(nights)s recorded nights since it started.") % {
+    return ngettext(
+        "You did the program on %(done)s of %(nights)s recorded night since it started.",
+        "You did the program on %(done)s of %(nights)s recorded nights since it started.",
+        len(on_program),
+    ) % {
         "done": done,
         "nights": len(on_program),
     }
@@ -348,7 +361,12 @@ def frequency_figure(
     width: float = WIDTH_INCHES,
 ) -> Figure:
     height = PLOT_HEIGHT_INCHES + (ADHERENCE_HEIGHT_INCHES if with_adherence else 0)
-    figure = _figure(height, width, LABEL_ROOM_INCHES if program_start is not None else 0.0)
+    shows_start = (
+        program_start is not None
+        and bool(weeks)
+        and weeks[0].start <= program_start <= weeks[-1].start + timedelta(days=7)
+    )
+    figure = _figure(height, width, LABEL_ROOM_INCHES if shows_start else 0.0)
     if with_adherence:
         ax, ax_done = figure.subplots(
             2,

@@ -273,12 +273,20 @@ def _effect(out: _Writer, report: DoctorReport) -> None:
         rows = [
             (
                 _("Cramps a night: %(label)s") % {"label": effect.baseline_label},
-                _("%(rate)s over %(nights)s nights")
+                ngettext(
+                    "%(rate)s over %(nights)s night",
+                    "%(rate)s over %(nights)s nights",
+                    figures.baseline_nights,
+                )
                 % {"rate": figures.baseline_rate, "nights": figures.baseline_nights},
             ),
             (
                 _("Cramps a night: lately"),
-                _("%(rate)s over %(nights)s nights")
+                ngettext(
+                    "%(rate)s over %(nights)s night",
+                    "%(rate)s over %(nights)s nights",
+                    figures.latest_nights,
+                )
                 % {"rate": figures.latest_rate, "nights": figures.latest_nights},
             ),
             (

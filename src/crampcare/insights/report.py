@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from crampcare.accounts.models import User
 from crampcare.diary import services as diary
@@ -209,9 +209,12 @@ def adherence_for_clinician(
         return None
     if not on_program:
         return _("No nights were recorded since the program started.")
-    return _(
+    return ngettext(
+        "The patient did the nightly stretching program on %(done)s of %(nights)s recorded night "
+        "since it started.",
         "The patient did the nightly stretching program on %(done)s of %(nights)s recorded nights "
-        "since it started."
+        "since it started.",
+        len(on_program),
     ) % {"done": done, "nights": len(on_program)}
 
 
@@ -225,16 +228,24 @@ def clinician_summary(
     lines = []
     cramps = sum(r.cramps for r in in_window)
     if in_window:
+        free = sum(1 for r in in_window if r.cramps == 0)
         lines.append(
             _(
-                "The patient reports %(cramps)s cramps over %(nights)s recorded nights in these "
-                "weeks (%(rate)s a night), %(free)s of them without cramps."
+                "The patient reports %(cramps)s over %(nights)s in these weeks (%(rate)s a "
+                "night); %(free)s."
             )
             % {
-                "cramps": cramps,
-                "nights": len(in_window),
+                "cramps": ngettext("%(count)s cramp", "%(count)s cramps", cramps)
+                % {"count": cramps},
+                "nights": ngettext(
+                    "%(count)s recorded night", "%(count)s recorded nights", len(in_window)
+                )
+                % {"count": len(in_window)},
                 "rate": m.number(cramps / len(in_window)),
-                "free": sum(1 for r in in_window if r.cramps == 0),
+                "free": ngettext(
+                    "%(count)s night without cramps", "%(count)s nights without cramps", free
+                )
+                % {"count": free},
             }
         )
     else:

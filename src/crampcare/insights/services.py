@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import get_owned_or_404
@@ -209,7 +210,7 @@ class Said:
 
 
 def say(message: m.Message) -> Said:
-    return Said(message.render(_), message.references)
+    return Said(message.render(_, ngettext), message.references)
 
 
 @dataclass(frozen=True, slots=True)

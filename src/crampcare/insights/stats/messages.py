@@ -23,6 +23,15 @@ def _same(text: str) -> str:
     return text
 
 
+def _english_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair; the count is chosen when the message is rendered."""
+    return singular, plural
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """A sentence to show: an English template, its filled-in values and the sources behind it."""
@@ -32,12 +41,21 @@ class Message:
     references: tuple[str, ...] = ()
     translated_params: frozenset[str] = frozenset()
     """Names of params whose values are themselves marked texts (e.g. a factor's label)."""
+    plural: str = ""
+    """The plural form of ``template``, chosen by ``count`` (ngettext) when set."""
+    count: int = 0
 
-    def render(self, translate: Callable[[str], str] = _same) -> str:
+    def render(
+        self,
+        translate: Callable[[str], str] = _same,
+        plural: Callable[[str, str, int], str] = _english_plural,
+    ) -> str:
         values = {
             name: translate(value) if name in self.translated_params else value
             for name, value in self.params
         }
+        if self.plural:
+            return plural(self.template, self.plural, self.count) % values
         return translate(self.template) % values
 
     def __str__(self) -> str:
@@ -46,6 +64,13 @@ class Message:
 
 def message(template: str, *references: str, **params: str) -> Message:
     return Message(template, tuple(sorted(params.items())), references)
+
+
+def plural_message(forms: tuple[str, str], count: int, *references: str, **params: str) -> Message:
+    """A message with a singular and a plural form, chosen by ``count`` when rendered."""
+    return Message(
+        forms[0], tuple(sorted(params.items())), references, plural=forms[1], count=count
+    )
 
 
 def message_about(template: str, label: str, **params: str) -> Message:
@@ -69,9 +94,11 @@ def percent(value: float) -> str:
 
 # --- "Is the program working for me?" ---------------------------------------------------------
 
-NOT_ENOUGH_NIGHTS = gettext_noop(
+NOT_ENOUGH_NIGHTS = ngettext_noop(
+    "Not enough nights recorded yet. Record %(needed)s more night, including the nights without "
+    "cramps, and we can start to compare.",
     "Not enough nights recorded yet. Record %(needed)s more nights, including the nights without "
-    "cramps, and we can start to compare."
+    "cramps, and we can start to compare.",
 )
 FEWER = gettext_noop(
     "You have had fewer cramps a night lately than at the start, and the range of likely values "
