@@ -474,6 +474,8 @@ class Chart:
     description: str
     svg: SafeString
     table: Table
+    svg_wide: SafeString | None = None
+    """The same chart drawn for a page's full width (the report on wide screens and in print)."""
 
 
 def page_charts(
@@ -481,8 +483,11 @@ def page_charts(
     effect: Effect | NotEnoughData,
     records: Sequence[NightRecord],
     program_start: date | None,
+    *,
+    wide: bool = False,
 ) -> list[Chart]:
-    """The frequency and pain charts over ``weeks`` (the page picks how many), drawn themed."""
+    """The frequency and pain charts over ``weeks`` (the page picks how many), drawn themed.
+    ``wide`` adds a full-width drawing of each (for the doctor's report)."""
     if not weeks:
         return []
     with_adherence = program_start is not None or any(r.program_done for r in records)
@@ -512,6 +517,20 @@ def page_charts(
                 frequency, "chart-frequency", "chart-frequency-title chart-frequency-desc"
             ),
             table=frequency_table(weeks, with_adherence),
+            svg_wide=svg_markup(
+                frequency_figure(
+                    weeks,
+                    effect,
+                    program_start,
+                    THEMED,
+                    with_adherence=with_adherence,
+                    width=PDF_WIDTH_INCHES,
+                ),
+                "chart-frequency-wide",
+                "chart-frequency-title chart-frequency-desc",
+            )
+            if wide
+            else None,
         )
     ]
     if any(w.mean_severity is not None for w in weeks):
@@ -529,6 +548,13 @@ def page_charts(
                     "chart-severity-title chart-severity-desc",
                 ),
                 table=severity_table(weeks),
+                svg_wide=svg_markup(
+                    severity_figure(weeks, effect, THEMED, width=PDF_WIDTH_INCHES),
+                    "chart-severity-wide",
+                    "chart-severity-title chart-severity-desc",
+                )
+                if wide
+                else None,
             )
         )
     return charts

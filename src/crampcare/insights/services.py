@@ -37,7 +37,12 @@ from crampcare.insights.stats import (
 )
 from crampcare.insights.stats import messages as m
 from crampcare.insights.stats.plain import clustered, increase_advice, plain_change
-from crampcare.insights.stats.protocol import ProtocolCheck, is_protocol_session, trial_protocol
+from crampcare.insights.stats.protocol import (
+    PROTOCOL_NIGHTS_PER_WEEK,
+    ProtocolCheck,
+    is_protocol_session,
+    trial_protocol,
+)
 from crampcare.insights.stats.rates import Difference
 from crampcare.programs.models import Program, Session
 
@@ -246,7 +251,7 @@ def _trial_texts(
             m.message(
                 m.TRIAL_NOT_COMPARED,
                 "R1",
-                share=str(protocol.share_pct),
+                per_week=str(PROTOCOL_NIGHTS_PER_WEEK),
                 done=str(protocol.protocol_nights),
                 nights=str(protocol.nights),
             )

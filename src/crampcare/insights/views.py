@@ -86,6 +86,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 content.personal.effect,
                 content.personal.records,
                 content.personal.program_start,
+                wide=True,
             ),
         },
     )

@@ -317,7 +317,7 @@ CLUSTERED = gettext_noop(
 
 TRIAL_NOT_COMPARED = gettext_noop(
     "We compare your figures with the trial only when you do its routine: a calf and a "
-    "hamstring stretch at bedtime on at least %(share)s%% of the nights. Lately you did both on "
+    "hamstring stretch at bedtime on at least %(per_week)s nights a week. Lately you did both on "
     "%(done)s of %(nights)s recorded nights."
 )
 TRIAL_NO_PROGRAM = message(

@@ -44,10 +44,14 @@ def test_it_counts_a_session_with_both_trial_stretches_at_bedtime() -> None:
 
 
 def test_it_needs_most_nights_of_the_period() -> None:
-    nights = [date(2025, 1, 1) + timedelta(days=i) for i in range(12)]
-    enough = set(nights[: round(PROTOCOL_MIN_SHARE * 12)])
-    assert trial_protocol(nights, enough).follows
-    assert not trial_protocol(nights, set(list(enough)[:-1])).follows
+    nights = [date(2025, 1, 1) + timedelta(days=i) for i in range(14)]
+    assert PROTOCOL_MIN_SHARE == 5 / 7
+    assert trial_protocol(nights, set(nights[:10])).follows  # 5 nights a week
+    assert not trial_protocol(nights, set(nights[:9])).follows
+    assert trial_protocol(nights[:7], set(nights[:5])).follows
+    assert not trial_protocol(nights[:7], set(nights[:4])).follows
+    # Sessions on nights outside the period do not count.
+    assert not trial_protocol(nights[:7], set(nights[7:])).follows
     assert not trial_protocol([], set()).follows
 
 
