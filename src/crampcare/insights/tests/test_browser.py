@@ -72,6 +72,12 @@ def test_it_shows_the_demo_insights_in_light_mode(
     article = page.locator("article.report").bounding_box()
     assert chart["width"] > 0.85 * article["width"]
     look(page, "insights-report")
+    # Printed: the wide charts, and the person's own part on a page of its own.
+    page.emulate_media(media="print")
+    assert page.locator(".report .chart-wide svg").first.is_visible()
+    assert not page.locator(".report .chart-narrow svg").first.is_visible()
+    page.pdf(path=str(_shot("insights-report-print").with_suffix(".pdf")), format="A4")
+    page.emulate_media(media="screen")
 
     page.goto(live_server.url + "/insights/self-test/")
     look(page, "insights-self-test")
