@@ -63,12 +63,14 @@ class _Writer:
         pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", size)
         lines = pdf.multi_cell(0, LINE * size / BODY, text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)
         return len(lines) * LINE * size / BODY + 1.2
 
     def heading_height(self, text: str, size: float = 14) -> float:
         pdf = self.pdf
         pdf.set_font(FONT, "B", size)
         lines = pdf.multi_cell(0, size * 0.5, text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)
         return 3 + len(lines) * size * 0.5 + 1.5
 
     def heading(self, text: str, size: float = 14, *, keep: float = 3 * LINE) -> None:
