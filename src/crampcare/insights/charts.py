@@ -108,7 +108,11 @@ CSS_VARIABLES = {
 # -- titles that state the finding ------------------------------------------------------------
 
 
-def frequency_title(effect: Effect | NotEnoughData, records: Sequence[NightRecord]) -> str:
+def frequency_title(
+    effect: Effect | NotEnoughData, records: Sequence[NightRecord], *, clinician: bool = False
+) -> str:
+    """The frequency chart's title, stating the finding; ``clinician`` words it for the
+    doctor's report ("since the program started" rather than "since you started ...")."""
     if not records:
         return _("No nights recorded yet")
     if isinstance(effect, NotEnoughData):
@@ -125,34 +129,64 @@ def frequency_title(effect: Effect | NotEnoughData, records: Sequence[NightRecor
         "before": m.number(effect.baseline.cramps_per_night),
         "after": m.number(effect.latest.cramps_per_night),
     }
-    since_program = effect.baseline.label != FIRST_WEEK
     if effect.verdict is Verdict.NO_CRAMPS:
         return _("No cramps recorded at the start or lately")
-    if effect.verdict is Verdict.FEWER:
-        template = (
-            _("Cramps fell from %(before)s to %(after)s a night since you started the program")
-            if since_program
+    since_program = effect.baseline.label != FIRST_WEEK
+    return _frequency_templates(effect.verdict, since_program, clinician) % values
+
+
+def _frequency_templates(verdict: Verdict, since_program: bool, clinician: bool) -> str:
+    if verdict is Verdict.FEWER:
+        if since_program:
+            return (
+                _("Cramps fell from %(before)s to %(after)s a night since the program started")
+                if clinician
+                else _(
+                    "Cramps fell from %(before)s to %(after)s a night since you started the program"
+                )
+            )
+        return (
+            _("Cramps fell from %(before)s a night in the first week to %(after)s lately")
+            if clinician
             else _("Cramps fell from %(before)s a night in your first week to %(after)s lately")
         )
-    elif effect.verdict is Verdict.MORE:
-        template = (
-            _("Cramps rose from %(before)s to %(after)s a night since you started the program")
-            if since_program
+    if verdict is Verdict.MORE:
+        if since_program:
+            return (
+                _("Cramps rose from %(before)s to %(after)s a night since the program started")
+                if clinician
+                else _(
+                    "Cramps rose from %(before)s to %(after)s a night since you started the program"
+                )
+            )
+        return (
+            _("Cramps rose from %(before)s a night in the first week to %(after)s lately")
+            if clinician
             else _("Cramps rose from %(before)s a night in your first week to %(after)s lately")
         )
-    else:
-        template = (
+    if since_program:
+        return (
             _(
+                "Cramps went from %(before)s to %(after)s a night since the program started: "
+                "too soon to call it a change"
+            )
+            if clinician
+            else _(
                 "Cramps went from %(before)s to %(after)s a night since you started the "
                 "program: too soon to call it a change"
             )
-            if since_program
-            else _(
-                "Cramps went from %(before)s a night in your first week to %(after)s lately: "
-                "too soon to call it a change"
-            )
         )
-    return template % values
+    return (
+        _(
+            "Cramps went from %(before)s a night in the first week to %(after)s lately: too "
+            "soon to call it a change"
+        )
+        if clinician
+        else _(
+            "Cramps went from %(before)s a night in your first week to %(after)s lately: "
+            "too soon to call it a change"
+        )
+    )
 
 
 def severity_title(effect: Effect | NotEnoughData, records: Sequence[NightRecord]) -> str:
@@ -485,9 +519,11 @@ def page_charts(
     program_start: date | None,
     *,
     wide: bool = False,
+    clinician: bool = False,
 ) -> list[Chart]:
     """The frequency and pain charts over ``weeks`` (the page picks how many), drawn themed.
-    ``wide`` adds a full-width drawing of each (for the doctor's report)."""
+    ``wide`` adds a full-width drawing of each and ``clinician`` words the titles for the
+    doctor's report."""
     if not weeks:
         return []
     with_adherence = program_start is not None or any(r.program_done for r in records)
@@ -505,13 +541,15 @@ def page_charts(
             "Dark lines mark the averages of the two periods compared: at the start and lately."
         )
     if with_adherence:
-        description += " " + _(
-            "The lower bars show the share of recorded nights on which you did the program."
+        description += " " + (
+            _("The lower bars show the share of recorded nights on which the program was done.")
+            if clinician
+            else _("The lower bars show the share of recorded nights on which you did the program.")
         )
     charts = [
         Chart(
             id="chart-frequency",
-            title=frequency_title(effect, records),
+            title=frequency_title(effect, records, clinician=clinician),
             description=description,
             svg=svg_markup(
                 frequency, "chart-frequency", "chart-frequency-title chart-frequency-desc"

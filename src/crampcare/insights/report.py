@@ -174,7 +174,7 @@ def doctor_report(
         personal=personal,
         window_weeks=weekly_series(in_window, personal.program_start),
         tally=_tally(user, in_window, first, last),
-        frequency_title=charts.frequency_title(personal.effect, personal.records),
+        frequency_title=charts.frequency_title(personal.effect, personal.records, clinician=True),
         severity_title=charts.severity_title(personal.effect, personal.records),
         adherence=adherence_for_clinician(in_window, personal.program_start),
         adherence_for_you=charts.adherence_summary(in_window, personal.program_start),

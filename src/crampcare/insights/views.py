@@ -87,6 +87,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 content.personal.records,
                 content.personal.program_start,
                 wide=True,
+                clinician=True,
             ),
         },
     )

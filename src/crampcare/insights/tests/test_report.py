@@ -60,11 +60,15 @@ def test_it_puts_the_insights_page_figures_in_the_pdf(owner_client: Client, user
     text = pdf_text(response.content)
     for figure in page_figures(html):
         assert figure in text, figure
-    # The chart titles, which state the findings, are the page's too.
-    titles = re.findall(r'<h3 id="chart-\w+-title" class="chart-title">([^<]+)</h3>', html)
+    # The chart titles, which state the findings, are the report page's (worded for the
+    # clinician: "since the program started", not "since you started").
+    report_html = owner_client.get(reverse("insights:report")).content.decode()
+    titles = re.findall(r'<h3 id="chart-\w+-title" class="chart-title">([^<]+)</h3>', report_html)
     assert len(titles) == 2
     for title in titles:
         assert title in text
+        assert "your first week" not in title
+    assert "in your first week" in html
     # Trigger figures, and the warnings that go with them.
     triggers = re.findall(
         r"<h3>([^<]+)</h3>\s*<p>[^<]+</p>\s*<p class=\"trigger-figure\"><strong>Rate ratio</strong> "
