@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
-from crampcare.insights.nights import night_of, nights_in_range
+from crampcare.insights.nights import check_in_night, nights_in_range
 from crampcare.insights.stats import DailyFactors as FactorAnswers
 from crampcare.insights.stats import Intensity as StatsIntensity
 from crampcare.insights.stats import NightRecord, exposures_from
@@ -192,10 +192,11 @@ def backfill_nights(user: User, last: date, count: int = BACKFILL_NIGHTS) -> lis
 
 
 def diary_began(user: User, nights: list[DiaryNight]) -> date:
-    """The first night a person could have recorded: the night their account was created, or
-    an earlier night they recorded anyway (an import, a backfilled night). Nights before it are
-    never "missing", so a brand-new account is not asked to fill in two weeks it never had."""
-    joined = night_of(user.date_joined, user.time_zone)
+    """The first night a person could have recorded: the night a morning check-in asked about
+    when their account was created (the one before the day they joined), or an earlier night
+    they recorded anyway (an import, a backfilled night). Nights before it are never
+    "missing", so a brand-new account is not asked to fill in two weeks it never had."""
+    joined = check_in_night(user.date_joined, user.time_zone)
     recorded = [n.night for n in nights if n.recorded or n.factors is not None]
     return min([joined, *recorded])
 

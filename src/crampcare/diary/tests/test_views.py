@@ -234,16 +234,17 @@ def test_it_lists_the_last_two_weeks_with_the_missing_nights(
 def test_it_asks_a_brand_new_account_only_about_nights_since_it_joined(
     owner_client: Client, londoner: User, morning
 ) -> None:
-    # Joined yesterday evening: only last night can be missing, not the 13 before.
+    # Joined yesterday evening, when "last night" was the night before: only those two nights
+    # can be missing, not the 12 before.
     londoner.date_joined = MORNING - timedelta(hours=12)
     londoner.save(update_fields=["date_joined"])
     diary = owner_client.get("/diary/").content.decode()
-    assert "Fill in 1 missed night" in diary
-    assert "missed nights" not in diary
+    assert "Fill in 2 missed nights" in diary
     page = owner_client.get("/diary/backfill/").content.decode()
-    assert "1 night is missing" in page
+    assert "2 nights are missing" in page
     assert f"/diary/checkin/?night={LAST_NIGHT.isoformat()}" in page
-    assert "/diary/checkin/?night=2024-05-30" not in page
+    assert "/diary/checkin/?night=2024-06-03" in page
+    assert "/diary/checkin/?night=2024-06-02" not in page
 
 
 def test_it_asks_about_nights_since_the_first_entry_even_before_joining(
@@ -256,17 +257,20 @@ def test_it_asks_about_nights_since_the_first_entry_even_before_joining(
     assert "Fill in 3 missed nights" in page
 
 
-def test_it_has_nothing_to_fill_in_on_the_evening_an_account_is_made(
+def test_it_asks_only_about_last_night_on_the_evening_an_account_is_made(
     owner_client: Client, londoner: User
 ) -> None:
     evening = MORNING + timedelta(hours=12)
     londoner.date_joined = evening - timedelta(minutes=5)
     londoner.save(update_fields=["date_joined"])
     with time_machine.travel(evening, tick=False):
-        diary = owner_client.get("/diary/").content.decode()
+        diary = " ".join(owner_client.get("/diary/").content.decode().split())
         page = owner_client.get("/diary/backfill/").content.decode()
-    assert "missed night" not in diary
-    assert "Nothing to fill in yet" in page
+    assert "Fill in 1 missed night" in diary
+    # Weeks before the account show one line, not seven empty nights.
+    assert "Before your diary began." in diary
+    assert diary.count("Not recorded") == 2  # last night and tonight
+    assert "1 night is missing" in page
 
 
 def test_it_says_how_many_counted_cramps_are_not_listed(
