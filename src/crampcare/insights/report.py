@@ -158,9 +158,9 @@ def doctor_report(
     first = last - timedelta(days=7 * weeks - 1)
     in_window = [r for r in personal.records if first <= r.night <= last]
     effect = s.personal_effect_view(personal)
-    triggers = s.trigger_views(personal.insights)
-    hidden = s.hidden_factor_texts(personal.insights)
-    warning = s.say(personal.insights.triggers_warning)
+    triggers = s.trigger_views(personal.insights, clinician=True)
+    hidden = s.hidden_factor_texts(personal.insights, clinician=True)
+    warning = s.say(m.CLINICIAN_TRIGGERS_WARNING)
     assessment = assessment_section(user)
     cited = [s.Said("", flag.references) for flag in assessment.flags] + [
         s.Said("", med.references) for med in assessment.medicines

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -44,6 +44,7 @@ from crampcare.insights.stats.protocol import (
     trial_protocol,
 )
 from crampcare.insights.stats.rates import Difference
+from crampcare.insights.stats.triggers import CLINICIAN_FACTOR_LABELS
 from crampcare.programs.models import Program, Session
 
 # Earlier than any diary entry: "the whole diary" without a query to find where it starts.
@@ -343,12 +344,16 @@ def say_label(label: str) -> str:
     return _(label)
 
 
-def trigger_views(insights: Insights) -> list[TriggerView]:
+def trigger_views(insights: Insights, *, clinician: bool = False) -> list[TriggerView]:
+    """The triggers ready to show; ``clinician`` words the factors for the doctor's report
+    ("days the patient sat ...")."""
     return [
         TriggerView(
             factor=str(t.factor),
-            label=say_label(t.label),
-            text=say(t.message),
+            label=say_label(CLINICIAN_FACTOR_LABELS[t.factor] if clinician else t.label),
+            text=say(_relabelled(t.message, CLINICIAN_FACTOR_LABELS[t.factor]))
+            if clinician
+            else say(t.message),
             figure=rate_ratio_summary(t.rate_ratio),
             exposed_nights=t.exposed_nights,
             exposed_rate=m.number(t.exposed_rate),
@@ -361,8 +366,19 @@ def trigger_views(insights: Insights) -> list[TriggerView]:
     ]
 
 
-def hidden_factor_texts(insights: Insights) -> list[Said]:
-    return [say(hidden.message) for hidden in insights.hidden_factors]
+def _relabelled(message: m.Message, label: str) -> m.Message:
+    """The same sentence with its factor label swapped."""
+    params = tuple((name, label if name == "label" else value) for name, value in message.params)
+    return replace(message, params=params)
+
+
+def hidden_factor_texts(insights: Insights, *, clinician: bool = False) -> list[Said]:
+    return [
+        say(_relabelled(hidden.message, CLINICIAN_FACTOR_LABELS[hidden.factor]))
+        if clinician
+        else say(hidden.message)
+        for hidden in insights.hidden_factors
+    ]
 
 
 def references_of(*groups: Iterable[Said | None]) -> list[str]:

@@ -196,6 +196,13 @@ TRIGGERS_WARNING = message(
         "ideas to try or to talk about, not as answers."
     )
 )
+CLINICIAN_TRIGGERS_WARNING = message(
+    gettext_noop(
+        "Several factors are compared at once, so one of them can look linked to the cramps just "
+        "by chance, and a link is not proof of cause. These are the patient's own diary "
+        "comparisons, offered as ideas to discuss."
+    )
+)
 TRIGGER_MORE = gettext_noop(
     "On nights after %(label)s, cramps were about %(ratio)s times as common as on other nights "
     "(likely between %(low)s and %(high)s times). This range does not include 'no difference'."

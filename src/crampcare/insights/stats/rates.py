@@ -164,6 +164,8 @@ def _overdispersed(
             else float(2 * special.stdtr(df, -statistic))
         )
         p_value = max(p_value, wald_p)
+    # Never more "significant" than the Poisson test on the same counts.
+    p_value = max(p_value, _exact_binomial_p(cramps_b, cramps_a + cramps_b, share0))
     return RateRatio(
         ratio,
         low,

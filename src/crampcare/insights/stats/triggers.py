@@ -34,6 +34,16 @@ FACTOR_LABELS: dict[Factor, str] = {
     Factor.ALCOHOL: gettext_noop("days with 2 or more alcoholic drinks"),
     Factor.NEW_MEDICINE: gettext_noop("starting or changing a medicine (the 2 weeks after)"),
 }
+# The same, for the doctor's report, which speaks of the patient.
+CLINICIAN_FACTOR_LABELS: dict[Factor, str] = {
+    Factor.LOW_FLUIDS: gettext_noop("days the patient drank less than 6 cups"),
+    Factor.INTENSE_EXERCISE: gettext_noop("days with 30 minutes or more of hard exercise"),
+    Factor.EXERCISE_IN_HEAT: gettext_noop("days the patient exercised in the heat"),
+    Factor.LONG_SITTING: gettext_noop("days the patient sat for 8 hours or more"),
+    Factor.UNSUPPORTIVE_FOOTWEAR: gettext_noop("days in unsupportive shoes"),
+    Factor.ALCOHOL: gettext_noop("days with 2 or more alcoholic drinks"),
+    Factor.NEW_MEDICINE: gettext_noop("starting or changing a medicine (the 2 weeks after)"),
+}
 FACTOR_NOTES: dict[Factor, m.Message] = {
     Factor.NEW_MEDICINE: m.MEDICINE_NOTE,
     Factor.LOW_FLUIDS: m.LOW_FLUIDS_NOTE,

@@ -127,8 +127,10 @@ def test_it_is_never_narrower_than_the_poisson_interval(a: list[int], b: list[in
     ours = night_rate_ratio(a, b)
     assert ours.low <= exact.low * (1 + 1e-9)
     assert ours.high >= exact.high * (1 - 1e-9)
-    assert ours.p_value >= exact.p_value * (1 - 1e-9) or ours.dispersion == 1
+    assert ours.p_value >= exact.p_value * (1 - 1e-12)
     swapped = night_rate_ratio(b, a)
-    if ours.ratio not in (None, 0.0) and math.isfinite(ours.high) and ours.low > 0:
-        assert swapped.low == pytest.approx(1 / ours.high, rel=1e-9)
-        assert swapped.high == pytest.approx(1 / ours.low, rel=1e-9)
+    # Swapping the groups inverts the interval (checked where the bounds are of a size floating
+    # point keeps to many digits: a bound of 1e-11 from 1 cramp in 3 nights is not).
+    if ours.ratio not in (None, 0.0) and ours.low > 1e-6 and ours.high < 1e6:
+        assert swapped.low == pytest.approx(1 / ours.high, rel=1e-6)
+        assert swapped.high == pytest.approx(1 / ours.low, rel=1e-6)

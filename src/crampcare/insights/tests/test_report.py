@@ -230,6 +230,11 @@ def test_it_addresses_the_clinician_and_keeps_a_part_for_the_person(
         "You have had about a quarter as many cramps lately"
     )
     assert text.index("Sources") < text.index("Your own summary")
+    # The triggers speak of the patient too.
+    clinician_part = text[: text.index("Your own summary")]
+    assert "days the patient drank less than 6 cups" in clinician_part
+    assert "days you" not in clinician_part
+    assert "compared at once, so one of them can look linked to the cramps" in clinician_part
 
 
 def test_it_keeps_headings_with_what_follows_them(user: User) -> None:
