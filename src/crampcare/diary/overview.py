@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
-from crampcare.insights.nights import nights_in_range
+from crampcare.insights.nights import check_in_night, nights_in_range
 from crampcare.insights.stats import DailyFactors as FactorAnswers
 from crampcare.insights.stats import Intensity as StatsIntensity
 from crampcare.insights.stats import NightRecord, exposures_from
@@ -55,6 +55,11 @@ class DiaryNight:
     @property
     def morning(self) -> date:
         return self.night + timedelta(days=1)
+
+    @property
+    def counted_not_listed(self) -> int:
+        """Cramps the morning check-in counted beyond those logged one by one (and listed)."""
+        return max(0, (self.cramps or 0) - len(self.episodes))
 
 
 def diary_nights(user: User, start: date, end: date) -> list[DiaryNight]:
@@ -179,8 +184,28 @@ def factor_answers(
 
 
 def backfill_nights(user: User, last: date, count: int = BACKFILL_NIGHTS) -> list[DiaryNight]:
-    """The ``count`` nights up to and including ``last``, newest first, to spot the gaps."""
-    return diary_nights(user, last - timedelta(days=count - 1), last)
+    """The nights that can be missing, newest first: the ``count`` nights up to and including
+    ``last``, but none before the diary began (see :func:`diary_began`)."""
+    nights = diary_nights(user, last - timedelta(days=count - 1), last)
+    began = diary_began(user, nights)
+    return [n for n in nights if n.night >= began]
+
+
+def diary_began(user: User, nights: list[DiaryNight]) -> date:
+    """The first night a person could have recorded: the night a morning check-in asked about
+    when their account was created (the one before the day they joined), or an earlier night
+    they recorded anyway (an import, a backfilled night). Nights before it are never
+    "missing", so a brand-new account is not asked to fill in two weeks it never had."""
+    joined = check_in_night(user.date_joined, user.time_zone)
+    recorded = [n.night for n in nights if n.recorded or n.factors is not None]
+    return min([joined, *recorded])
+
+
+def missing_nights(user: User, nights: list[DiaryNight], last: date) -> int:
+    """How many of the nights that can be backfilled (up to ``last``) have nothing recorded."""
+    window = [n for n in nights if last - timedelta(days=BACKFILL_NIGHTS) < n.night <= last]
+    began = diary_began(user, window)
+    return sum(1 for n in window if n.night >= began and not n.recorded)
 
 
 @dataclass(frozen=True, slots=True)

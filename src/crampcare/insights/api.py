@@ -14,6 +14,7 @@ from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
 from crampcare.insights import charts, report, services
 from crampcare.insights.stats import Effect, Period, RateRatio
+from crampcare.insights.stats import messages as m
 from crampcare.insights.stats.rates import Difference
 from crampcare.insights.views import pdf_response
 
@@ -69,8 +70,20 @@ class EffectFiguresOut(Schema):
     severity_interval: str | None
 
 
+class ProtocolOut(Schema):
+    nights: int = Field(description="Recorded nights in the latest period.")
+    protocol_nights: int = Field(
+        description="Of those, nights with a finished bedtime calf and hamstring stretch."
+    )
+    follows: bool = Field(description="True when enough nights followed the trial's protocol.")
+
+
 class EffectOut(Schema):
     ready: bool = Field(description="False until both periods have enough recorded nights.")
+    plain: TextOut = Field(description="The change in plain words: the page's first line.")
+    advice: TextOut | None = Field(
+        description="Advice to see a doctor when cramps look to be increasing; else null."
+    )
     headline: TextOut
     details: list[TextOut]
     needed_more_nights: int
@@ -86,6 +99,12 @@ class EffectOut(Schema):
     figures: EffectFiguresOut | None
     caveat: TextOut
     trial_context: TextOut
+    trial_compared: bool = Field(
+        description="True when the page sets the person's figures beside the trial's (they "
+        "follow its protocol); `trial_context` is then shown."
+    )
+    trial_note: TextOut | None = Field(description="Why the trial is not compared, if it is not.")
+    protocol: ProtocolOut | None
 
 
 class TriggerOut(Schema):
@@ -176,7 +195,7 @@ def _period(period: Period) -> dict[str, Any]:
 def summary_payload(personal: services.PersonalInsights) -> dict[str, Any]:
     """The insights page's figures as JSON-ready data."""
     effect = personal.effect
-    view = services.effect_view(effect)
+    view = services.personal_effect_view(personal)
     computed = effect if isinstance(effect, Effect) else None
     insights = personal.insights
     return {
@@ -189,6 +208,8 @@ def summary_payload(personal: services.PersonalInsights) -> dict[str, Any]:
         "severity_title": charts.severity_title(effect, personal.records),
         "effect": {
             "ready": view.ready,
+            "plain": _text(view.plain),
+            "advice": _text(view.advice) if view.advice else None,
             "headline": _text(view.headline),
             "details": [_text(detail) for detail in view.details],
             "needed_more_nights": view.needed_more_nights,
@@ -203,7 +224,10 @@ def summary_payload(personal: services.PersonalInsights) -> dict[str, Any]:
             "severity_change": _difference(computed.severity_change) if computed else None,
             "figures": view.figures,
             "caveat": _text(view.caveat),
-            "trial_context": _text(view.trial),
+            "trial_context": _text(services.say(m.TRIAL_CONTEXT)),
+            "trial_compared": view.trial is not None,
+            "trial_note": _text(view.trial_note) if view.trial_note else None,
+            "protocol": personal.protocol,
         },
         "triggers": [
             {

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
@@ -57,6 +58,10 @@ ADHERENCE_HEIGHT_INCHES = 1.1
 MARGINS_INCHES = {"left": 0.78, "right": 0.28, "bottom": 0.36, "top": 0.1}
 GAP_INCHES = 0.4
 PNG_DPI = 200
+# Room above the plot for the "Program started" label.
+LABEL_ROOM_INCHES = 0.22
+# The PDF's charts span the A4 text width (174 mm).
+PDF_WIDTH_INCHES = 6.85
 MAX_TICKS = 4
 
 
@@ -104,12 +109,20 @@ CSS_VARIABLES = {
 # -- titles that state the finding ------------------------------------------------------------
 
 
-def frequency_title(effect: Effect | NotEnoughData, records: Sequence[NightRecord]) -> str:
+def frequency_title(
+    effect: Effect | NotEnoughData, records: Sequence[NightRecord], *, clinician: bool = False
+) -> str:
+    """The frequency chart's title, stating the finding; ``clinician`` words it for the
+    doctor's report ("since the program started" rather than "since you started ...")."""
     if not records:
         return _("No nights recorded yet")
     if isinstance(effect, NotEnoughData):
         cramps = sum(r.cramps for r in records)
-        return _("So far: %(rate)s cramps a night on average, over %(nights)s recorded nights") % {
+        return ngettext(
+            "So far: %(rate)s cramps a night on average, over %(nights)s recorded night",
+            "So far: %(rate)s cramps a night on average, over %(nights)s recorded nights",
+            len(records),
+        ) % {
             "rate": m.number(cramps / len(records)),
             "nights": len(records),
         }
@@ -117,34 +130,64 @@ def frequency_title(effect: Effect | NotEnoughData, records: Sequence[NightRecor
         "before": m.number(effect.baseline.cramps_per_night),
         "after": m.number(effect.latest.cramps_per_night),
     }
-    since_program = effect.baseline.label != FIRST_WEEK
     if effect.verdict is Verdict.NO_CRAMPS:
         return _("No cramps recorded at the start or lately")
-    if effect.verdict is Verdict.FEWER:
-        template = (
-            _("Cramps fell from %(before)s to %(after)s a night since you started the program")
-            if since_program
+    since_program = effect.baseline.label != FIRST_WEEK
+    return _frequency_templates(effect.verdict, since_program, clinician) % values
+
+
+def _frequency_templates(verdict: Verdict, since_program: bool, clinician: bool) -> str:
+    if verdict is Verdict.FEWER:
+        if since_program:
+            return (
+                _("Cramps fell from %(before)s to %(after)s a night since the program started")
+                if clinician
+                else _(
+                    "Cramps fell from %(before)s to %(after)s a night since you started the program"
+                )
+            )
+        return (
+            _("Cramps fell from %(before)s a night in the first week to %(after)s lately")
+            if clinician
             else _("Cramps fell from %(before)s a night in your first week to %(after)s lately")
         )
-    elif effect.verdict is Verdict.MORE:
-        template = (
-            _("Cramps rose from %(before)s to %(after)s a night since you started the program")
-            if since_program
+    if verdict is Verdict.MORE:
+        if since_program:
+            return (
+                _("Cramps rose from %(before)s to %(after)s a night since the program started")
+                if clinician
+                else _(
+                    "Cramps rose from %(before)s to %(after)s a night since you started the program"
+                )
+            )
+        return (
+            _("Cramps rose from %(before)s a night in the first week to %(after)s lately")
+            if clinician
             else _("Cramps rose from %(before)s a night in your first week to %(after)s lately")
         )
-    else:
-        template = (
+    if since_program:
+        return (
             _(
+                "Cramps went from %(before)s to %(after)s a night since the program started: "
+                "too soon to call it a change"
+            )
+            if clinician
+            else _(
                 "Cramps went from %(before)s to %(after)s a night since you started the "
                 "program: too soon to call it a change"
             )
-            if since_program
-            else _(
-                "Cramps went from %(before)s a night in your first week to %(after)s lately: "
-                "too soon to call it a change"
-            )
         )
-    return template % values
+    return (
+        _(
+            "Cramps went from %(before)s a night in the first week to %(after)s lately: too "
+            "soon to call it a change"
+        )
+        if clinician
+        else _(
+            "Cramps went from %(before)s a night in your first week to %(after)s lately: "
+            "too soon to call it a change"
+        )
+    )
 
 
 def severity_title(effect: Effect | NotEnoughData, records: Sequence[NightRecord]) -> str:
@@ -161,7 +204,11 @@ def severity_title(effect: Effect | NotEnoughData, records: Sequence[NightRecord
     scored = [r.mean_severity for r in records if r.mean_severity is not None]
     if not scored:
         return _("No pain scores recorded yet")
-    return _("Pain averaged %(mean)s out of 10, over %(nights)s nights with a score") % {
+    return ngettext(
+        "Pain averaged %(mean)s out of 10, over %(nights)s night with a score",
+        "Pain averaged %(mean)s out of 10, over %(nights)s nights with a score",
+        len(scored),
+    ) % {
         "mean": m.number(sum(scored) / len(scored)),
         "nights": len(scored),
     }
@@ -175,7 +222,11 @@ def adherence_summary(records: Sequence[NightRecord], program_start: date | None
         return None
     if not on_program:
         return _("No nights recorded since the program started.")
-    return _("You did the program on %(done)s of %(nights)s recorded nights since it started.") % {
+    return ngettext(
+        "You did the program on %(done)s of %(nights)s recorded night since it started.",
+        "You did the program on %(done)s of %(nights)s recorded nights since it started.",
+        len(on_program),
+    ) % {
         "done": done,
         "nights": len(on_program),
     }
@@ -251,6 +302,8 @@ def _style_axes(ax: Axes, palette: Palette, weeks: Sequence[Week]) -> None:
 
 
 def _mark_program_start(ax: Axes, program_start: date | None, palette: Palette) -> None:
+    """A dashed line at the program's first night, labelled above the plot area, where no data
+    can be."""
     if program_start is None:
         return
     x = float(date2num(program_start))
@@ -258,24 +311,38 @@ def _mark_program_start(ax: Axes, program_start: date | None, palette: Palette) 
     if not left <= x <= right:
         return
     ax.axvline(x, color=palette.ink, linestyle=(0, (4, 3)), linewidth=1.2)
+    # Left of the line when it is in the right half, so the text stays inside the figure.
+    right_half = x > (left + right) / 2
     ax.annotate(
         _("Program started"),
         xy=(x, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4, -2),
+        xytext=(-3 if right_half else 3, 3),
         textcoords="offset points",
-        va="top",
+        ha="right" if right_half else "left",
+        va="bottom",
         fontsize=FONT_SIZE - 2,
         color=palette.ink,
+        annotation_clip=False,
     )
 
 
 def _mark_periods(
-    ax: Axes, effect: Effect | NotEnoughData, palette: Palette, *, severity: bool
-) -> None:
-    """Draw each compared period's average as a line over its nights, labelled with the value."""
+    ax: Axes,
+    effect: Effect | NotEnoughData,
+    palette: Palette,
+    points: Sequence[tuple[float, float]],
+    *,
+    severity: bool,
+) -> float:
+    """Draw each compared period's average as a line over its nights, labelled with the value.
+
+    The label sits above every data point under the period (bars or dots), so it never hides
+    one. Returns the highest label position, so the caller can leave room for it.
+    """
+    highest = 0.0
     if not isinstance(effect, Effect):
-        return
+        return highest
     left, right = ax.get_xlim()
     for period_ in (effect.baseline, effect.latest):
         value = period_.mean_severity if severity else period_.cramps_per_night
@@ -286,31 +353,35 @@ def _mark_periods(
         if start >= end:
             continue
         ax.hlines(value, start, end, colors=palette.ink, linewidth=2.5)
+        under = [y for x, y in points if start - 3.5 <= x <= end + 3.5 and not math.isnan(y)]
+        label_y = max([value, *under])
+        highest = max(highest, label_y)
         ax.annotate(
             m.number(value),
-            xy=((start + end) / 2, value),
-            xytext=(0, 4),
+            xy=((start + end) / 2, label_y),
+            xytext=(0, 5),
             textcoords="offset points",
             ha="center",
             va="bottom",
             fontsize=FONT_SIZE - 1,
             fontweight="bold",
             color=palette.ink,
-            # A backing box keeps the figure readable where it crosses a bar or the line.
             bbox={"boxstyle": "round,pad=0.15", "facecolor": palette.surface, "linewidth": 0},
         )
+    return highest
 
 
-def _figure(height: float) -> Figure:
+def _figure(height: float, width: float = WIDTH_INCHES, top: float = 0.0) -> Figure:
     """A figure with fixed margins: sizes and fonts never change, and a layout engine would cost
-    more time than drawing the chart."""
-    figure = Figure(figsize=(WIDTH_INCHES, height))
+    more time than drawing the chart. ``top`` adds room above the plot for a label."""
+    height += top
+    figure = Figure(figsize=(width, height))
     figure.patch.set_alpha(0)
     figure.subplots_adjust(
-        left=MARGINS_INCHES["left"] / WIDTH_INCHES,
-        right=1 - MARGINS_INCHES["right"] / WIDTH_INCHES,
+        left=MARGINS_INCHES["left"] / width,
+        right=1 - MARGINS_INCHES["right"] / width,
         bottom=MARGINS_INCHES["bottom"] / height,
-        top=1 - MARGINS_INCHES["top"] / height,
+        top=1 - (MARGINS_INCHES["top"] + top) / height,
     )
     return figure
 
@@ -322,9 +393,15 @@ def frequency_figure(
     palette: Palette,
     *,
     with_adherence: bool,
+    width: float = WIDTH_INCHES,
 ) -> Figure:
     height = PLOT_HEIGHT_INCHES + (ADHERENCE_HEIGHT_INCHES if with_adherence else 0)
-    figure = _figure(height)
+    shows_start = (
+        program_start is not None
+        and bool(weeks)
+        and weeks[0].start <= program_start <= weeks[-1].start + timedelta(days=7)
+    )
+    figure = _figure(height, width, LABEL_ROOM_INCHES if shows_start else 0.0)
     if with_adherence:
         ax, ax_done = figure.subplots(
             2,
@@ -340,10 +417,13 @@ def frequency_figure(
     ax.bar(centres, rates, width=5.6, color=palette.cramps)
     _style_axes(ax, palette, weeks)
     top = max([*rates, 1.0])
-    ax.set_ylim(0, top * 1.25)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     ax.set_ylabel(_("Cramps a night"), color=palette.ink, fontsize=FONT_SIZE)
-    _mark_periods(ax, effect, palette, severity=False)
+    labelled = _mark_periods(
+        ax, effect, palette, list(zip(centres, rates, strict=True)), severity=False
+    )
+    # Headroom over the tallest bar, and more over a period label so the label fits inside.
+    ax.set_ylim(0, max(top * 1.25, labelled * 1.35))
     _mark_program_start(ax, program_start, palette)
     if ax_done is not None:
         done = [w.adherence_pct if w.adherence_pct is not None else 0.0 for w in weeks]
@@ -364,19 +444,24 @@ def frequency_figure(
 
 
 def severity_figure(
-    weeks: Sequence[Week], effect: Effect | NotEnoughData, palette: Palette
+    weeks: Sequence[Week],
+    effect: Effect | NotEnoughData,
+    palette: Palette,
+    *,
+    width: float = WIDTH_INCHES,
 ) -> Figure:
-    figure = _figure(PLOT_HEIGHT_INCHES)
+    figure = _figure(PLOT_HEIGHT_INCHES, width)
     ax = figure.subplots()
     centres = [_centre(w.start) for w in weeks]
     # NaN leaves a gap for a week without a pain score instead of joining across it.
     values = [w.mean_severity if w.mean_severity is not None else math.nan for w in weeks]
     ax.plot(centres, values, color=palette.pain, linewidth=2, marker="o", markersize=6)
     _style_axes(ax, palette, weeks)
-    ax.set_ylim(0, 10.5)
+    # Room above 10 for the period labels, which sit over the highest dot beneath them.
+    ax.set_ylim(0, 12.4)
     ax.set_yticks([0, 2, 4, 6, 8, 10])
     ax.set_ylabel(_("Pain (0 to 10)"), color=palette.ink, fontsize=FONT_SIZE)
-    _mark_periods(ax, effect, palette, severity=True)
+    _mark_periods(ax, effect, palette, list(zip(centres, values, strict=True)), severity=True)
     return figure
 
 
@@ -425,6 +510,8 @@ class Chart:
     description: str
     svg: SafeString
     table: Table
+    svg_wide: SafeString | None = None
+    """The same chart drawn for a page's full width (the report on wide screens and in print)."""
 
 
 def page_charts(
@@ -432,8 +519,13 @@ def page_charts(
     effect: Effect | NotEnoughData,
     records: Sequence[NightRecord],
     program_start: date | None,
+    *,
+    wide: bool = False,
+    clinician: bool = False,
 ) -> list[Chart]:
-    """The frequency and pain charts over ``weeks`` (the page picks how many), drawn themed."""
+    """The frequency and pain charts over ``weeks`` (the page picks how many), drawn themed.
+    ``wide`` adds a full-width drawing of each and ``clinician`` words the titles for the
+    doctor's report."""
     if not weeks:
         return []
     with_adherence = program_start is not None or any(r.program_done for r in records)
@@ -451,18 +543,34 @@ def page_charts(
             "Dark lines mark the averages of the two periods compared: at the start and lately."
         )
     if with_adherence:
-        description += " " + _(
-            "The lower bars show the share of recorded nights on which you did the program."
+        description += " " + (
+            _("The lower bars show the share of recorded nights on which the program was done.")
+            if clinician
+            else _("The lower bars show the share of recorded nights on which you did the program.")
         )
     charts = [
         Chart(
             id="chart-frequency",
-            title=frequency_title(effect, records),
+            title=frequency_title(effect, records, clinician=clinician),
             description=description,
             svg=svg_markup(
                 frequency, "chart-frequency", "chart-frequency-title chart-frequency-desc"
             ),
             table=frequency_table(weeks, with_adherence),
+            svg_wide=svg_markup(
+                frequency_figure(
+                    weeks,
+                    effect,
+                    program_start,
+                    THEMED,
+                    with_adherence=with_adherence,
+                    width=PDF_WIDTH_INCHES,
+                ),
+                "chart-frequency-wide",
+                "chart-frequency-title chart-frequency-desc",
+            )
+            if wide
+            else None,
         )
     ]
     if any(w.mean_severity is not None for w in weeks):
@@ -480,6 +588,13 @@ def page_charts(
                     "chart-severity-title chart-severity-desc",
                 ),
                 table=severity_table(weeks),
+                svg_wide=svg_markup(
+                    severity_figure(weeks, effect, THEMED, width=PDF_WIDTH_INCHES),
+                    "chart-severity-wide",
+                    "chart-severity-title chart-severity-desc",
+                )
+                if wide
+                else None,
             )
         )
     return charts

@@ -13,9 +13,11 @@ from pathlib import Path
 import matplotlib
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
+from matplotlib.figure import Figure
 
 from crampcare.insights import charts
 from crampcare.insights.report import DoctorReport
@@ -27,7 +29,6 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 BODY = 10.5
 LINE = 5.4
-CHART_WIDTH_MM = 140
 INK = (27, 31, 35)
 MUTED = (74, 81, 89)
 ACCENT = (10, 92, 88)
@@ -54,10 +55,29 @@ class _Writer:
     def __init__(self, pdf: _Document) -> None:
         self.pdf = pdf
 
-    def heading(self, text: str, size: float = 14) -> None:
+    def room(self) -> float:
+        """Space left on this page above the bottom margin, in mm."""
+        return self.pdf.page_break_trigger - self.pdf.get_y()
+
+    def text_height(self, text: str, *, bold: bool = False, size: float = BODY) -> float:
         pdf = self.pdf
-        # Keep a heading with at least a few lines of what follows it.
-        if pdf.get_y() > pdf.h - 50:
+        pdf.set_font(FONT, "B" if bold else "", size)
+        lines = pdf.multi_cell(0, LINE * size / BODY, text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)
+        return len(lines) * LINE * size / BODY + 1.2
+
+    def heading_height(self, text: str, size: float = 14) -> float:
+        pdf = self.pdf
+        pdf.set_font(FONT, "B", size)
+        lines = pdf.multi_cell(0, size * 0.5, text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)
+        return 3 + len(lines) * size * 0.5 + 1.5
+
+    def heading(self, text: str, size: float = 14, *, keep: float = 3 * LINE) -> None:
+        """A heading kept with the first ``keep`` mm of what follows it (keep-with-next): if
+        both do not fit in what is left of the page, the heading starts the next page."""
+        pdf = self.pdf
+        if self.heading_height(text, size) + keep > self.room() and pdf.get_y() > pdf.t_margin + 1:
             pdf.add_page()
         pdf.ln(3)
         pdf.set_font(FONT, "B", size)
@@ -122,12 +142,15 @@ class _Writer:
                     row.cell(value)
         pdf.ln(2)
 
-    def chart(self, title: str, png: bytes) -> None:
+    def chart(self, title: str, png: bytes, aspect: float) -> None:
+        """A chart across the full text width, kept on one page with its title.
+        ``aspect`` is the figure's height over its width."""
         pdf = self.pdf
-        if pdf.get_y() > pdf.h - 95:
+        height = pdf.epw * aspect
+        if self.text_height(title, bold=True) + height + 2 > self.room():
             pdf.add_page()
         self.text(title, bold=True)
-        pdf.image(io.BytesIO(png), w=CHART_WIDTH_MM)
+        pdf.image(io.BytesIO(png), w=pdf.epw, h=height)
         pdf.ln(2)
 
 
@@ -148,7 +171,7 @@ def render_pdf(report: DoctorReport) -> bytes:
 
     pdf.set_font(FONT, "B", 20)
     pdf.multi_cell(0, 10, _("Leg cramp report"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    out.text(_("For: %(name)s") % {"name": report.person}, bold=True)
+    out.text(_("Patient: %(name)s") % {"name": report.person}, bold=True)
     out.text(period)
     out.text(
         _("Made on %(date)s.") % {"date": date_format(report.generated, "j F Y")}
@@ -157,6 +180,7 @@ def render_pdf(report: DoctorReport) -> bytes:
         muted=True,
         size=9,
     )
+    _summary(out, report)
     _glance(out, report)
     _trend(out, report)
     _effect(out, report)
@@ -164,12 +188,19 @@ def render_pdf(report: DoctorReport) -> bytes:
     _triggers(out, report)
     _assessment(out, report)
     _sources(out, report)
+    _own_summary(out, report)
     return bytes(pdf.output())
+
+
+def _summary(out: _Writer, report: DoctorReport) -> None:
+    first = report.clinician_summary[0] if report.clinician_summary else ""
+    out.heading(_("Summary for the clinician"), keep=out.text_height(first))
+    out.bullets(report.clinician_summary)
 
 
 def _glance(out: _Writer, report: DoctorReport) -> None:
     tally = report.tally
-    out.heading(_("At a glance"))
+    out.heading(_("The diary in these weeks"), keep=8 * (LINE + 2))
     out.pairs(
         [
             (
@@ -182,16 +213,16 @@ def _glance(out: _Writer, report: DoctorReport) -> None:
             (_("Nights without cramps"), str(tally.cramp_free_nights)),
             (_("Average pain (0 to 10)"), tally.mean_pain),
             (_("Cramps logged one by one"), str(tally.logged_cramps)),
-            (_("Of those, woke the person up"), str(tally.woke_up)),
+            (_("Of those, woke the patient"), str(tally.woke_up)),
             (_("Average length (minutes)"), tally.mean_duration),
         ]
     )
 
 
 def _trend(out: _Writer, report: DoctorReport) -> None:
-    out.heading(_("Cramps and pain, week by week"))
     weeks = report.window_weeks
     if not weeks:
+        out.heading(_("Cramps and pain, week by week"))
         out.text(_("No nights were recorded in these weeks."))
         return
     personal = report.personal
@@ -199,35 +230,65 @@ def _trend(out: _Writer, report: DoctorReport) -> None:
         r.program_done for r in personal.records
     )
     frequency = charts.frequency_figure(
-        weeks, personal.effect, personal.program_start, charts.LIGHT, with_adherence=with_adherence
+        weeks,
+        personal.effect,
+        personal.program_start,
+        charts.LIGHT,
+        with_adherence=with_adherence,
+        width=charts.PDF_WIDTH_INCHES,
     )
-    out.chart(report.frequency_title, charts.png_bytes(frequency))
+    aspect = _aspect(frequency)
+    out.heading(
+        _("Cramps and pain, week by week"),
+        keep=out.text_height(report.frequency_title, bold=True) + out.pdf.epw * aspect,
+    )
+    out.chart(report.frequency_title, charts.png_bytes(frequency), aspect)
     if any(w.mean_severity is not None for w in weeks):
-        severity = charts.severity_figure(weeks, personal.effect, charts.LIGHT)
-        out.chart(report.severity_title, charts.png_bytes(severity))
+        severity = charts.severity_figure(
+            weeks, personal.effect, charts.LIGHT, width=charts.PDF_WIDTH_INCHES
+        )
+        out.chart(report.severity_title, charts.png_bytes(severity), _aspect(severity))
     table = charts.frequency_table(weeks, with_adherence)
     pain = {row[0]: row[2] for row in charts.severity_table(weeks).rows}
+    # The table's caption stays with its header row and first weeks.
+    if out.text_height(table.caption, bold=True) + 4 * (LINE + 2) > out.room():
+        out.pdf.add_page()
+    out.text(table.caption, bold=True)
     out.table(
         [*table.headers, _("Average pain")],
         [[*row, pain[row[0]]] for row in table.rows],
     )
 
 
+def _aspect(figure: Figure) -> float:
+    width, height = figure.get_size_inches()
+    return float(height / width)
+
+
 def _effect(out: _Writer, report: DoctorReport) -> None:
     effect = report.effect
-    out.heading(_("Is the program working?"))
-    out.said(effect.headline, bold=True)
     figures = effect.figures
-    if figures is not None:
+    out.heading(_("Change since the start"), keep=4 * (LINE + 2))
+    if figures is None:
+        out.said(effect.headline)
+    else:
         rows = [
             (
                 _("Cramps a night: %(label)s") % {"label": effect.baseline_label},
-                _("%(rate)s over %(nights)s nights")
+                ngettext(
+                    "%(rate)s over %(nights)s night",
+                    "%(rate)s over %(nights)s nights",
+                    figures.baseline_nights,
+                )
                 % {"rate": figures.baseline_rate, "nights": figures.baseline_nights},
             ),
             (
                 _("Cramps a night: lately"),
-                _("%(rate)s over %(nights)s nights")
+                ngettext(
+                    "%(rate)s over %(nights)s night",
+                    "%(rate)s over %(nights)s nights",
+                    figures.latest_nights,
+                )
                 % {"rate": figures.latest_rate, "nights": figures.latest_nights},
             ),
             (
@@ -245,10 +306,18 @@ def _effect(out: _Writer, report: DoctorReport) -> None:
                 )
             )
         out.pairs(rows)
-    for detail in effect.details:
-        out.said(detail)
+        out.text(
+            _(
+                "The interval is exact for small counts and is widened when nights cluster "
+                "(quasi-Poisson, Pearson dispersion)."
+            ),
+            muted=True,
+        )
     out.said(effect.caveat, muted=True)
-    out.said(effect.trial, muted=True)
+    if effect.trial is not None:
+        out.said(effect.trial, muted=True)
+    elif effect.trial_note is not None:
+        out.said(effect.trial_note, muted=True)
 
 
 def _tried(out: _Writer, report: DoctorReport) -> None:
@@ -258,19 +327,23 @@ def _tried(out: _Writer, report: DoctorReport) -> None:
         or _("No program sessions are recorded, so how regularly it was done is not known.")
     )
     if report.helped:
-        out.text(_("What helped during cramps (times chosen):"), bold=True)
+        out.text(_("What the patient found helped during cramps (times chosen):"), bold=True)
         out.bullets([f"{label}: {count}" for label, count in report.helped])
     else:
         out.text(_("Nothing was recorded about what helped during cramps."), muted=True)
 
 
 def _triggers(out: _Writer, report: DoctorReport) -> None:
-    out.heading(_("Possible triggers"))
+    out.heading(_("Possible triggers"), keep=out.text_height(report.triggers_warning.text))
     out.said(report.triggers_warning, muted=True)
     if not report.triggers:
         out.text(_("No factor has enough nights on both sides to compare yet."))
     for trigger in report.triggers:
-        out.text(f"{trigger.label[:1].upper()}{trigger.label[1:]}: {trigger.figure}", bold=True)
+        title = f"{trigger.label[:1].upper()}{trigger.label[1:]}: {trigger.figure}"
+        # Keep each trigger's title with its sentence.
+        if out.text_height(title, bold=True) + out.text_height(trigger.text.text) > out.room():
+            out.pdf.add_page()
+        out.text(title, bold=True)
         out.said(trigger.text)
         if trigger.note is not None:
             out.said(trigger.note, muted=True)
@@ -279,9 +352,16 @@ def _triggers(out: _Writer, report: DoctorReport) -> None:
         out.bullets([hidden.text for hidden in report.hidden_factors])
 
 
+def _subheading(out: _Writer, text: str, keep: float = 2 * LINE) -> None:
+    """A bold line kept with what follows it."""
+    if out.text_height(text, bold=True) + keep > out.room():
+        out.pdf.add_page()
+    out.text(text, bold=True)
+
+
 def _assessment(out: _Writer, report: DoctorReport) -> None:
     section = report.assessment
-    out.heading(_("From the latest assessment"))
+    out.heading(_("From the latest assessment"), keep=4 * LINE)
     if section.done_on is None:
         out.text(section.note)
     else:
@@ -290,8 +370,19 @@ def _assessment(out: _Writer, report: DoctorReport) -> None:
             % {"date": date_format(section.done_on, "j F Y"), "level": section.level_label},
             bold=True,
         )
+        if section.unanswered:
+            out.text(
+                ngettext(
+                    "%(count)s warning-sign question was left unanswered, so this check is "
+                    "incomplete: please ask about it.",
+                    "%(count)s warning-sign questions were left unanswered, so this check is "
+                    "incomplete: please ask about them.",
+                    section.unanswered,
+                )
+                % {"count": section.unanswered}
+            )
         if section.flags:
-            out.text(_("Warning signs and reasons to see a doctor:"), bold=True)
+            _subheading(out, _("Warning signs and reasons to see a doctor:"))
             out.bullets(
                 [
                     f"{flag.level_label}: {flag.message} {flag.action}"
@@ -299,14 +390,20 @@ def _assessment(out: _Writer, report: DoctorReport) -> None:
                     for flag in section.flags
                 ]
             )
-        else:
+        elif not section.unanswered:
             out.text(_("No warning signs were reported."))
-        if section.unanswered:
-            out.text(
-                _("%(count)s warning-sign questions were left unanswered.")
-                % {"count": section.unanswered}
+        _subheading(out, _("Medicines the patient listed:"))
+        if section.medicine_list:
+            out.bullets(
+                [
+                    f"{line.name}: "
+                    + (", ".join(line.classes) if line.classes else _("not recognised (as typed)"))
+                    for line in section.medicine_list
+                ]
             )
-        out.text(_("Medicines flagged as possibly involved:"), bold=True)
+        else:
+            out.text(_("No medicines were listed."))
+        _subheading(out, _("Medicines flagged as possibly involved:"))
         if section.medicines:
             out.bullets(
                 [
@@ -315,7 +412,10 @@ def _assessment(out: _Writer, report: DoctorReport) -> None:
                 ]
             )
             out.text(
-                _("The person has been advised not to stop any prescribed medicine on their own."),
+                _(
+                    "The patient has been advised not to stop any prescribed medicine on their "
+                    "own, and to talk to the person who prescribed it."
+                ),
                 muted=True,
             )
         else:
@@ -326,7 +426,7 @@ def _assessment(out: _Writer, report: DoctorReport) -> None:
                 % {"names": ", ".join(section.unrecognised)}
             )
     if report.medicine_changes:
-        out.text(_("New or changed medicines recorded in the diary:"), bold=True)
+        _subheading(out, _("New or changed medicines recorded in the diary:"))
         out.bullets(
             [f"{date_format(day, 'j M Y')}: {note}" for day, note in report.medicine_changes]
         )
@@ -343,3 +443,16 @@ def _sources(out: _Writer, report: DoctorReport) -> None:
         if ref is not None:
             lines.append(f"{ref_id}: {source_name(ref)}. {ref.title}. {ref.publisher}.")
     out.bullets(lines)
+
+
+def _own_summary(out: _Writer, report: DoctorReport) -> None:
+    """The person's own part, in plain words, on a page of its own so it can be kept."""
+    effect = report.effect
+    out.pdf.add_page()
+    out.heading(_("Your own summary (for you to keep)"))
+    out.said(effect.plain, bold=True)
+    if effect.advice is not None:
+        out.said(effect.advice)
+    out.said(effect.caveat)
+    if report.adherence_for_you:
+        out.text(report.adherence_for_you)

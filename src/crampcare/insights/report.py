@@ -16,15 +16,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from crampcare.accounts.models import User
 from crampcare.diary import services as diary
 from crampcare.diary.models import Relief
 from crampcare.insights import charts
 from crampcare.insights import services as s
-from crampcare.insights.stats import Week, weekly_series
+from crampcare.insights.stats import Effect, Week, weekly_series
 from crampcare.insights.stats import messages as m
 
 DEFAULT_WEEKS = 8
@@ -36,6 +37,21 @@ TRIAGE_LABELS = {
     "see_doctor": gettext_lazy("See a doctor soon"),
     "self_care": gettext_lazy("Self-care is reasonable"),
 }
+# An assessment with unanswered warning-sign questions is never "self-care" in the report: its
+# level is only a lower bound (an answered warning sign stays), so "self-care" is shown as
+# "incomplete", and any higher level says it is incomplete too.
+INCOMPLETE_LABEL = gettext_lazy("Incomplete: warning-sign questions unanswered")
+INCOMPLETE_SUFFIX = gettext_lazy("(incomplete: warning-sign questions unanswered)")
+TRUSTED_WHEN_INCOMPLETE = frozenset({"emergency", "urgent", "see_doctor"})
+
+
+def triage_label(level: str | None, incomplete: bool) -> str:
+    """The overall level as the report and any list of assessments show it."""
+    if incomplete:
+        if level in TRUSTED_WHEN_INCOMPLETE:
+            return f"{TRIAGE_LABELS[level]} {INCOMPLETE_SUFFIX}"
+        return str(INCOMPLETE_LABEL)
+    return str(TRIAGE_LABELS.get(level or "", level or ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +86,15 @@ class Medicine:
 
 
 @dataclass(frozen=True, slots=True)
+class MedicineLine:
+    """One medicine as the patient typed it, with the classes we recognised it as (none when
+    the name was not recognised)."""
+
+    name: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentSection:
     """Triage flags and medicines from the latest finished assessment; ``note`` when absent."""
 
@@ -81,6 +106,11 @@ class AssessmentSection:
     medicines: list[Medicine] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     note: str = ""
+    medicine_list: list[MedicineLine] = field(default_factory=list)
+
+    @property
+    def incomplete(self) -> bool:
+        return self.unanswered > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +126,8 @@ class DoctorReport:
     frequency_title: str
     severity_title: str
     adherence: str | None
+    adherence_for_you: str | None
+    clinician_summary: list[str]
     helped: list[tuple[str, int]]
     medicine_changes: list[tuple[date, str]]
     assessment: AssessmentSection
@@ -125,10 +157,10 @@ def doctor_report(
     last = personal.as_of
     first = last - timedelta(days=7 * weeks - 1)
     in_window = [r for r in personal.records if first <= r.night <= last]
-    effect = s.effect_view(personal.effect)
-    triggers = s.trigger_views(personal.insights)
-    hidden = s.hidden_factor_texts(personal.insights)
-    warning = s.say(personal.insights.triggers_warning)
+    effect = s.personal_effect_view(personal)
+    triggers = s.trigger_views(personal.insights, clinician=True)
+    hidden = s.hidden_factor_texts(personal.insights, clinician=True)
+    warning = s.say(m.CLINICIAN_TRIGGERS_WARNING)
     assessment = assessment_section(user)
     cited = [s.Said("", flag.references) for flag in assessment.flags] + [
         s.Said("", med.references) for med in assessment.medicines
@@ -142,9 +174,11 @@ def doctor_report(
         personal=personal,
         window_weeks=weekly_series(in_window, personal.program_start),
         tally=_tally(user, in_window, first, last),
-        frequency_title=charts.frequency_title(personal.effect, personal.records),
+        frequency_title=charts.frequency_title(personal.effect, personal.records, clinician=True),
         severity_title=charts.severity_title(personal.effect, personal.records),
-        adherence=charts.adherence_summary(in_window, personal.program_start),
+        adherence=adherence_for_clinician(in_window, personal.program_start),
+        adherence_for_you=charts.adherence_summary(in_window, personal.program_start),
+        clinician_summary=clinician_summary(personal, effect, assessment, in_window),
         helped=_helped(user, first, last),
         medicine_changes=_medicine_changes(user, first, last),
         assessment=assessment,
@@ -153,16 +187,96 @@ def doctor_report(
         hidden_factors=hidden,
         triggers_warning=warning,
         disclaimer=_(
-            "Made by crampcare from the person's own diary and answers. It is a summary to "
-            "support a conversation, not a diagnosis."
+            "Prepared by crampcare from the patient's own diary and questionnaire answers. It is "
+            "a summary to support a consultation, not a diagnosis."
         ),
         references=s.references_of(
-            [effect.caveat, effect.trial],
+            [effect.caveat, effect.trial, effect.trial_note, effect.advice],
             [t.text for t in triggers],
             [t.note for t in triggers],
             cited,
         ),
     )
+
+
+def adherence_for_clinician(
+    records: Sequence[s.NightRecord], program_start: date | None
+) -> str | None:
+    """Program adherence in the window, said to the clinician; None without any program."""
+    on_program = [r for r in records if program_start is None or r.night >= program_start]
+    done = sum(1 for r in on_program if r.program_done)
+    if not done and program_start is None:
+        return None
+    if not on_program:
+        return _("No nights were recorded since the program started.")
+    return ngettext(
+        "The patient did the nightly stretching program on %(done)s of %(nights)s recorded night "
+        "since it started.",
+        "The patient did the nightly stretching program on %(done)s of %(nights)s recorded nights "
+        "since it started.",
+        len(on_program),
+    ) % {"done": done, "nights": len(on_program)}
+
+
+def clinician_summary(
+    personal: s.PersonalInsights,
+    effect: s.EffectView,
+    assessment: AssessmentSection,
+    in_window: Sequence[s.NightRecord],
+) -> list[str]:
+    """The report's opening lines, in the third person, for the clinician."""
+    lines = []
+    cramps = sum(r.cramps for r in in_window)
+    if in_window:
+        free = sum(1 for r in in_window if r.cramps == 0)
+        lines.append(
+            _(
+                "The patient reports %(cramps)s over %(nights)s in these weeks (%(rate)s a "
+                "night); %(free)s."
+            )
+            % {
+                "cramps": ngettext("%(count)s cramp", "%(count)s cramps", cramps)
+                % {"count": cramps},
+                "nights": ngettext(
+                    "%(count)s recorded night", "%(count)s recorded nights", len(in_window)
+                )
+                % {"count": len(in_window)},
+                "rate": m.number(cramps / len(in_window)),
+                "free": ngettext(
+                    "%(count)s night without cramps", "%(count)s nights without cramps", free
+                )
+                % {"count": free},
+            }
+        )
+    else:
+        lines.append(_("The patient recorded no nights in these weeks."))
+    figures = effect.figures
+    if figures is not None:
+        ratio = personal.effect.rate_ratio if isinstance(personal.effect, Effect) else None
+        lines.append(
+            _(
+                "Cramps a night: %(before)s at the start (%(before_nights)s nights) and "
+                "%(after)s lately (%(after_nights)s nights); rate ratio %(ratio)s."
+            )
+            % {
+                "before": figures.baseline_rate,
+                "before_nights": figures.baseline_nights,
+                "after": figures.latest_rate,
+                "after_nights": figures.latest_nights,
+                "ratio": s.rate_ratio_summary(ratio) if ratio else figures.rate_ratio,
+            }
+        )
+    if assessment.done_on is not None:
+        lines.append(
+            _("Latest questionnaire (%(date)s): %(level)s.")
+            % {"date": date_format(assessment.done_on, "j F Y"), "level": assessment.level_label}
+        )
+    if assessment.medicine_list:
+        lines.append(
+            _("Medicines reported: %(names)s.")
+            % {"names": ", ".join(line.name for line in assessment.medicine_list)}
+        )
+    return lines
 
 
 def _tally(user: User, records: Sequence[s.NightRecord], first: date, last: date) -> Tally:
@@ -226,10 +340,12 @@ def assessment_section(user: User) -> AssessmentSection:
         )
     result: dict[str, Any] = assessment.result or {}
     level = str(result.get("triage") or "") or None
+    unanswered = len(result.get("incomplete") or [])
+    typed = [str(name) for name in (assessment.answers or {}).get("medications") or []]
     return AssessmentSection(
         done_on=timezone.localdate(assessment.created_at, user.zone),
         level=level,
-        level_label=str(TRIAGE_LABELS.get(level or "", level or "")),
+        level_label=triage_label(level, unanswered > 0),
         flags=[
             Flag(
                 level=str(reason.get("level", "")),
@@ -240,10 +356,30 @@ def assessment_section(user: User) -> AssessmentSection:
             )
             for reason in result.get("reasons") or []
         ],
-        unanswered=len(result.get("incomplete") or []),
+        unanswered=unanswered,
         medicines=_medicines(result, assessment.answers or {}),
         unrecognised=[str(name) for name in result.get("unrecognised_medications") or []],
+        medicine_list=medicine_list(typed),
     )
+
+
+def medicine_list(typed: Sequence[str]) -> list[MedicineLine]:
+    """Every medicine the patient typed, in their order and spelling, with the classes it was
+    recognised as (any class, not only those linked with cramps)."""
+    try:
+        from crampcare.assessment.clinical import load_clinical
+        from crampcare.assessment.medicines import classes_for
+    except ImportError:
+        return [MedicineLine(" ".join(name.split()), ()) for name in typed if name.strip()]
+    names = {item.id: item.name.get() for item in load_clinical().medicines.classes}
+    lines: dict[str, MedicineLine] = {}
+    for raw in typed:
+        given = " ".join(raw.split())
+        if not given or given.casefold() in lines:
+            continue
+        found = sorted(names.get(class_id, class_id) for class_id in classes_for(given))
+        lines[given.casefold()] = MedicineLine(given, tuple(found))
+    return list(lines.values())
 
 
 def _medicines(result: dict[str, Any], answers: dict[str, Any]) -> list[Medicine]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import get_owned_or_404
@@ -35,8 +36,16 @@ from crampcare.insights.stats import (
     compute_insights,
 )
 from crampcare.insights.stats import messages as m
+from crampcare.insights.stats.plain import clustered, increase_advice, plain_change
+from crampcare.insights.stats.protocol import (
+    PROTOCOL_NIGHTS_PER_WEEK,
+    ProtocolCheck,
+    is_protocol_session,
+    trial_protocol,
+)
 from crampcare.insights.stats.rates import Difference
-from crampcare.programs.models import Program
+from crampcare.insights.stats.triggers import CLINICIAN_FACTOR_LABELS
+from crampcare.programs.models import Program, Session
 
 # Earlier than any diary entry: "the whole diary" without a query to find where it starts.
 EARLIEST_NIGHT = date(1900, 1, 1)
@@ -68,6 +77,9 @@ class PersonalInsights:
     records: tuple[NightRecord, ...]
     program_start: date | None
     as_of: date
+    protocol: ProtocolCheck | None = None
+    """Whether the latest period followed the trial's protocol; None without a program or
+    before there is a comparison."""
 
     @property
     def recorded_nights(self) -> int:
@@ -95,12 +107,31 @@ def insights_for(user: User, now: datetime | None = None) -> PersonalInsights:
     as_of = diary.current_night(user, now)
     records = records_for(user, EARLIEST_NIGHT, as_of)
     started = program_start(user)
+    insights = compute_insights(records, started)
+    protocol = None
+    if started is not None and isinstance(insights.effect, Effect):
+        protocol = protocol_check(user, records, insights.effect)
     return PersonalInsights(
-        insights=compute_insights(records, started),
+        insights=insights,
         records=tuple(records),
         program_start=started,
         as_of=as_of,
+        protocol=protocol,
     )
+
+
+def protocol_check(user: User, records: Iterable[NightRecord], effect: Effect) -> ProtocolCheck:
+    """The trial-protocol rule (``stats.protocol``) over the latest period. One query, over that
+    period's finished sessions only (at most a few weeks of rows)."""
+    first, last = effect.latest.first_night, effect.latest.last_night
+    sessions = (
+        Session.objects.for_user(user)
+        .filter(night__range=(first, last), completed_at__isnull=False)
+        .values_list("night", "items")
+    )
+    done = {night for night, items in sessions if is_protocol_session(items or [])}
+    period_nights = [r.night for r in records if first <= r.night <= last]
+    return trial_protocol(period_nights, done)
 
 
 # -- the figures, worded once -----------------------------------------------------------------
@@ -185,14 +216,18 @@ class Said:
 
 
 def say(message: m.Message) -> Said:
-    return Said(message.render(_), message.references)
+    return Said(message.render(_, ngettext), message.references)
 
 
 @dataclass(frozen=True, slots=True)
 class EffectView:
-    """ "Is the program working for me?" ready to show: the answer first, then the details."""
+    """ "Have my cramps changed?" ready to show: the answer in plain words first, then (folded
+    away on the page) the statistics. ``trial`` is the trial's average, shown only to someone who
+    follows its protocol; otherwise ``trial_note`` says why it is not shown."""
 
     ready: bool
+    plain: Said
+    advice: Said | None
     headline: Said
     details: list[Said]
     figures: EffectFigures | None
@@ -201,15 +236,49 @@ class EffectView:
     group_nights: tuple[int, int]
     min_nights: int
     caveat: Said
-    trial: Said
+    trial: Said | None
+    trial_note: Said | None
+    protocol: ProtocolCheck | None = None
 
 
-def effect_view(effect: Effect | NotEnoughData) -> EffectView:
-    caveat, trial = say(m.CAVEAT), say(m.TRIAL_CONTEXT)
+def _trial_texts(
+    effect: Effect | NotEnoughData, protocol: ProtocolCheck | None, program: bool
+) -> tuple[Said | None, Said | None]:
+    """The trial's figures for someone who follows its protocol; else a line saying why not."""
+    if protocol is not None and protocol.follows:
+        return say(m.TRIAL_CONTEXT), None
+    if protocol is not None:
+        return None, say(
+            m.message(
+                m.TRIAL_NOT_COMPARED,
+                "R1",
+                per_week=str(PROTOCOL_NIGHTS_PER_WEEK),
+                done=str(protocol.protocol_nights),
+                nights=str(protocol.nights),
+            )
+        )
+    if not program:
+        return None, say(m.TRIAL_NO_PROGRAM)
+    return None, None
+
+
+def effect_view(
+    effect: Effect | NotEnoughData,
+    protocol: ProtocolCheck | None = None,
+    *,
+    program: bool = False,
+) -> EffectView:
+    """``protocol`` comes from :func:`protocol_check`; ``program`` says whether the person has a
+    program at all (to invite them to start one rather than explain the protocol rule)."""
+    caveat = say(m.CAVEAT)
+    trial, trial_note = _trial_texts(effect, protocol, program)
     if isinstance(effect, NotEnoughData):
+        not_yet = say(effect.message)
         return EffectView(
             ready=False,
-            headline=say(effect.message),
+            plain=not_yet,
+            advice=None,
+            headline=not_yet,
             details=[],
             figures=None,
             baseline_label="",
@@ -218,13 +287,21 @@ def effect_view(effect: Effect | NotEnoughData) -> EffectView:
             min_nights=effect.min_nights,
             caveat=caveat,
             trial=trial,
+            trial_note=trial_note,
+            protocol=protocol,
         )
     details = [say(effect.rates_message)]
     if effect.change_message is not None:
         details.append(say(effect.change_message))
+    widened = clustered(effect)
+    if widened is not None:
+        details.append(say(widened))
     details.append(say(effect.severity_message))
+    advice = increase_advice(effect)
     return EffectView(
         ready=True,
+        plain=say(plain_change(effect)),
+        advice=None if advice is None else say(advice),
         headline=say(effect.verdict_message),
         details=details,
         figures=effect_figures(effect),
@@ -236,6 +313,15 @@ def effect_view(effect: Effect | NotEnoughData) -> EffectView:
         min_nights=MIN_NIGHTS,
         caveat=caveat,
         trial=trial,
+        trial_note=trial_note,
+        protocol=protocol,
+    )
+
+
+def personal_effect_view(personal: PersonalInsights) -> EffectView:
+    """:func:`effect_view` for one person: what the page, the API and the report show."""
+    return effect_view(
+        personal.effect, personal.protocol, program=personal.program_start is not None
     )
 
 
@@ -258,12 +344,16 @@ def say_label(label: str) -> str:
     return _(label)
 
 
-def trigger_views(insights: Insights) -> list[TriggerView]:
+def trigger_views(insights: Insights, *, clinician: bool = False) -> list[TriggerView]:
+    """The triggers ready to show; ``clinician`` words the factors for the doctor's report
+    ("days the patient sat ...")."""
     return [
         TriggerView(
             factor=str(t.factor),
-            label=say_label(t.label),
-            text=say(t.message),
+            label=say_label(CLINICIAN_FACTOR_LABELS[t.factor] if clinician else t.label),
+            text=say(_relabelled(t.message, CLINICIAN_FACTOR_LABELS[t.factor]))
+            if clinician
+            else say(t.message),
             figure=rate_ratio_summary(t.rate_ratio),
             exposed_nights=t.exposed_nights,
             exposed_rate=m.number(t.exposed_rate),
@@ -276,8 +366,19 @@ def trigger_views(insights: Insights) -> list[TriggerView]:
     ]
 
 
-def hidden_factor_texts(insights: Insights) -> list[Said]:
-    return [say(hidden.message) for hidden in insights.hidden_factors]
+def _relabelled(message: m.Message, label: str) -> m.Message:
+    """The same sentence with its factor label swapped."""
+    params = tuple((name, label if name == "label" else value) for name, value in message.params)
+    return replace(message, params=params)
+
+
+def hidden_factor_texts(insights: Insights, *, clinician: bool = False) -> list[Said]:
+    return [
+        say(_relabelled(hidden.message, CLINICIAN_FACTOR_LABELS[hidden.factor]))
+        if clinician
+        else say(hidden.message)
+        for hidden in insights.hidden_factors
+    ]
 
 
 def references_of(*groups: Iterable[Said | None]) -> list[str]:

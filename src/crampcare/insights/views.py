@@ -40,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
     shown = page_weeks(request.GET.get("weeks"))
     personal = services.insights_for(user)
     weeks = personal.insights.weeks[-shown:] if shown else personal.insights.weeks
-    effect = services.effect_view(personal.effect)
+    effect = services.personal_effect_view(personal)
     triggers = services.trigger_views(personal.insights)
     warning = services.say(personal.insights.triggers_warning)
     return render(
@@ -64,7 +64,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "self_test": services.current_self_test(user, personal.as_of),
             "report_form": ReportForm(),
             "references": services.references_of(
-                [effect.caveat, effect.trial], [t.note for t in triggers]
+                [effect.caveat, effect.trial, effect.trial_note, effect.advice],
+                [t.note for t in triggers],
             ),
         },
     )
@@ -85,6 +86,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 content.personal.effect,
                 content.personal.records,
                 content.personal.program_start,
+                wide=True,
+                clinician=True,
             ),
         },
     )

@@ -33,6 +33,8 @@ def test_it_checks_in_and_logs_a_cramp_in_one_tap(page: Any, live_server: Any, u
     _sign_in(page, live_server, user)
     page.goto(live_server.url + "/diary/")
     page.get_by_role("heading", name="How was last night?").wait_for()
+    # A brand-new account is not told to fill in two weeks it never had.
+    assert page.get_by_text("missed nights").count() == 0
     look(page, "diary-empty")
 
     # The morning check-in: one tap for the count, one for the pain, swapped in place by htmx.

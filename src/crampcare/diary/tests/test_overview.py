@@ -100,6 +100,8 @@ def test_it_reads_nights_in_four_queries_whatever_the_range(
 
 
 def test_it_lists_every_night_newest_first_with_the_gaps(user: User) -> None:
+    user.date_joined = datetime(2024, 1, 1, tzinfo=UTC)
+    user.save(update_fields=["date_joined"])
     services.record_checkin(user, N2, cramp_count=0)
     nights = services.backfill_nights(user, N3, count=3)
     assert [(n.night, n.recorded, n.cramps) for n in nights] == [

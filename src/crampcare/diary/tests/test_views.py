@@ -21,8 +21,10 @@ LAST_NIGHT = date(2024, 6, 4)
 
 @pytest.fixture
 def londoner(user: User) -> User:
+    """A Londoner whose account is a year old, so every recent night can be missing."""
     user.time_zone = "Europe/London"
-    user.save(update_fields=["time_zone"])
+    user.date_joined = MORNING - timedelta(days=365)
+    user.save(update_fields=["time_zone", "date_joined"])
     return user
 
 
@@ -229,6 +231,83 @@ def test_it_lists_the_last_two_weeks_with_the_missing_nights(
     assert "/diary/checkin/?night=2024-05-21" not in page  # 15 nights ago
 
 
+def test_it_asks_a_brand_new_account_only_about_nights_since_it_joined(
+    owner_client: Client, londoner: User, morning
+) -> None:
+    # Joined yesterday evening, when "last night" was the night before: only those two nights
+    # can be missing, not the 12 before.
+    londoner.date_joined = MORNING - timedelta(hours=12)
+    londoner.save(update_fields=["date_joined"])
+    diary = owner_client.get("/diary/").content.decode()
+    assert "Fill in 2 missed nights" in diary
+    page = owner_client.get("/diary/backfill/").content.decode()
+    assert "2 nights are missing" in page
+    assert f"/diary/checkin/?night={LAST_NIGHT.isoformat()}" in page
+    assert "/diary/checkin/?night=2024-06-03" in page
+    assert "/diary/checkin/?night=2024-06-02" not in page
+
+
+def test_it_asks_about_nights_since_the_first_entry_even_before_joining(
+    owner_client: Client, londoner: User, morning
+) -> None:
+    londoner.date_joined = MORNING - timedelta(hours=2)
+    londoner.save(update_fields=["date_joined"])
+    services.record_checkin(londoner, LAST_NIGHT - timedelta(days=3), cramp_count=1)
+    page = owner_client.get("/diary/").content.decode()
+    assert "Fill in 3 missed nights" in page
+
+
+def test_it_asks_only_about_last_night_on_the_evening_an_account_is_made(
+    owner_client: Client, londoner: User
+) -> None:
+    evening = MORNING + timedelta(hours=12)
+    londoner.date_joined = evening - timedelta(minutes=5)
+    londoner.save(update_fields=["date_joined"])
+    with time_machine.travel(evening, tick=False):
+        diary = " ".join(owner_client.get("/diary/").content.decode().split())
+        page = owner_client.get("/diary/backfill/").content.decode()
+    assert "Fill in 1 missed night" in diary
+    # Weeks before the account show one line, not seven empty nights.
+    assert "Before your diary began." in diary
+    assert diary.count("Not recorded") == 2  # last night and tonight
+    assert "1 night is missing" in page
+
+
+def test_it_says_how_many_counted_cramps_are_not_listed(
+    owner_client: Client, londoner: User, morning
+) -> None:
+    services.create_episode(
+        londoner, started_at=datetime(2024, 6, 5, 2, 0, tzinfo=UTC), muscle="calf"
+    )
+    services.record_checkin(londoner, LAST_NIGHT, cramp_count=3)
+    page = " ".join(owner_client.get("/diary/").content.decode().split())
+    assert "3 cramps" in page
+    assert "2 more were counted in the morning check-in but not logged with a time." in page
+
+
+def test_it_uses_plural_rules_for_the_days_factors(
+    owner_client: Client, londoner: User, morning
+) -> None:
+    from decimal import Decimal
+
+    services.record_checkin(londoner, LAST_NIGHT, cramp_count=0)
+    services.record_factors(
+        londoner,
+        LAST_NIGHT,
+        alcohol_drinks=Decimal(1),
+        fluid_cups=Decimal("1.5"),
+        sitting_hours=Decimal(1),
+        exercise_minutes=1,
+        exercise_intensity="light",
+    )
+    page = " ".join(owner_client.get("/diary/").content.decode().split())
+    assert "1 alcoholic drink<" in page
+    assert "1.5 cups to drink" in page
+    assert "1 hour sitting" in page
+    assert "1 minute of exercise" in page
+    assert "(s)" not in page
+
+
 def test_it_logs_todays_factors(owner_client: Client, londoner: User, morning) -> None:
     page = owner_client.get("/diary/factors/").content.decode()
     assert "Today’s factors" in page
@@ -282,7 +361,7 @@ def test_it_shows_nights_cramps_and_factors_on_the_diary(
     assert "Calf (left)" in page
     assert "pain 6/10" in page
     assert "No cramps" in page
-    assert "9 h sitting" in page
+    assert "9 hours sitting" in page
 
 
 # Session, person, the three diary tables and today's factors, whatever the diary holds.

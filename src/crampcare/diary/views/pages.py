@@ -10,7 +10,7 @@ from django.shortcuts import render
 from crampcare.accounts.models import User
 from crampcare.diary import services
 from crampcare.diary.models import DailyFactors
-from crampcare.diary.overview import BACKFILL_NIGHTS, in_weeks
+from crampcare.diary.overview import diary_began, in_weeks, missing_nights
 from crampcare.diary.views.entries import QUICK_COUNTS
 from crampcare.diary.views.person import MAX_WEEKS, diary_view, weeks_param
 
@@ -34,12 +34,8 @@ def index(request: HttpRequest, user: User) -> HttpResponse:
             "counts": QUICK_COUNTS,
             "today": today,
             "today_logged": DailyFactors.objects.for_user(user).filter(date=today).exists(),
-            "missing": sum(
-                1
-                for n in nights
-                if last_night - timedelta(days=BACKFILL_NIGHTS) < n.night <= last_night
-                and not n.recorded
-            ),
+            "missing": missing_nights(user, nights, last_night),
+            "began": diary_began(user, nights),
         },
     )
 

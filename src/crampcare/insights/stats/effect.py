@@ -37,7 +37,7 @@ from .periods import (
     severity_verdict,
     verdict,
 )
-from .rates import Difference, RateRatio, mean_difference, rate_ratio
+from .rates import Difference, RateRatio, mean_difference, night_rate_ratio
 from .records import NightRecord
 from .table import NightTable, as_table
 
@@ -107,7 +107,7 @@ def program_effect(
 
     baseline = period(table, baseline_rows, label)
     latest = period(table, latest_rows, LATEST)
-    ratio = rate_ratio(baseline.cramps, baseline.nights, latest.cramps, latest.nights)
+    ratio = night_rate_ratio(table.cramps[baseline_rows], table.cramps[latest_rows])
     severity_change = mean_difference(
         severities(table, baseline_rows), severities(table, latest_rows)
     )

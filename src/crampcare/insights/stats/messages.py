@@ -23,6 +23,15 @@ def _same(text: str) -> str:
     return text
 
 
+def _english_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair; the count is chosen when the message is rendered."""
+    return singular, plural
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """A sentence to show: an English template, its filled-in values and the sources behind it."""
@@ -32,12 +41,21 @@ class Message:
     references: tuple[str, ...] = ()
     translated_params: frozenset[str] = frozenset()
     """Names of params whose values are themselves marked texts (e.g. a factor's label)."""
+    plural: str = ""
+    """The plural form of ``template``, chosen by ``count`` (ngettext) when set."""
+    count: int = 0
 
-    def render(self, translate: Callable[[str], str] = _same) -> str:
+    def render(
+        self,
+        translate: Callable[[str], str] = _same,
+        plural: Callable[[str, str, int], str] = _english_plural,
+    ) -> str:
         values = {
             name: translate(value) if name in self.translated_params else value
             for name, value in self.params
         }
+        if self.plural:
+            return plural(self.template, self.plural, self.count) % values
         return translate(self.template) % values
 
     def __str__(self) -> str:
@@ -46,6 +64,13 @@ class Message:
 
 def message(template: str, *references: str, **params: str) -> Message:
     return Message(template, tuple(sorted(params.items())), references)
+
+
+def plural_message(forms: tuple[str, str], count: int, *references: str, **params: str) -> Message:
+    """A message with a singular and a plural form, chosen by ``count`` when rendered."""
+    return Message(
+        forms[0], tuple(sorted(params.items())), references, plural=forms[1], count=count
+    )
 
 
 def message_about(template: str, label: str, **params: str) -> Message:
@@ -69,9 +94,11 @@ def percent(value: float) -> str:
 
 # --- "Is the program working for me?" ---------------------------------------------------------
 
-NOT_ENOUGH_NIGHTS = gettext_noop(
+NOT_ENOUGH_NIGHTS = ngettext_noop(
+    "Not enough nights recorded yet. Record %(needed)s more night, including the nights without "
+    "cramps, and we can start to compare.",
     "Not enough nights recorded yet. Record %(needed)s more nights, including the nights without "
-    "cramps, and we can start to compare."
+    "cramps, and we can start to compare.",
 )
 FEWER = gettext_noop(
     "You have had fewer cramps a night lately than at the start, and the range of likely values "
@@ -169,6 +196,13 @@ TRIGGERS_WARNING = message(
         "ideas to try or to talk about, not as answers."
     )
 )
+CLINICIAN_TRIGGERS_WARNING = message(
+    gettext_noop(
+        "Several factors are compared at once, so one of them can look linked to the cramps just "
+        "by chance, and a link is not proof of cause. These are the patient's own diary "
+        "comparisons, offered as ideas to discuss."
+    )
+)
 TRIGGER_MORE = gettext_noop(
     "On nights after %(label)s, cramps were about %(ratio)s times as common as on other nights "
     "(likely between %(low)s and %(high)s times). This range does not include 'no difference'."
@@ -246,4 +280,58 @@ N_OF_1_CAVEAT = message(
         "Cramps change from week to week for many reasons, so one test is a useful hint, not "
         "proof. Switching the order at random makes it a fairer test than before-and-after."
     )
+)
+
+# --- "Have my cramps changed?" in plain words (the first line) --------------------------------
+
+PLAIN_NONE_LATELY = gettext_noop(
+    "You have had no cramps lately, after %(before)s a night at the start."
+)
+PLAIN_FAR_FEWER = gettext_noop("You have had far fewer cramps lately than at the start.")
+PLAIN_QUARTER = gettext_noop("You have had about a quarter as many cramps lately as at the start.")
+PLAIN_THIRD = gettext_noop("You have had about a third as many cramps lately as at the start.")
+PLAIN_HALF = gettext_noop("You have had about half as many cramps lately as at the start.")
+PLAIN_TWO_THIRDS = gettext_noop(
+    "You have had about two-thirds as many cramps lately as at the start."
+)
+PLAIN_SOMEWHAT_FEWER = gettext_noop("You have had somewhat fewer cramps lately than at the start.")
+PLAIN_SAME = gettext_noop("You have had about the same number of cramps lately as at the start.")
+PLAIN_MAYBE_FEWER = gettext_noop(
+    "You may have had fewer cramps lately than at the start, but it is too soon to be sure."
+)
+PLAIN_MAYBE_MORE = gettext_noop(
+    "You may have had more cramps lately than at the start, but it is too soon to be sure."
+)
+PLAIN_MORE = gettext_noop("You have had more cramps lately than at the start.")
+PLAIN_TWICE = gettext_noop("You have had about twice as many cramps lately as at the start.")
+PLAIN_FAR_MORE = gettext_noop("You have had far more cramps lately than at the start.")
+PLAIN_NEW = gettext_noop("You had no cramps at the start, and you have had some lately.")
+PLAIN_NO_CRAMPS = gettext_noop("You have had no cramps, at the start or lately.")
+
+INCREASE_ADVICE = message(
+    gettext_noop(
+        "If your cramps keep increasing, or they disturb your sleep, see a doctor. They can "
+        "look for a cause, such as a medicine or another condition."
+    ),
+    "R24",
+)
+CLUSTERED = gettext_noop(
+    "Your cramps come in clusters: some nights have many, others none. That makes the range of "
+    "likely values wider than it would be if they were spread evenly."
+)
+
+# --- the trial, only for people who follow its protocol ---------------------------------------
+
+TRIAL_NOT_COMPARED = gettext_noop(
+    "We compare your figures with the trial only when you do its routine: a calf and a "
+    "hamstring stretch at bedtime on at least %(per_week)s nights a week. Lately you did both on "
+    "%(done)s of %(nights)s recorded nights."
+)
+TRIAL_NO_PROGRAM = message(
+    gettext_noop(
+        "A trial found that calf and hamstring stretches every night before sleep reduce night "
+        "cramps. Start the nightly program, and once you have done it on most nights, we will "
+        "compare your figures with that trial."
+    ),
+    "R1",
 )

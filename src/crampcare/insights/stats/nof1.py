@@ -30,7 +30,7 @@ from .periods import (
     severity_verdict,
     verdict,
 )
-from .rates import Difference, RateRatio, mean_difference, rate_ratio
+from .rates import Difference, RateRatio, mean_difference, night_rate_ratio
 from .records import NightRecord
 from .table import NightTable, as_table
 
@@ -121,7 +121,7 @@ def analyse_n_of_1(
         return not_enough(int(rows_a.size), int(rows_b.size), min_nights)
 
     a, b = period(table, rows_a, pair[0]), period(table, rows_b, pair[1])
-    ratio = rate_ratio(a.cramps, a.nights, b.cramps, b.nights)
+    ratio = night_rate_ratio(table.cramps[rows_a], table.cramps[rows_b])
     change = mean_difference(severities(table, rows_a), severities(table, rows_b))
     frequency = verdict(ratio)
     return NOf1Result(

@@ -67,7 +67,7 @@ def not_enough(first: int, second: int, min_nights: int) -> NotEnoughData:
         needed_more_nights=needed,
         group_nights=(first, second),
         min_nights=min_nights,
-        message=m.message(m.NOT_ENOUGH_NIGHTS, needed=str(needed)),
+        message=m.plural_message(m.NOT_ENOUGH_NIGHTS, needed, needed=str(needed)),
     )
 
 

@@ -8,6 +8,16 @@ A Clopper-Pearson interval for ``p`` therefore turns into an exact interval for 
 ``p0 = nights_b / (nights_a + nights_b)`` (RR = 1), summing every outcome no more likely than the
 one seen (the same rule as ``scipy.stats.binomtest``). The method needs no large-sample
 approximation, so it is honest for the small counts a diary produces.
+
+Nights that cluster. Cramps come in runs (a bad week, then quiet ones), so nightly counts vary
+more than a Poisson model allows, and a Poisson interval is then too narrow. With the nightly
+counts at hand (:func:`night_rate_ratio`), the Pearson dispersion of the two-group Poisson model,
+``phi = X^2 / (n - 2)``, measures that. When ``phi > 1`` the interval is widened two ways and the
+wider of the two is kept on each side: the quasi-Poisson interval (the log rate ratio's standard
+error times ``sqrt(phi)``, with a t quantile on ``n - 2`` degrees of freedom, as statsmodels'
+``GLM(..., family=Poisson()).fit(scale="X2", use_t=True)`` gives), and the exact interval on the
+counts divided by ``phi`` (their "effective" size), which still works when a group has no cramps.
+``phi`` below 1 is taken as 1: the data never make the interval narrower than the exact one.
 """
 
 from __future__ import annotations
@@ -22,9 +32,13 @@ import numpy.typing as npt
 from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
+IntLike = Sequence[int] | npt.NDArray[np.int64]
 
 CONFIDENCE = 0.95
 RATE_RATIO_METHOD = "exact conditional (binomial, Clopper-Pearson)"
+OVERDISPERSED_METHOD = (
+    "exact conditional on counts / dispersion, widened to the quasi-Poisson (Pearson) interval"
+)
 MEAN_DIFFERENCE_METHOD = "Welch t"
 # Outcomes whose probability is within this relative tolerance of the observed one count as
 # "as likely" (floating-point ties), as scipy does.
@@ -50,6 +64,9 @@ class RateRatio:
     nights_b: float
     confidence: float = CONFIDENCE
     method: str = RATE_RATIO_METHOD
+    dispersion: float = 1.0
+    """The Pearson dispersion used (1 when the nights vary no more than a Poisson model allows,
+    or when only totals were given)."""
 
     @property
     def excludes_one(self) -> bool:
@@ -71,8 +88,14 @@ def rate_ratio(
     nights_b: float,
     *,
     confidence: float = CONFIDENCE,
+    dispersion: float = 1.0,
+    df: float = math.inf,
 ) -> RateRatio:
-    """Rate of B relative to A (``(cramps_b / nights_b) / (cramps_a / nights_a)``), exact CI."""
+    """Rate of B relative to A (``(cramps_b / nights_b) / (cramps_a / nights_a)``), exact CI.
+
+    ``dispersion`` above 1 widens the interval for nights that cluster (module docstring);
+    ``df`` is then the residual degrees of freedom of the quasi-Poisson interval.
+    """
     cramps_a, cramps_b = index(cramps_a), index(cramps_b)
     if cramps_a < 0 or cramps_b < 0:
         raise ValueError("cramp counts cannot be negative")
@@ -80,6 +103,11 @@ def rate_ratio(
         raise ValueError("each group needs at least one night")
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
+    if not dispersion >= 0:
+        raise ValueError("dispersion cannot be negative")
+    scale = max(1.0, float(dispersion))
+    if scale > 1 and cramps_a + cramps_b:
+        return _overdispersed(cramps_a, nights_a, cramps_b, nights_b, confidence, scale, df)
     total = cramps_a + cramps_b
     ratio: float | None
     if total == 0:
@@ -93,6 +121,99 @@ def rate_ratio(
         high = _ratio_from_share(float(share_high), nights_a, nights_b)
         p_value = _exact_binomial_p(cramps_b, total, nights_b / (nights_a + nights_b))
     return RateRatio(ratio, low, high, p_value, cramps_a, nights_a, cramps_b, nights_b, confidence)
+
+
+def _overdispersed(
+    cramps_a: int,
+    nights_a: float,
+    cramps_b: int,
+    nights_b: float,
+    confidence: float,
+    scale: float,
+    df: float,
+) -> RateRatio:
+    tail = (1 - confidence) / 2
+    # Exact interval on the effective counts (a count divided by the dispersion).
+    eff_a, eff_b = cramps_a / scale, cramps_b / scale
+    share_low = special.betaincinv(eff_b, eff_a + 1, tail) if cramps_b else 0.0
+    share_high = special.betaincinv(eff_b + 1, eff_a, 1 - tail) if cramps_a else 1.0
+    low = _ratio_from_share(float(share_low), nights_a, nights_b)
+    high = _ratio_from_share(float(share_high), nights_a, nights_b)
+    share0 = nights_b / (nights_a + nights_b)
+    # Two-sided p-value on the effective counts: twice the smaller tail (continuous binomial).
+    eff_n = eff_a + eff_b
+    below = 1.0 if not cramps_a else float(special.betainc(eff_a, eff_b + 1, 1 - share0))
+    above = 1.0 if not cramps_b else float(special.betainc(eff_b, eff_a + 1, share0))
+    p_value = min(1.0, 2 * min(below, above)) if eff_n else 1.0
+    ratio = math.inf if cramps_a == 0 else (cramps_b / nights_b) / (cramps_a / nights_a)
+    if cramps_a and cramps_b:
+        # Quasi-Poisson (Wald on the log scale, standard error scaled by sqrt(dispersion)).
+        se = math.sqrt(scale * (1 / cramps_a + 1 / cramps_b))
+        quantile = (
+            float(special.ndtri(1 - tail))
+            if math.isinf(df)
+            else float(special.stdtrit(df, 1 - tail))
+        )
+        log_ratio = math.log(ratio)
+        low = min(low, math.exp(log_ratio - quantile * se))
+        high = max(high, math.exp(log_ratio + quantile * se))
+        statistic = abs(log_ratio) / se
+        wald_p = (
+            float(2 * special.ndtr(-statistic))
+            if math.isinf(df)
+            else float(2 * special.stdtr(df, -statistic))
+        )
+        p_value = max(p_value, wald_p)
+    # Never more "significant" than the Poisson test on the same counts.
+    p_value = max(p_value, _exact_binomial_p(cramps_b, cramps_a + cramps_b, share0))
+    return RateRatio(
+        ratio,
+        low,
+        high,
+        min(1.0, p_value),
+        cramps_a,
+        nights_a,
+        cramps_b,
+        nights_b,
+        confidence,
+        OVERDISPERSED_METHOD,
+        scale,
+    )
+
+
+def pearson_dispersion(counts_a: IntLike, counts_b: IntLike) -> float:
+    """Pearson X^2 / (n - 2) of the Poisson model with one rate per group (its fitted values are
+    the group means). 1.0 when there are too few nights (n <= 2) or no cramps at all."""
+    values_a = np.asarray(counts_a, dtype=float)
+    values_b = np.asarray(counts_b, dtype=float)
+    residual_df = values_a.size + values_b.size - 2
+    if residual_df <= 0:
+        return 1.0
+    chi2 = 0.0
+    for values in (values_a, values_b):
+        mean = float(values.mean()) if values.size else 0.0
+        if mean > 0:
+            chi2 += float(((values - mean) ** 2).sum()) / mean
+    if chi2 == 0 and not (values_a.any() or values_b.any()):
+        return 1.0
+    return chi2 / residual_df
+
+
+def night_rate_ratio(
+    counts_a: IntLike, counts_b: IntLike, *, confidence: float = CONFIDENCE
+) -> RateRatio:
+    """:func:`rate_ratio` from each night's count, allowing for nights that cluster."""
+    values_a = np.asarray(counts_a, dtype=np.int64)
+    values_b = np.asarray(counts_b, dtype=np.int64)
+    return rate_ratio(
+        int(values_a.sum()),
+        int(values_a.size),
+        int(values_b.sum()),
+        int(values_b.size),
+        confidence=confidence,
+        dispersion=pearson_dispersion(values_a, values_b),
+        df=float(values_a.size + values_b.size - 2),
+    )
 
 
 def _ratio_from_share(share: float, nights_a: float, nights_b: float) -> float:

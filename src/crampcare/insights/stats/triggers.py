@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import messages as m
 from .messages import gettext_noop
-from .rates import RateRatio, rate_ratio
+from .rates import RateRatio, pearson_dispersion, rate_ratio
 from .records import FACTORS, Factor, NightRecord
 from .table import NightTable, as_table
 
@@ -30,6 +30,16 @@ FACTOR_LABELS: dict[Factor, str] = {
     Factor.INTENSE_EXERCISE: gettext_noop("days with 30 minutes or more of hard exercise"),
     Factor.EXERCISE_IN_HEAT: gettext_noop("days you exercised in the heat"),
     Factor.LONG_SITTING: gettext_noop("days you sat for 8 hours or more"),
+    Factor.UNSUPPORTIVE_FOOTWEAR: gettext_noop("days in unsupportive shoes"),
+    Factor.ALCOHOL: gettext_noop("days with 2 or more alcoholic drinks"),
+    Factor.NEW_MEDICINE: gettext_noop("starting or changing a medicine (the 2 weeks after)"),
+}
+# The same, for the doctor's report, which speaks of the patient.
+CLINICIAN_FACTOR_LABELS: dict[Factor, str] = {
+    Factor.LOW_FLUIDS: gettext_noop("days the patient drank less than 6 cups"),
+    Factor.INTENSE_EXERCISE: gettext_noop("days with 30 minutes or more of hard exercise"),
+    Factor.EXERCISE_IN_HEAT: gettext_noop("days the patient exercised in the heat"),
+    Factor.LONG_SITTING: gettext_noop("days the patient sat for 8 hours or more"),
     Factor.UNSUPPORTIVE_FOOTWEAR: gettext_noop("days in unsupportive shoes"),
     Factor.ALCOHOL: gettext_noop("days with 2 or more alcoholic drinks"),
     Factor.NEW_MEDICINE: gettext_noop("starting or changing a medicine (the 2 weeks after)"),
@@ -77,6 +87,7 @@ class _Counts:
     exposed_cramps: int
     other_nights: int
     other_cramps: int
+    dispersion: float
 
 
 def _count(table: NightTable, factors: Iterable[str]) -> list[_Counts]:
@@ -91,6 +102,7 @@ def _count(table: NightTable, factors: Iterable[str]) -> list[_Counts]:
                 exposed_cramps=int(table.cramps[exposed].sum()),
                 other_nights=int(other.sum()),
                 other_cramps=int(table.cramps[other].sum()),
+                dispersion=pearson_dispersion(table.cramps[other], table.cramps[exposed]),
             )
         )
     return counts
@@ -119,7 +131,14 @@ def possible_triggers(
         if count.exposed_nights >= min_nights and count.other_nights >= min_nights
     ]
     ratios = [
-        rate_ratio(c.other_cramps, c.other_nights, c.exposed_cramps, c.exposed_nights)
+        rate_ratio(
+            c.other_cramps,
+            c.other_nights,
+            c.exposed_cramps,
+            c.exposed_nights,
+            dispersion=c.dispersion,
+            df=float(c.other_nights + c.exposed_nights - 2),
+        )
         for c in shown
     ]
     order = sorted(range(len(shown)), key=lambda i: _strength(ratios[i], shown[i].factor))

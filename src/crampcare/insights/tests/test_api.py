@@ -52,10 +52,32 @@ def test_it_gives_the_same_figures_as_the_page(owner_client: Client, user: User)
     page = owner_client.get(reverse("insights:index")).content.decode()
     assert body["frequency_title"] in page
     assert escape(body["effect"]["headline"]["text"]) in page
+    # The page's plain first line, and no doctor advice while cramps fall.
+    assert escape(body["effect"]["plain"]["text"]) in page
+    assert body["effect"]["plain"]["text"].startswith("You have had about a quarter as many")
+    assert body["effect"]["advice"] is None
+    assert body["effect"]["rate_ratio"]["p_value"] == pytest.approx(effect.rate_ratio.p_value)
     labels = [t["label"] for t in body["triggers"]]
     assert "days with 2 or more alcoholic drinks" in labels
     assert body["triggers_warning"]["text"].startswith("We compare several things at once")
     assert len(body["weeks"]) == len(personal.insights.weeks)
+
+
+def test_it_advises_a_doctor_when_cramps_increase(owner_client: Client, user: User) -> None:
+    from crampcare.diary.models import NightCheckin
+    from crampcare.insights.tests.diary_builders import LAST_NIGHT
+
+    NightCheckin.objects.bulk_create(
+        NightCheckin(owner=user, night=LAST_NIGHT - timedelta(days=20 - i), cramp_count=count)
+        for i, count in enumerate([1] * 7 + [3] * 14)
+    )
+    effect = owner_client.get(SUMMARY).json()["effect"]
+    assert effect["verdict"] == "more"
+    assert effect["advice"]["text"].startswith("If your cramps keep increasing")
+    assert effect["advice"]["references"] == ["R24"]
+    page = owner_client.get(reverse("insights:index")).content.decode()
+    assert "If your cramps keep increasing, or they disturb your sleep, see a doctor." in page
+    assert page.index("far more cramps") < page.index("If your cramps keep increasing")
 
 
 def test_it_says_what_is_missing_below_the_minimum(owner_client: Client, user: User) -> None:

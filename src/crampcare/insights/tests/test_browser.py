@@ -37,7 +37,18 @@ def test_it_shows_the_demo_insights_in_light_mode(
 ) -> None:
     _sign_in(page, live_server, demo_user)
     page.goto(live_server.url + "/insights/")
-    page.get_by_role("heading", name="Is the program working for me?").wait_for()
+    page.get_by_role("heading", name="Have my cramps changed?").wait_for()
+    # The answer in plain words first; the statistics are folded away under it.
+    verdict = page.locator(".effect .verdict")
+    assert verdict.is_visible()
+    assert "as many cramps" in verdict.inner_text() or "cramps lately" in verdict.inner_text()
+    stats = page.locator("details.stats-details")
+    assert not stats.evaluate("d => d.open")
+    assert not page.locator(".stats-details .figures").is_visible()
+    stats.locator("summary").click()
+    assert page.locator(".stats-details .figures").is_visible()
+    page.locator(".effect").screenshot(path=str(_shot("insights-effect-open-phone-light")))
+    stats.locator("summary").click()
     # Each chart is one image named by its finding.
     frequency = page.get_by_role("img", name="Cramps")
     assert frequency.first.is_visible()
@@ -53,7 +64,20 @@ def test_it_shows_the_demo_insights_in_light_mode(
 
     page.get_by_role("button", name="Make the report").click()
     page.get_by_role("heading", name="Leg cramp report").wait_for()
+    page.get_by_role("heading", name="Summary for the clinician").wait_for()
+    assert "The patient reports" in page.locator(".summary-lines").inner_text()
+    page.get_by_role("heading", name="Your own summary (for you to keep)").wait_for()
+    # Charts span the report's width.
+    chart = page.locator(".report svg.chart").first.bounding_box()
+    article = page.locator("article.report").bounding_box()
+    assert chart["width"] > 0.85 * article["width"]
     look(page, "insights-report")
+    # Printed: the wide charts, and the person's own part on a page of its own.
+    page.emulate_media(media="print")
+    assert page.locator(".report .chart-wide svg").first.is_visible()
+    assert not page.locator(".report .chart-narrow svg").first.is_visible()
+    page.pdf(path=str(_shot("insights-report-print").with_suffix(".pdf")), format="A4")
+    page.emulate_media(media="screen")
 
     page.goto(live_server.url + "/insights/self-test/")
     look(page, "insights-self-test")
@@ -71,7 +95,7 @@ def test_it_shows_the_demo_insights_in_dark_mode(
 ) -> None:
     _sign_in(dark_page, live_server, demo_user)
     dark_page.goto(live_server.url + "/insights/")
-    dark_page.get_by_role("heading", name="Is the program working for me?").wait_for()
+    dark_page.get_by_role("heading", name="Have my cramps changed?").wait_for()
     # The chart's colours come from the theme: light bars on a dark page.
     bar_fill = dark_page.locator("svg.chart path[class*='cc-fill-chart-cramps']").first
     colour = bar_fill.evaluate("el => getComputedStyle(el).fill")

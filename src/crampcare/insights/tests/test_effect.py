@@ -87,7 +87,7 @@ def test_it_needs_one_more_night_just_below_the_threshold_without_a_program_date
     assert isinstance(result, NotEnoughData)
     assert result.needed_more_nights == 1
     assert result.group_nights == (7, 6)
-    assert "Record 1 more nights" in result.message.render()
+    assert "Record 1 more night," in result.message.render()
     assert isinstance(program_effect(night_series([1] * 14)), Effect)
 
 

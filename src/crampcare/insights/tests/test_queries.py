@@ -50,3 +50,28 @@ def test_it_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):  # type: ignore[operator]
         response = owner_client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("nights", [30, 500])
+@pytest.mark.parametrize(("url", "queries"), PAGES)
+def test_it_runs_one_more_query_with_a_program_to_check_the_trial_protocol(
+    owner_client: Client,
+    user: User,
+    django_assert_num_queries: object,
+    url: str,
+    queries: int,
+    nights: int,
+) -> None:
+    from datetime import timedelta
+
+    from crampcare.insights.tests.diary_builders import LAST_NIGHT
+    from crampcare.insights.tests.test_protocol import start_program_with_sessions
+
+    fill_diary(user, nights)
+    first = LAST_NIGHT - timedelta(days=20)
+    start_program_with_sessions(user, first, [first + timedelta(days=i) for i in range(21)])
+    services.start_self_test(user, "A", "B", 4)
+    # The latest period's finished sessions: one query, at most a few weeks of rows.
+    with django_assert_num_queries(queries + 1):  # type: ignore[operator]
+        response = owner_client.get(url)
+    assert response.status_code == 200

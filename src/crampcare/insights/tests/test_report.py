@@ -60,11 +60,15 @@ def test_it_puts_the_insights_page_figures_in_the_pdf(owner_client: Client, user
     text = pdf_text(response.content)
     for figure in page_figures(html):
         assert figure in text, figure
-    # The chart titles, which state the findings, are the page's too.
-    titles = re.findall(r'<h3 id="chart-\w+-title" class="chart-title">([^<]+)</h3>', html)
+    # The chart titles, which state the findings, are the report page's (worded for the
+    # clinician: "since the program started", not "since you started").
+    report_html = owner_client.get(reverse("insights:report")).content.decode()
+    titles = re.findall(r'<h3 id="chart-\w+-title" class="chart-title">([^<]+)</h3>', report_html)
     assert len(titles) == 2
     for title in titles:
         assert title in text
+        assert "your first week" not in title
+    assert "in your first week" in html
     # Trigger figures, and the warnings that go with them.
     triggers = re.findall(
         r"<h3>([^<]+)</h3>\s*<p>[^<]+</p>\s*<p class=\"trigger-figure\"><strong>Rate ratio</strong> "
@@ -123,7 +127,7 @@ def test_it_shows_triage_flags_and_possibly_involved_medicines(
     page = owner_client.get(reverse("insights:report")).content.decode()
     text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
     for shown in (page, text):
-        assert "Overall: See a doctor soon." in shown
+        assert "Overall: See a doctor soon" in shown
         assert "narrowed leg arteries" in shown
         assert "(Lipitor 20 mg)" in shown
         assert "Mystery pill" in shown
@@ -135,7 +139,7 @@ def test_it_writes_characters_outside_latin_1(user: User) -> None:
     user.display_name = "Zoë Ŝmith – O’Brien"
     user.save()
     text = pdf_text(render_pdf(report.doctor_report(user)))
-    assert "For: Zoë Ŝmith – O’Brien" in text
+    assert "Patient: Zoë Ŝmith – O’Brien" in text
 
 
 def test_it_makes_a_report_for_an_empty_diary(owner_client: Client, user: User) -> None:
@@ -151,3 +155,111 @@ def test_it_prints_the_report_page_with_a_download_link(owner_client: Client, us
     assert f'href="{reverse("insights:report_pdf")}?weeks=6"' in page
     assert '<option value="6" selected>' in page
     assert "Nights of 30 April 2025 to 10 June 2025 (6 weeks)" in " ".join(page.split())
+
+
+def stored_assessment(user: User, result: dict[str, object], medications: list[str]) -> None:
+    """A finished assessment with a given stored result (as the assessment app saves it)."""
+    from crampcare.assessment.models import Assessment
+
+    Assessment.objects.create(
+        owner=user, answers={"medications": medications}, result=result, completed=True
+    )
+
+
+@pytest.mark.parametrize("level", ["self_care", ""])
+def test_it_never_calls_an_incomplete_check_self_care(
+    owner_client: Client, user: User, level: str
+) -> None:
+    fill_diary(user, 20)
+    stored_assessment(
+        user,
+        {"triage": level, "incomplete": ["symptoms.one_sided_swelling"], "reasons": []},
+        [],
+    )
+    page = " ".join(owner_client.get(reverse("insights:report")).content.decode().split())
+    text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
+    for shown in (page, text):
+        assert "Self-care" not in shown
+        assert "Overall: Incomplete: warning-sign questions unanswered." in shown
+        assert "1 warning-sign question was left unanswered, so this check is incomplete" in shown
+        assert "No warning signs were reported." not in shown
+    assert report.assessment_section(user).level_label.startswith("Incomplete")
+
+
+def test_it_keeps_a_higher_level_and_says_it_is_incomplete(user: User) -> None:
+    stored_assessment(user, {"triage": "urgent", "incomplete": ["a", "b"], "reasons": []}, [])
+    label = report.assessment_section(user).level_label
+    assert label == "See a doctor today (incomplete: warning-sign questions unanswered)"
+
+
+def test_it_calls_a_complete_check_self_care(user: User) -> None:
+    stored_assessment(user, {"triage": "self_care", "incomplete": [], "reasons": []}, [])
+    assert report.assessment_section(user).level_label == "Self-care is reasonable"
+
+
+def test_it_lists_every_medicine_as_typed_with_its_class(owner_client: Client, user: User) -> None:
+    fill_diary(user, 20)
+    stored_assessment(
+        user,
+        {"triage": "see_doctor", "incomplete": [], "reasons": []},
+        ["Lipitor 20 mg", "  Mystery   pill ", "lipitor 20 mg"],
+    )
+    lines = report.assessment_section(user).medicine_list
+    assert [line.name for line in lines] == ["Lipitor 20 mg", "Mystery pill"]
+    assert lines[0].classes  # recognised as a statin
+    assert "statin" in lines[0].classes[0].casefold()
+    assert lines[1].classes == ()
+    text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
+    page = " ".join(owner_client.get(reverse("insights:report")).content.decode().split())
+    assert "Mystery pill: not recognised (as typed)" in text
+    assert "<strong>Mystery pill</strong>: not recognised (as typed)" in page
+    assert f"Lipitor 20 mg: {lines[0].classes[0]}" in text
+    assert "Medicines reported: Lipitor 20 mg, Mystery pill." in text
+
+
+def test_it_addresses_the_clinician_and_keeps_a_part_for_the_person(
+    owner_client: Client, user: User
+) -> None:
+    fill_diary(user, 40)
+    text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
+    assert "Summary for the clinician" in text
+    assert "The patient reports" in text
+    assert "Your own summary (for you to keep)" in text
+    # The person's plain-words line is in their own part, after the clinician's pages.
+    assert text.index("Your own summary") < text.index(
+        "You have had about a quarter as many cramps lately"
+    )
+    assert text.index("Sources") < text.index("Your own summary")
+    # The triggers speak of the patient too.
+    clinician_part = text[: text.index("Your own summary")]
+    assert "days the patient drank less than 6 cups" in clinician_part
+    assert "days you" not in clinician_part
+    assert "compared at once, so one of them can look linked to the cramps" in clinician_part
+
+
+def test_it_keeps_headings_with_what_follows_them(user: User) -> None:
+    # A long history with every section filled: no heading may end a page.
+    fill_diary(user, 400)
+    stored_assessment(
+        user,
+        {"triage": "see_doctor", "incomplete": ["x"], "reasons": []},
+        ["Lipitor", "Ventolin", "Bendroflumethiazide", "Something else"],
+    )
+    data = render_pdf(report.doctor_report(user, 12))
+    headings = {
+        "Summary for the clinician",
+        "The diary in these weeks",
+        "Cramps and pain, week by week",
+        "Change since the start",
+        "What was tried",
+        "Possible triggers",
+        "From the latest assessment",
+        "Sources",
+        "Your own summary (for you to keep)",
+    }
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) >= 3
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("crampcare report for")]
+        assert body[-1] not in headings, body[-3:]
