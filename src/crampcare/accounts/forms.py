@@ -9,12 +9,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.models import User
+from crampcare.knowledge import emergency
 
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
     zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
     return [(z, z.replace("_", " ")) for z in zones]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [("", _("From my browser's language")), *emergency.country_choices()]
 
 
 class SignupForm(AllauthSignupForm):
@@ -41,9 +46,16 @@ class ProfileForm(forms.ModelForm):
         choices=time_zone_choices,
     )
 
+    country = forms.ChoiceField(
+        label=_("Country"),
+        help_text=_("Sets the emergency and health-advice numbers we show you."),
+        choices=country_choices,
+        required=False,
+    )
+
     class Meta:
         model = User
-        fields = ("display_name", "time_zone")
+        fields = ("display_name", "time_zone", "country")
 
 
 class TokenForm(forms.Form):
