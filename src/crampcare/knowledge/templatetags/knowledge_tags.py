@@ -170,4 +170,4 @@ def call_buttons(context: template.Context, level: str = "emergency") -> dict[st
     """Big tap-to-call buttons with the person's local numbers (knowledge/emergency.py)."""
     request = context.get("request")
     numbers = numbers_for_request(request) if request is not None else None
-    return {"numbers": numbers, "level": level}
+    return {"numbers": numbers, "level": level, "request": request}

@@ -201,6 +201,7 @@ def test_it_uses_the_country_in_the_account(client: Client, user: User) -> None:
     assert 'href="tel:000"' in page
     assert 'href="tel:999"' not in page
     assert "Numbers for Australia" in page
+    assert "Change your country" in page
 
 
 @pytest.mark.django_db
@@ -219,3 +220,15 @@ def test_it_saves_the_country_in_the_account_settings(owner_client: Client, user
     assert user.country == "IE"
     assert bad.status_code == 400
     assert "Select a valid choice" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_puts_the_advice_line_first_when_urgent_and_the_ambulance_first_in_an_emergency(
+    visitor_result: Any,
+) -> None:
+    urgent = visitor_result(URGENT, "en-GB")
+    emergency_page = visitor_result(EMERGENCY, "en-GB")
+
+    assert urgent.index('href="tel:111"') < urgent.index('href="tel:999"')
+    assert emergency_page.index('href="tel:999"') < emergency_page.index('href="tel:111"')
+    assert "Change your country" not in urgent  # a visitor has no settings to change
