@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from crampcare.accounts.models import User
 from crampcare.knowledge import emergency
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -18,7 +21,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in zones]
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("From my browser's language")), *emergency.country_choices()]
 
 

@@ -129,6 +129,7 @@ def test_it_lifts_the_hold_with_a_dated_check_kept_in_the_history(
     assert hold.hold_for(user) is None
     assert change.kind == ChangeKind.CLEARED
     assert change.after == {"checked_on": "2025-06-10", "note": "Seen by Dr Khan, scan clear."}
+    assert change.before is not None
     assert change.before["held"] == "urgent"
     assert services.history(user)[0] == change
 
