@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -10,6 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.models import User
+from crampcare.knowledge import emergency
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @cache
@@ -25,6 +29,10 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in on this device")
+
+
+def country_choices() -> list[tuple[str, StrOrPromise]]:
+    return [("", _("From my browser's language")), *emergency.country_choices()]
 
 
 class SignupForm(AllauthSignupForm):
@@ -51,9 +59,16 @@ class ProfileForm(forms.ModelForm):
         choices=time_zone_choices,
     )
 
+    country = forms.ChoiceField(
+        label=_("Country"),
+        help_text=_("Sets the emergency and health-advice numbers we show you."),
+        choices=country_choices,
+        required=False,
+    )
+
     class Meta:
         model = User
-        fields = ("display_name", "time_zone")
+        fields = ("display_name", "time_zone", "country")
 
 
 class TokenForm(forms.Form):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("what should we call you?"), max_length=80, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+    # ISO 3166-1 alpha-2; picks the emergency numbers shown (knowledge/emergency.py). Blank: from
+    # the browser's language region.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        default="",
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Choose a country from the list."))],
     )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

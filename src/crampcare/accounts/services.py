@@ -58,13 +58,17 @@ def user_for_token(secret: str) -> User | None:
     return owner
 
 
-def update_profile(user: User, *, display_name: str | None, time_zone: str | None) -> User:
+def update_profile(
+    user: User, *, display_name: str | None, time_zone: str | None, country: str | None = None
+) -> User:
+    if country is not None:
+        user.country = country
     if display_name is not None:
         user.display_name = display_name.strip()
     if time_zone is not None:
         user.time_zone = time_zone
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "time_zone"])
+    user.save(update_fields=["display_name", "time_zone", "country"])
     return user
 
 

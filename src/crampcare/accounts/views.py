@@ -110,6 +110,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                 _user(request),
                 display_name=form.cleaned_data["display_name"],
                 time_zone=form.cleaned_data["time_zone"],
+                country=form.cleaned_data["country"],
             )
             messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")

@@ -107,6 +107,23 @@ def _contributor(item: Mapping[str, Any]) -> ShownContributor:
     )
 
 
+# Urgent and emergency results hold the nightly program until a clinician has checked the
+# person (programs/hold.py); the result page then pitches no stretches (hazard P14).
+RED_FLAG_LEVELS = ("emergency", "urgent")
+# Rules under which the calf must not be rubbed, stretched or loaded: a clot may be dislodged,
+# broken-down muscle damaged further (R24, R26). Tested against triage_rules.yaml.
+CALF_LOADING_RULES = frozenset(
+    {
+        "possible_clot_in_lung",
+        "chest_symptoms",
+        "possible_clot_in_leg",
+        "clot_risk_with_calf_symptoms",
+        "possible_blocked_leg_artery",
+        "possible_muscle_breakdown",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ResultPage:
     triage: str
@@ -130,6 +147,15 @@ class ResultPage:
     @property
     def has_box(self) -> bool:
         return self.triage in BOX_INTROS
+
+    @property
+    def red_flag(self) -> bool:
+        return self.triage in RED_FLAG_LEVELS
+
+    @property
+    def calf_warning(self) -> bool:
+        """A clot or muscle breakdown is suspected: nothing that rubs or loads the calf."""
+        return any(reason.rule in CALF_LOADING_RULES for reason in self.box_reasons)
 
 
 def build(result: Mapping[str, Any], answers: Mapping[str, Any]) -> ResultPage:

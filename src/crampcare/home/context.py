@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from crampcare.programs.hold import hold_for
 
 # (url name, label, signed-in only). Links to parts not installed are skipped.
 NAV = (
@@ -46,4 +49,7 @@ def site(request: HttpRequest) -> dict[str, object]:
                 "current": request.path.startswith("/accounts/login"),
             }
         )
-    return {"nav_items": items}
+    # The red-flag hold (programs/hold.py), looked up only by a page that asks for it: the relief
+    # guide leaves out rubbing the calf while a clot or muscle breakdown is suspected (P16).
+    program_hold = SimpleLazyObject(lambda: hold_for(request.user))
+    return {"nav_items": items, "program_hold": program_hold}

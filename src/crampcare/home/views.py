@@ -8,6 +8,7 @@ from django.template import loader
 from crampcare.accounts.models import User
 from crampcare.programs import services as program_services
 from crampcare.programs import sessions as program_sessions
+from crampcare.programs.hold import hold_for
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -16,7 +17,11 @@ def index(request: HttpRequest) -> HttpResponse:
     if isinstance(user, User):
         # Signed in: tonight's session and this week's nights, when there is a program.
         program = program_services.current_program(user)
-        if program is not None:
+        held = hold_for(user)
+        if held is not None:
+            # No "tonight" card after a red flag: the program is held (hazard P14).
+            context["held"] = held
+        elif program is not None:
             context["tonight"] = program_sessions.tonight_overview(user, program)
     return render(request, "home/index.html", context)
 

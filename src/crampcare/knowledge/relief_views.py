@@ -43,6 +43,7 @@ class Source:
 class CitedItem:
     text: str
     sources: list[Source]
+    hidden_when: str | None = None  # aftercare left out under a program hold (see Aftercare)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,14 @@ def _sources(library: Library, ids: Iterable[str]) -> list[Source]:
 
 
 def _cited(library: Library, items: Sequence[CitedText]) -> list[CitedItem]:
-    return [CitedItem(item.text.get(), _sources(library, item.references)) for item in items]
+    return [
+        CitedItem(
+            item.text.get(),
+            _sources(library, item.references),
+            getattr(item, "hidden_when", None),
+        )
+        for item in items
+    ]
 
 
 def _optional_url(name: str) -> str | None:

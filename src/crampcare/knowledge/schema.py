@@ -231,6 +231,13 @@ class CitedText(Cited):
     text: Text
 
 
+class Aftercare(CitedText):
+    # Left out for a person whose program is held after a red flag (programs/hold.py): ``held``
+    # for any urgent or emergency result, ``calf_caution`` while a clot or muscle breakdown is
+    # suspected (nothing that rubs or loads the calf; hazard P16).
+    hidden_when: Literal["held", "calf_caution"] | None = None
+
+
 class ReliefArea(ContentModel):
     id: ReliefAreaId
     title: Text
@@ -267,7 +274,7 @@ class ReliefGuide(VersionedDocument):
     intro: Text
     question: Text
     areas: list[ReliefArea]
-    aftercare: list[CitedText] = Field(min_length=1)
+    aftercare: list[Aftercare] = Field(min_length=1)
     still_cramping: StillCramping
     emergency: CitedText
 

@@ -14,6 +14,13 @@ from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
 from crampcare.programs import services, sessions
 from crampcare.programs.display import dose_text, item_views
+from crampcare.programs.hold import (
+    NOTE_MAX_LENGTH,
+    ProgramHeld,
+    hold_for,
+    record_clearance,
+    without_calf_loading,
+)
 from crampcare.programs.models import Program, ProgramChange, Session
 from crampcare.programs.plan import PlanItem
 
@@ -57,6 +64,30 @@ class NoteOut(Schema):
     why: CitedOut
 
 
+class HeldReasonOut(Schema):
+    rule: str
+    level: str
+    message: str
+    action: str
+
+
+class HeldOut(Schema):
+    level: str = Field(description="The triage level that holds the program: urgent or emergency.")
+    rules: list[str]
+    reasons: list[HeldReasonOut]
+    assessment_id: int
+    assessed_on: date
+    hides_calf_loading: bool = Field(
+        description="A clot or muscle breakdown is suspected: calf exercises and massage hidden."
+    )
+    message: str
+
+
+class HeldErrorOut(Schema):
+    detail: str
+    held: HeldOut
+
+
 class ProgramOut(Schema):
     started_on: date
     week: int
@@ -72,6 +103,20 @@ class ProgramOut(Schema):
     bedtime_minutes: int
     items: list[ItemOut]
     notes: list[NoteOut]
+    held: HeldOut | None = Field(
+        description=(
+            "Set while the program is held after an urgent or emergency assessment, until the "
+            "person records a clinician's check (POST /api/v1/program/clearance). No session "
+            "can be logged meanwhile (409)."
+        )
+    )
+
+
+class ClearanceIn(Schema):
+    checked_on: date = Field(description="The day a doctor or nurse checked you.")
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+    model_config = {"extra": "forbid"}
 
 
 class CreateIn(Schema):
@@ -197,6 +242,9 @@ def _items(items: list[PlanItem] | tuple[PlanItem, ...], options: dict[str, Any]
 
 def _program_out(user: User, program: Program) -> dict[str, Any]:
     plan = program.get_plan()
+    held = hold_for(user)
+    # While a clot or muscle breakdown is suspected, nothing that loads the calf (P16).
+    shown = set(without_calf_loading(held, (item.exercise_id for item in plan.items)))
     tonight = sessions.items_for_night(program, services.tonight(user))
     return {
         "started_on": program.started_on,
@@ -211,7 +259,9 @@ def _program_out(user: User, program: Program) -> dict[str, Any]:
         "calendar_link_active": bool(program.calendar_token_digest),
         "tonight": [item.slot for item in tonight],
         "bedtime_minutes": max(1, round(plan.bedtime_seconds / 60)),
-        "items": _items(plan.items, services.alternatives(program, plan)),
+        "items": _items(
+            [i for i in plan.items if i.exercise_id in shown], services.alternatives(program, plan)
+        ),
         "notes": [
             {
                 **note.model_dump(mode="json"),
@@ -219,6 +269,7 @@ def _program_out(user: User, program: Program) -> dict[str, Any]:
             }
             for note in plan.notes
         ],
+        "held": held.as_json() if held else None,
     }
 
 
@@ -285,18 +336,57 @@ def program_session(request: HttpRequest) -> dict[str, Any]:
     return _session_out(session)
 
 
-@router.post("/session/progress", response=SessionOut, summary="Save where the player is")
-def program_save_progress(request: HttpRequest, payload: ProgressIn) -> dict[str, Any]:
-    session = sessions.save_progress(_user(request), payload.model_dump())
+HELD_409 = "Refused with 409 while the program is held after a red flag (see `held`)."
+
+
+def _refused(error: ProgramHeld) -> Status[dict[str, Any]]:
+    return Status(409, {"detail": str(error), "held": error.hold.as_json()})
+
+
+@router.post(
+    "/session/progress",
+    response={200: SessionOut, 409: HeldErrorOut},
+    summary="Save where the player is",
+    description=HELD_409,
+)
+def program_save_progress(request: HttpRequest, payload: ProgressIn) -> Any:
+    try:
+        session = sessions.save_progress(_user(request), payload.model_dump())
+    except ProgramHeld as error:
+        return _refused(error)
     return _session_out(session)
 
 
-@router.post("/session/finish", response=SessionOut, summary="Log tonight's session")
-def program_finish_session(request: HttpRequest, payload: FinishIn) -> dict[str, Any]:
-    session = sessions.finish_session(
-        _user(request), difficulty=payload.difficulty, pain=payload.pain
-    )
+@router.post(
+    "/session/finish",
+    response={200: SessionOut, 409: HeldErrorOut},
+    summary="Log tonight's session",
+    description=HELD_409,
+)
+def program_finish_session(request: HttpRequest, payload: FinishIn) -> Any:
+    try:
+        session = sessions.finish_session(
+            _user(request), difficulty=payload.difficulty, pain=payload.pain
+        )
+    except ProgramHeld as error:
+        return _refused(error)
     return _session_out(session)
+
+
+@router.post(
+    "/clearance",
+    response={201: ChangeOut},
+    summary="Record that a clinician has checked you (lifts the hold)",
+    description=(
+        "`checked_on` may not be in the future nor before the assessment that holds the "
+        "program. Stored as a `cleared` change in the history. 422 when nothing is held."
+    ),
+)
+def program_clearance(request: HttpRequest, payload: ClearanceIn) -> Status[ProgramChange]:
+    user = _user(request)
+    _program(request)
+    change = record_clearance(user, payload.checked_on, payload.note)
+    return Status(201, change)
 
 
 @router.get("/adherence", response=AdherenceOut, summary="Nights done, this week, streak")

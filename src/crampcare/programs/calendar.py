@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
+from crampcare.programs.hold import hold_for
 from crampcare.programs.models import Program
 from crampcare.programs.rules import Block
 from crampcare.programs.services import locked_program
@@ -78,7 +79,8 @@ def session_minutes(program: Program) -> int:
 
 
 def build_calendar(program: Program, owner: User) -> icalendar.Calendar:
-    """The feed for ``program``: one recurring event, none while the program is paused."""
+    """The feed for ``program``: one recurring event, none while the program is paused or held
+    after a red flag (programs/hold.py)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -88,7 +90,7 @@ def build_calendar(program: Program, owner: User) -> icalendar.Calendar:
     # Ask subscribed calendars to check for changes a few times a day.
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    if program.paused:
+    if program.paused or hold_for(owner) is not None:
         return calendar
     zone = owner.zone
     start = datetime.combine(program.started_on, program.bedtime, tzinfo=zone)

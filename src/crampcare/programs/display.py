@@ -189,6 +189,11 @@ def describe_change(change: ProgramChange) -> str:
             return f"{_reminder_text(before)} → {_reminder_text(after)}"
         case ChangeKind.PAUSE:
             return _("Reminders stopped; the weeks stopped counting.")
+        case ChangeKind.CLEARED:
+            text = _("Checked by a doctor or nurse on %(date)s; the hold is lifted.") % {
+                "date": after.get("checked_on", "")
+            }
+            return f"{text} {after['note']}" if after.get("note") else text
         case ChangeKind.RESUME:
             nights = after.get("paused_nights", 0)
             return ngettext(

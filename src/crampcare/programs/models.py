@@ -90,6 +90,7 @@ class ChangeKind(models.TextChoices):
     STEP_UP = "step_up", _("Stepped up")
     STEP_DOWN = "step_down", _("Stepped back")
     MAINTENANCE = "maintenance", _("Switched to keeping it up")
+    CLEARED = "cleared", _("Checked by a clinician")
 
 
 class ProgramChange(OwnedModel):

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from crampcare.accounts.models import User
 from crampcare.insights.nights import night_of
+from crampcare.programs.hold import hold_for
 from crampcare.programs.models import Channel, Program, ReminderSent, Session
 from crampcare.programs.sessions import items_for_night
 
@@ -102,7 +103,8 @@ def due_reminders(now: datetime) -> list[Due]:
     for program in programs:
         owner: User = program.owner  # type: ignore[assignment]
         night = due_night(program, owner, now)
-        if night is not None and owner.email:
+        # Nothing while the program is held after a red flag (programs/hold.py).
+        if night is not None and owner.email and hold_for(owner) is None:
             due.append(Due(program, owner, night))
     if not due:
         return []

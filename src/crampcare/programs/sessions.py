@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from crampcare.programs.hold import check_not_held
 from crampcare.programs.models import SCORE_MAX, Program, Session
 from crampcare.programs.plan import PlanItem, session_items
 from crampcare.programs.progression import PAINFUL_FROM, nights_per_week
@@ -67,6 +68,7 @@ def start_session(user: User, *, now: datetime | None = None) -> Session:
     """Tonight's session, started now if it was not already (starting twice is harmless)."""
     now = now or timezone.now()
     program = require_program(user, now)
+    check_not_held(user)  # no exercise after a red flag until a clinician has checked (P15)
     night = tonight(user, now)
     existing = Session.objects.for_user(user).filter(night=night).first()
     if existing is not None:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from crampcare.programs import views
+from crampcare.programs import hold_views, views
 
 app_name = "programs"
 
 urlpatterns = [
     path("", views.today, name="today"),
+    path("checked/", hold_views.checked, name="checked"),
     path("start/", views.start, name="start"),
     path("plan/", views.plan, name="plan"),
     path("plan/swap/", views.swap, name="swap"),

@@ -37,6 +37,8 @@ from crampcare.programs.forms import (
     StartForm,
     preferences_from,
 )
+from crampcare.programs.hold import hold_for, without_calf_loading
+from crampcare.programs.hold_views import held_page
 from crampcare.programs.models import Phase, Program
 from crampcare.programs.rules import Block
 
@@ -73,6 +75,8 @@ def _errors_to_form(form: Form, error: ValidationError) -> None:
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if held := hold_for(user):  # no exercise after a red flag (P14)
+        return held_page(request, held)
     program = services.current_program(user)
     if program is None:
         has_answers = tailoring.latest_answers(user) is not None
@@ -143,13 +147,15 @@ def _plan_page(
     plan = program.get_plan()
     options = services.alternatives(program, plan)
     exercises = get_library().exercises
+    held = hold_for(user)  # while a clot or muscle breakdown is suspected: no calf work (P16)
+    shown = set(without_calf_loading(held, (item.exercise_id for item in plan.items)))
     blocks = []
     for block, title in (
         (Block.BEDTIME, _("At bedtime")),
         (Block.DAYTIME, _("During the day")),
         (Block.EXERCISE, _("Around your own exercise")),
     ):
-        views = item_views(plan.block(block))
+        views = [v for v in item_views(plan.block(block)) if v.item.exercise_id in shown]
         if views:
             rows = [
                 {
@@ -174,6 +180,7 @@ def _plan_page(
     ]
     context = {
         "program": program,
+        "held": held,
         "stale": tailoring.profile_is_stale(_user(request), program),
         "plan": plan,
         "level": dose_level(program.level),
@@ -357,6 +364,8 @@ def _player_page(
 @login_required
 @require_GET
 def player(request: HttpRequest) -> HttpResponse:
+    if held := hold_for(_user(request)):  # no exercise after a red flag (P14)
+        return held_page(request, held)
     return _player_page(request)
 
 
@@ -364,6 +373,8 @@ def player(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_program_needed
 def finish(request: HttpRequest) -> HttpResponse:
+    if held := hold_for(_user(request)):  # nothing is logged while held (P15)
+        return held_page(request, held, status=409)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return _player_page(request, form=form, status=400)

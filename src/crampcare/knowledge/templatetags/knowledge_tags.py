@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from crampcare.knowledge.emergency import numbers_for_request
 from crampcare.knowledge.loader import get_library
 from crampcare.knowledge.schema import Reference
 
@@ -162,3 +163,11 @@ def reference_list(ids: Iterable[str], heading_id: str = "sources") -> dict[str,
 def get_item(mapping: Mapping[str, object], key: str) -> object:
     """``{{ muscles|get_item:muscle_id }}``: templates cannot index a mapping by a variable."""
     return mapping.get(key)
+
+
+@register.inclusion_tag("knowledge/_call_buttons.html", takes_context=True)
+def call_buttons(context: template.Context, level: str = "emergency") -> dict[str, object]:
+    """Big tap-to-call buttons with the person's local numbers (knowledge/emergency.py)."""
+    request = context.get("request")
+    numbers = numbers_for_request(request) if request is not None else None
+    return {"numbers": numbers, "level": level, "request": request}

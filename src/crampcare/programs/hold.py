@@ -1,0 +1,246 @@
+"""The program hold after a red flag (hazard log P14-P17).
+
+When the person's latest assessment says "urgent" or "emergency", exercise waits until a
+clinician has checked them: the today page, the session player, the "tonight" card, email
+reminders and the calendar feed are held, and session logging is refused. The person lifts the
+hold by recording a dated "I have been checked" confirmation, stored as a ``cleared`` change in
+the program's history. Any red-flag assessment saved after that confirmation holds it again.
+
+``hold_for`` only reads; ``record_clearance`` is the one write. Pages, the API, the reminders
+and the calendar feed all ask ``hold_for``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crampcare.assessment import services as assessment_services
+from crampcare.assessment.models import Assessment
+from crampcare.assessment.presentation import CALF_LOADING_RULES, RED_FLAG_LEVELS
+from crampcare.knowledge.loader import get_library
+from crampcare.programs import services
+from crampcare.programs.models import ChangeKind, ProgramChange
+
+if TYPE_CHECKING:
+    from crampcare.accounts.models import User
+    from crampcare.accounts.ownership import AnyUser
+
+HOLD_LEVELS = RED_FLAG_LEVELS
+NOTE_MAX_LENGTH = 500
+
+CALF_MUSCLES = frozenset({"calf", "soleus"})
+
+
+class ProgramHeld(Exception):
+    """A session cannot be started or logged while the program is held."""
+
+    def __init__(self, hold: Hold) -> None:
+        self.hold = hold
+        super().__init__(held_refusal())
+
+
+def held_refusal() -> str:
+    return _(
+        "Your program is on hold after your last check found warning signs. Get checked by a "
+        "doctor or nurse first, then record it at /program/checked/; no session is logged "
+        "until then."
+    )
+
+
+@dataclass(frozen=True)
+class HoldReason:
+    rule: str
+    level: str
+    message: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Hold:
+    level: str
+    reasons: tuple[HoldReason, ...]
+    assessment_id: int
+    assessed_at: datetime
+    assessed_on: date  # in the person's time zone: the earliest date a check can have been
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(reason.rule for reason in self.reasons)
+
+    @property
+    def hides_calf_loading(self) -> bool:
+        """A clot or muscle breakdown is suspected: no massage, no calf loading at all."""
+        return bool(CALF_LOADING_RULES.intersection(self.rules))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "rules": list(self.rules),
+            "reasons": [
+                {"rule": r.rule, "level": r.level, "message": r.message, "action": r.action}
+                for r in self.reasons
+            ],
+            "assessment_id": self.assessment_id,
+            "assessed_on": self.assessed_on.isoformat(),
+            "hides_calf_loading": self.hides_calf_loading,
+            "message": explanation(self),
+        }
+
+
+def check_not_held(user: AnyUser) -> None:
+    """Raise ``ProgramHeld`` if the program is held (for actions that start or log a session)."""
+    hold = hold_for(user)
+    if hold is not None:
+        raise ProgramHeld(hold)
+
+
+def is_red_flag(triage: str | None) -> bool:
+    return triage in HOLD_LEVELS
+
+
+def explanation(hold: Hold) -> str:
+    if hold.level == "emergency":
+        return _(
+            "Your last check found signs that need emergency care. Your stretching program is on "
+            "hold: get checked first. Once a doctor or nurse has seen you, tell us here and the "
+            "program starts again."
+        )
+    return _(
+        "Your last check found signs that a doctor should look at today. Your stretching program "
+        "is on hold: get checked first. Once a doctor or nurse has seen you, tell us here and "
+        "the program starts again."
+    )
+
+
+def _counting_assessments(user: AnyUser) -> list[Assessment]:
+    """The latest finished assessment and any questionnaire in progress started after it."""
+    latest = assessment_services.latest_for(user)
+    newer = assessment_services.list_for(user).filter(completed=False)
+    if latest is not None:
+        newer = newer.filter(created_at__gt=latest.created_at)
+    return [*([latest] if latest else []), *newer[:5]]
+
+
+def last_clearance(user: AnyUser) -> ProgramChange | None:
+    return ProgramChange.objects.for_user(user).filter(kind=ChangeKind.CLEARED).first()
+
+
+def hold_for(user: AnyUser) -> Hold | None:
+    """The hold on this person's program, or None. Reads only."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    flagged = [a for a in _counting_assessments(user) if is_red_flag(a.triage)]
+    if not flagged:
+        return None
+    cleared = last_clearance(user)
+    if cleared is not None:
+        flagged = [a for a in flagged if a.updated_at > cleared.at]
+        if not flagged:
+            return None
+    # The most urgent of them; on a tie the newest.
+    assessment = sorted(
+        flagged, key=lambda a: (HOLD_LEVELS.index(str(a.triage)), -a.updated_at.timestamp())
+    )[0]
+    return _hold_of(user, assessment)
+
+
+def _hold_of(user: AnyUser, assessment: Assessment) -> Hold:
+    reasons = tuple(
+        HoldReason(
+            rule=str(reason.get("rule", "")),
+            level=str(reason.get("level", "")),
+            message=str(reason.get("message", "")),
+            action=str(reason.get("action", "")),
+        )
+        for reason in (assessment.result or {}).get("reasons", [])
+        if is_red_flag(reason.get("level"))
+    )
+    zone = getattr(user, "zone", None)
+    return Hold(
+        level=str(assessment.triage),
+        reasons=reasons,
+        assessment_id=assessment.pk,
+        assessed_at=assessment.created_at,
+        assessed_on=timezone.localtime(assessment.created_at, zone).date(),
+    )
+
+
+def record_clearance(
+    user: User, checked_on: date, note: str = "", *, now: datetime | None = None
+) -> ProgramChange:
+    """Record that a clinician has checked the person, lifting the hold.
+
+    Raises ``ValidationError`` (by field) when there is no hold or no program, the date is in the
+    future or before the assessment, or the note is too long; nothing is saved then.
+    """
+    now = now or timezone.now()
+    note = (note or "").strip()
+    with transaction.atomic():
+        program = services.locked_program(user)
+        hold = hold_for(user)
+        if hold is None:
+            raise ValidationError(
+                {"checked_on": _("Your program is not on hold, so there is nothing to confirm.")}
+            )
+        today = timezone.localtime(now, user.zone).date()
+        if checked_on > today:
+            raise ValidationError(
+                {"checked_on": _("The date is in the future. Give the day you were checked.")}
+            )
+        if checked_on < hold.assessed_on:
+            raise ValidationError(
+                {
+                    "checked_on": _(
+                        "The date is before your check of %(date)s. Give the day a doctor or "
+                        "nurse saw you after it."
+                    )
+                    % {"date": hold.assessed_on.isoformat()}
+                }
+            )
+        if len(note) > NOTE_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "note": _("Keep the note under %(count)d characters.")
+                    % {"count": NOTE_MAX_LENGTH}
+                }
+            )
+        program.sequence += 1
+        program.save(update_fields=["sequence", "updated_at"])
+        return ProgramChange.objects.create(
+            owner_id=program.owner_id,
+            program=program,
+            kind=ChangeKind.CLEARED,
+            before={
+                "held": hold.level,
+                "assessment": hold.assessment_id,
+                "rules": list(hold.rules),
+            },
+            after={"checked_on": checked_on.isoformat(), "note": note},
+            at=now,
+        )
+
+
+def is_calf_loading(exercise_id: str) -> bool:
+    """Massage, foam rolling, heel raises, calf stretches: anything that loads or rubs the calf."""
+    exercise = get_library().exercises.get(exercise_id)
+    if exercise is None:
+        return False
+    return exercise.category == "massage" or bool(
+        CALF_MUSCLES.intersection(exercise.target_muscles)
+    )
+
+
+def without_calf_loading(hold: Hold | None, exercise_ids: Iterable[str]) -> list[str]:
+    """The exercises that may be shown under this hold."""
+    ids = list(exercise_ids)
+    if hold is None or not hold.hides_calf_loading:
+        return ids
+    return [exercise_id for exercise_id in ids if not is_calf_loading(exercise_id)]
