@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
-from http_bench import BIN, free_port, wait_until_up  # noqa: E402
+from http_bench import BIN, free_port, wait_until_up
 
 DEFAULT_URLS = [
     "/",
@@ -118,7 +118,9 @@ def main() -> None:
     problems: list[str] = []
     try:
         wait_until_up(base)
-        print("| Page | Performance | Accessibility | Best practices | Weight (KB) | CLS | LCP (ms) |")
+        print(
+            "| Page | Performance | Accessibility | Best practices | Weight (KB) | CLS | LCP (ms) |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|")
         for path in args.urls or DEFAULT_URLS:
             name = path.strip("/").replace("/", "_") or "home"
@@ -132,7 +134,9 @@ def main() -> None:
                 f"{float(found['lcp']):.0f} |",  # type: ignore[arg-type]
                 flush=True,
             )
-            problems.extend(f"{path}: {c} {s} < {MIN_SCORE}" for c, s in scores.items() if s < MIN_SCORE)
+            problems.extend(
+                f"{path}: {c} {s} < {MIN_SCORE}" for c, s in scores.items() if s < MIN_SCORE
+            )
             if weight * 1024 >= MAX_BYTES:
                 problems.append(f"{path}: page weight {weight:.1f} KB >= 150 KB")
             problems.extend(f"{path}: fetched off-machine {url}" for url in found["off_machine"])  # type: ignore[attr-defined]

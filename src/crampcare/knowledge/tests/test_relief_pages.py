@@ -223,11 +223,15 @@ def test_it_ignores_an_unknown_state(client: Client) -> None:
 def test_it_counts_down_the_minutes_until_the_advice_in_the_singular_too(client: Client) -> None:
     start = NOW - timedelta(minutes=9, seconds=30)
     with time_machine.travel(NOW, tick=False):
-        page = text_of(client.get(area_url("calf", state="still", since=str(int(start.timestamp())))))
+        page = text_of(
+            client.get(area_url("calf", state="still", since=str(int(start.timestamp()))))
+        )
     assert "about 1 more minute." in page
 
 
-def test_it_puts_log_this_cramp_first_on_the_easing_page(client: Client, owner_client: Client) -> None:
+def test_it_puts_log_this_cramp_first_on_the_easing_page(
+    client: Client, owner_client: Client
+) -> None:
     first_aftercare = get_library().relief.aftercare[0].text.en
     for who in (client, owner_client):
         page = text_of(who.get(area_url("calf", state="easing")))
