@@ -354,10 +354,12 @@ def in_view(page: Any, selector: str) -> bool:
     return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
 
 
+# Dark first: the journey is walked at night; light too, for the screenshots of both.
+@pytest.mark.parametrize("scheme", ["dark_page", "page"])
 def test_it_eases_a_calf_cramp_and_offers_the_log_first_on_a_fresh_install(
-    dark_page: Any, live_server: Any
+    request: pytest.FixtureRequest, live_server: Any, scheme: str
 ) -> None:
-    page = dark_page
+    page = request.getfixturevalue(scheme)
     page.add_init_script(LAYOUT_SHIFT)
     page.goto(live_server.url + "/")
     assert page.url.endswith("/welcome/")  # a fresh install: nobody has signed up
@@ -414,6 +416,9 @@ def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None
     page.get_by_role("link", name=lying.label.en).click()
     page.wait_for_url("**/cramp-now/hamstring/?variant=lying")
     page.locator(".relief-step.is-current").get_by_text(lying.steps[0].text.en).wait_for()
+    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    assert in_view(page, ".relief-ring")
+    assert in_view(page, ".relief-ease-now")
     look(page, "relief-guide-hamstring-lying")
     page.goto(f"{live_server.url}/cramp-now/hamstring/?variant=lying&speed={FAST}")
     walk_to_the_end(page)
