@@ -298,13 +298,13 @@ class SearchIndex:
             ((ranked_score(n), self.documents[n]) for n in candidates if covered[n] >= least),
             key=lambda pair: (-pair[0], pair[1].title.get(language)),
         )
-        words = sorted(highlight | set(tokens))
+        highlighted = sorted(highlight | set(tokens))
         return [
             SearchHit(
                 kind=document.kind,
                 id=document.id,
                 title=document.title.get(language),
-                snippet=_snippet(document, words, language),
+                snippet=_snippet(document, highlighted, language),
                 score=round(score, 3),
             )
             for score, document in ranked[:limit]
