@@ -172,6 +172,7 @@ def _content_roots(library: Library) -> Iterator[tuple[str, str, str, BaseModel]
         yield RELIEF_FILE, "relief", f"aftercare-{number}", item
     yield RELIEF_FILE, "relief", "still-cramping", relief.still_cramping
     yield RELIEF_FILE, "relief", "emergency", relief.emergency
+    yield RELIEF_FILE, "relief", "not-a-cramp", relief.not_a_cramp
     for exercise in library.exercises.values():
         yield EXERCISES_FILE, "exercise", exercise.id, exercise
 
@@ -197,7 +198,8 @@ def cross_reference_problems(library: Library) -> list[str]:
     for area in library.relief.areas:
         for bad in _missing(area.muscles, library.muscles):
             problems.append(f"{RELIEF_FILE}: area {area.id!r}: unknown muscle {bad!r}")
-        linked = [*area.related_exercises, *(s.exercise for s in area.steps if s.exercise)]
+        every_step = [*area.steps, *(s for v in area.variants for s in v.steps)]
+        linked = [*area.related_exercises, *(s.exercise for s in every_step if s.exercise)]
         for bad in _missing(linked, library.exercises):
             problems.append(f"{RELIEF_FILE}: area {area.id!r}: unknown exercise {bad!r}")
 

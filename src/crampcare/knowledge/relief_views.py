@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crampcare.knowledge.loader import Library, get_library
 from crampcare.knowledge.relief_clock import parse_since
@@ -110,6 +111,17 @@ def player_text() -> dict[str, str]:
     }
 
 
+def what_happens_next(minutes_left: int, threshold_minutes: int) -> str:
+    """Said when "still cramping" is tapped before the threshold: keep going, and how long."""
+    return ngettext(
+        "Keep going with the steps, gently. If it has not eased after %(threshold)s minutes in "
+        "all, we will tell you where to get help. That is about %(minutes)s more minute.",
+        "Keep going with the steps, gently. If it has not eased after %(threshold)s minutes in "
+        "all, we will tell you where to get help. That is about %(minutes)s more minutes.",
+        minutes_left,
+    ) % {"threshold": threshold_minutes, "minutes": minutes_left}
+
+
 def relief(request: HttpRequest) -> HttpResponse:
     """The chooser: four big buttons, one per part of the leg."""
     library = get_library()
@@ -121,6 +133,7 @@ def relief(request: HttpRequest) -> HttpResponse:
             "guide": guide,
             "areas": guide.areas,
             "emergency": _cited(library, [guide.emergency])[0],
+            "not_a_cramp": _cited(library, [guide.not_a_cramp])[0],
         },
     )
 
@@ -133,11 +146,15 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
     now = timezone.now()
     since = parse_since(request.GET.get("since"), now)
     state = request.GET.get("state")
+    # An unknown variant falls back to the usual steps: never an error page mid-cramp.
+    variant = found.variant(request.GET.get("variant"))
     context: dict[str, object] = {
         "guide": guide,
         "area": found,
+        "variant": variant,
         "since": since,
         "emergency": _cited(library, [guide.emergency])[0],
+        "not_a_cramp": _cited(library, [guide.not_a_cramp])[0],
         "still_sources": _sources(library, guide.still_cramping.references),
     }
     if state == STATE_EASING:
@@ -154,15 +171,27 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
         return render(request, "knowledge/relief_easing.html", context)
 
     threshold = guide.still_cramping.threshold_minutes * 60
+    elapsed = max(0, int(now.timestamp()) - since)
+    steps = variant.steps if variant is not None else found.steps
     context |= {
         "again": state == STATE_STILL,
-        "overdue": state == STATE_STILL and int(now.timestamp()) - since >= threshold,
+        "overdue": state == STATE_STILL and elapsed >= threshold,
         "threshold_seconds": threshold,
         "steps": [
             StepView(step, step.text.get(), step.spoken.get(), _sources(library, step.references))
-            for step in found.steps
+            for step in steps
         ],
         "avoid": _cited(library, found.avoid),
-        "js_text": player_text(),
+        "variant_intro": _cited(library, [variant.intro])[0] if variant else None,
+        "evidence_note": _cited(library, [found.evidence_note])[0] if found.evidence_note else None,
+        "next_message": what_happens_next(
+            max(1, -(-(threshold - elapsed) // 60)), guide.still_cramping.threshold_minutes
+        ),
+        # relief.js picks the message for the whole minutes left (each plural form translated).
+        "js_text": player_text()
+        | {
+            f"next_{n}": what_happens_next(n, guide.still_cramping.threshold_minutes)
+            for n in range(1, guide.still_cramping.threshold_minutes + 1)
+        },
     }
     return render(request, "knowledge/relief_area.html", context)

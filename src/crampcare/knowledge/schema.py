@@ -238,6 +238,24 @@ class Aftercare(CitedText):
     hidden_when: Literal["held", "calf_caution"] | None = None
 
 
+class ReliefVariant(ContentModel):
+    """Another set of steps for the same area, for people who cannot use the usual position
+    (e.g. lying down, hip kept below 90 degrees, after a hip replacement)."""
+
+    id: Slug
+    # The link that offers it ("Can't sit up, or had a hip replacement?").
+    label: Text
+    # Said above its steps: who it is for and what to keep to.
+    intro: CitedText
+    steps: list[ReliefStep] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _unique_steps(cls, value: list[ReliefStep]) -> list[ReliefStep]:
+        _unique([step.id for step in value], "step id")
+        return value
+
+
 class ReliefArea(ContentModel):
     id: ReliefAreaId
     title: Text
@@ -246,6 +264,9 @@ class ReliefArea(ContentModel):
     steps: list[ReliefStep] = Field(min_length=1)
     # Moves people often get wrong for this area, said plainly (shown before the steps).
     avoid: list[CitedText] = Field(default_factory=list)
+    variants: list[ReliefVariant] = Field(default_factory=list)
+    # How good the evidence for these steps is, when that is worth saying (shown under them).
+    evidence_note: CitedText | None = None
     related_exercises: list[Slug] = Field(default_factory=list)
 
     @field_validator("steps")
@@ -253,6 +274,15 @@ class ReliefArea(ContentModel):
     def _unique_steps(cls, value: list[ReliefStep]) -> list[ReliefStep]:
         _unique([step.id for step in value], "step id")
         return value
+
+    @field_validator("variants")
+    @classmethod
+    def _unique_variants(cls, value: list[ReliefVariant]) -> list[ReliefVariant]:
+        _unique([variant.id for variant in value], "variant id")
+        return value
+
+    def variant(self, variant_id: str | None) -> ReliefVariant | None:
+        return next((v for v in self.variants if v.id == variant_id), None)
 
     @property
     def total_seconds(self) -> int:
@@ -277,6 +307,8 @@ class ReliefGuide(VersionedDocument):
     aftercare: list[Aftercare] = Field(min_length=1)
     still_cramping: StillCramping
     emergency: CitedText
+    # Pain that began with an injury is not a cramp: stretching it can make it worse.
+    not_a_cramp: CitedText
 
     @field_validator("areas")
     @classmethod

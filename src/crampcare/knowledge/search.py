@@ -4,6 +4,12 @@ The content is small (tens of documents), so an in-memory inverted index built o
 is plenty. Matching ignores case and accents, treats plurals loosely ("cramps" finds "cramp"),
 lets a word prefix match ("pregnan" finds "pregnancy" and "pregnant"), and weights title words
 far above body words so a topic *about* something outranks one that mentions it.
+
+It forgives the way people type at night: a word that is not in the library is matched to the
+nearest ones within one or two typing slips ("calff" finds "calf"; rapidfuzz over the index's
+vocabulary), and everyday words find the library's words ("tonic water" finds quinine, "water
+tablets" finds diuretics). Pages that match every word of the query come first; when none does,
+the pages matching the most words are shown, so a longer question still gets an answer.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from crampcare.knowledge.base import DEFAULT_LANGUAGE, Text
 from crampcare.knowledge.exercise_schema import Exercise
@@ -43,6 +52,35 @@ STOPWORDS = frozenset({
 IRREGULAR = {"calves": "calf", "feet": "foot", "halves": "half", "women": "woman", "men": "man"}
 
 _WORD = re.compile(r"\w+")
+
+# Everyday words for the library's words, as (stemmed) query phrases -> alternatives, each
+# alternative a tuple of terms that must all match. The phrase itself stays an alternative, so a
+# page that says "water tablets" is still found by those words.
+# fmt: off
+SYNONYMS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
+    ("tonic", "water"): (("quinine",), ("tonic",)),
+    ("tonic",): (("quinine",),),
+    ("water", "tablet"): (("diuretic",), ("water", "tablet")),
+    ("water", "pill"): (("diuretic",), ("water", "pill"), ("water", "tablet")),
+    ("fluid", "tablet"): (("diuretic",),),
+    ("charley", "horse"): (("cramp",), ("charley", "horse")),
+    ("nocturnal",): (("night",),),
+    ("nighttime",): (("night",),),
+    ("pregnant",): (("pregnancy",),),
+    ("expecting",): (("pregnancy",),),
+    ("spasm",): (("cramp",),),
+    ("statin",): (("statin",), ("cholesterol",)),
+    ("hammy",): (("hamstring",),),
+    ("quad",): (("quadricep",),),
+    ("sole",): (("foot",), ("sole",)),
+    ("shin",): (("shin",), ("calf",)),
+}
+# fmt: on
+LONGEST_PHRASE = max(len(phrase) for phrase in SYNONYMS)
+# A synonym finds pages a little less surely than the word itself.
+SYNONYM_FACTOR = 0.9
+# Words this short are not corrected (too many near neighbours: "leg" and "log").
+MIN_FUZZY_LENGTH = 4
 
 
 def normalise(text: str) -> str:
@@ -138,20 +176,81 @@ class SearchIndex:
         self._postings = postings
         self._sorted_terms = sorted(postings)
 
-    def _matches(self, token: str) -> dict[int, float]:
-        """Score per document for one query term: the whole word, or words it begins."""
+    def _exact_or_prefix(self, token: str) -> tuple[dict[int, float], set[str]]:
+        """Score per document for one term: the whole word, or words it begins."""
         scores = dict(self._postings.get(token, {}))
+        found = {token} if scores else set()
         if len(token) < MIN_PREFIX_LENGTH:
-            return scores
+            return scores, found
         start = bisect_left(self._sorted_terms, token)
         for term in self._sorted_terms[start:]:
             if not term.startswith(token):
                 break
             if term == token:
                 continue
+            found.add(term)
             for number, weight in self._postings[term].items():
                 scores[number] = max(scores.get(number, 0.0), weight * PREFIX_FACTOR)
-        return scores
+        return scores, found
+
+    def _fuzzy(self, token: str) -> tuple[dict[int, float], set[str]]:
+        """Words of the library within a typing slip or two of ``token`` (one for short words)."""
+        if len(token) < MIN_FUZZY_LENGTH or token.isdigit():
+            return {}, set()
+        slips = 1 if len(token) < 7 else 2
+        scores: dict[int, float] = {}
+        found: set[str] = set()
+        near = process.extract(
+            token, self._sorted_terms, scorer=OSA.distance, score_cutoff=slips, limit=8
+        )
+        for term, distance, _ in near:
+            found.add(term)
+            factor = 0.6 if distance == 1 else 0.4
+            for number, weight in self._postings[term].items():
+                scores[number] = max(scores.get(number, 0.0), weight * factor)
+        return scores, found
+
+    def _term(self, token: str) -> tuple[dict[int, float], set[str]]:
+        scores, found = self._exact_or_prefix(token)
+        # Correct only a word the library does not have, so "leg" never turns into "log".
+        return (scores, found) if scores else self._fuzzy(token)
+
+    def _alternative(self, words: tuple[str, ...]) -> tuple[dict[int, float], set[str]]:
+        """Documents matching every term of ``words``, with the summed score."""
+        totals: dict[int, float] | None = None
+        found: set[str] = set()
+        for word in words:
+            scores, matched = self._term(word)
+            found |= matched
+            totals = (
+                scores
+                if totals is None
+                else {n: totals[n] + score for n, score in scores.items() if n in totals}
+            )
+        return totals or {}, found
+
+    def _concepts(self, tokens: list[str]) -> list[list[tuple[tuple[str, ...], float]]]:
+        """The query as concepts, each a list of (terms, weight) alternatives: one per word, or
+        one for an everyday phrase such as "tonic water" with the library's words for it."""
+        concepts: list[list[tuple[tuple[str, ...], float]]] = []
+        position = 0
+        while position < len(tokens):
+            size = next(
+                (
+                    size
+                    for size in range(min(LONGEST_PHRASE, len(tokens) - position), 0, -1)
+                    if tuple(tokens[position : position + size]) in SYNONYMS
+                ),
+                1,
+            )
+            phrase = tuple(tokens[position : position + size])
+            alternatives = [(phrase, 1.0)]
+            alternatives += [
+                (alt, SYNONYM_FACTOR) for alt in SYNONYMS.get(phrase, ()) if alt != phrase
+            ]
+            concepts.append(alternatives)
+            position += size
+        return concepts
 
     def search(
         self,
@@ -164,29 +263,48 @@ class SearchIndex:
         tokens = list(dict.fromkeys(terms(query)))
         if not tokens or limit <= 0:
             return []
-        totals: dict[int, float] | None = None
-        for token in tokens:
-            matches = self._matches(token)
-            # Every word of the query must match somewhere, as people expect from a search box.
-            if totals is None:
-                totals = matches
-            else:
-                totals = {n: totals[n] + score for n, score in matches.items() if n in totals}
-        assert totals is not None
+        # Per document: how many concepts of the query it matches, and the summed score.
+        covered: dict[int, int] = {}
+        totals: dict[int, float] = {}
+        highlight: set[str] = set()
+        concepts = self._concepts(tokens)
+        for alternatives in concepts:
+            best: dict[int, float] = {}
+            for words, weight in alternatives:
+                scores, found = self._alternative(words)
+                highlight |= found
+                for number, score in scores.items():
+                    best[number] = max(best.get(number, 0.0), score * weight)
+            for number, score in best.items():
+                covered[number] = covered.get(number, 0) + 1
+                totals[number] = totals.get(number, 0.0) + score
+        candidates = [
+            number for number in totals if kind is None or self.documents[number].kind == kind
+        ]
+        if not candidates:
+            return []
+        # Pages matching every word, as people expect from a search box, come first. A question of
+        # three words or more also lists pages missing one of them (ranked down by the share of
+        # words they miss): "cramp at night pregnant" must find the pregnancy page even though it
+        # never says "night". With fewer words, or when no page has them all, the best cover wins.
+        count = len(concepts)
+        most = max(covered[number] for number in candidates)
+        least = most if count <= 2 else max(most - 1, math.ceil(count / 2))
+
+        def ranked_score(number: int) -> float:
+            return totals[number] * (covered[number] / count) ** 2
+
         ranked = sorted(
-            (
-                (score, self.documents[number])
-                for number, score in totals.items()
-                if kind is None or self.documents[number].kind == kind
-            ),
+            ((ranked_score(n), self.documents[n]) for n in candidates if covered[n] >= least),
             key=lambda pair: (-pair[0], pair[1].title.get(language)),
         )
+        highlighted = sorted(highlight | set(tokens))
         return [
             SearchHit(
                 kind=document.kind,
                 id=document.id,
                 title=document.title.get(language),
-                snippet=_snippet(document, tokens, language),
+                snippet=_snippet(document, highlighted, language),
                 score=round(score, 3),
             )
             for score, document in ranked[:limit]
@@ -240,7 +358,8 @@ def index_for(library: Library) -> SearchIndex:
 
 
 def search(query: str, limit: int = 20, *, language: str = DEFAULT_LANGUAGE) -> list[SearchHit]:
-    """Topics and exercises matching every word of ``query``, best first; [] for an empty query."""
+    """Topics and exercises for ``query``, best first (typos and everyday words forgiven); []
+    for an empty query."""
     return index_for(get_library()).search(query, limit, language=language)
 
 

@@ -16,9 +16,11 @@ def area(area_id: str) -> ReliefArea:
 
 
 def step_words(relief_area: ReliefArea) -> list[str]:
-    """Everything a person is told to do in an area's steps, shown or spoken, in every language."""
+    """Everything a person is told to do in an area's steps (and every variant's), shown or
+    spoken, in every language."""
     words: list[str] = []
-    for step in relief_area.steps:
+    every = [*relief_area.steps, *(s for v in relief_area.variants for s in v.steps)]
+    for step in every:
         for text in (step.text, step.spoken):
             words.extend(value for value in text.model_dump(exclude_none=True).values())
     return words
@@ -159,3 +161,51 @@ def test_it_asks_for_standing_only_when_safe_and_with_a_support() -> None:
         assert "stand" not in first or re.search(r"if you (can|cannot) stand safely", first), (
             relief_area.id
         )
+
+
+def test_it_keeps_the_hip_below_a_right_angle_in_the_lying_hamstring_steps() -> None:
+    lying = area("hamstring").variant("lying")
+    assert lying is not None
+    assert "R30" in lying.intro.references
+    assert "less than a right angle" in lying.intro.text.en
+    texts = [step.text.en.lower() for step in lying.steps]
+    assert texts[0].startswith("lie on your back")
+    assert any("knee straight" in text and "keep it low" in text for text in texts)
+    # No sitting up or leaning forward: both bend the hip past 90 degrees.
+    assert not any("sit" in text.split() or "lean forward" in text for text in texts)
+
+
+def test_it_never_cites_diagnostic_criteria_for_foot_relief() -> None:
+    # R8 is a review of how cramps are diagnosed; it says nothing about easing a foot cramp.
+    foot = area("foot")
+    cited = {ref for step in foot.steps for ref in step.references}
+    assert "R8" not in cited
+    assert foot.evidence_note is not None
+    assert "R8" not in foot.evidence_note.references
+
+
+def test_it_says_not_to_stretch_an_injury() -> None:
+    note = get_library().relief.not_a_cramp
+    text = note.text.en
+    for sign in ("pop", "blow like a kick", "cannot put weight"):
+        assert sign in text
+    assert "Do not stretch it" in text
+    assert "today" in text
+    assert note.references
+
+
+def test_it_warns_against_rubbing_a_calf_that_may_hold_a_clot() -> None:
+    aftercare = get_library().relief.aftercare
+    clot = [item for item in aftercare if "Do not rub a calf" in item.text.en]
+    assert len(clot) == 1
+    assert "swollen, red or warm on one side" in clot[0].text.en
+    assert "R24" in clot[0].references
+    # Said before the advice to rub the muscle, never after it.
+    rub = next(i for i, item in enumerate(aftercare) if item.text.en.startswith("Rub the muscle"))
+    assert aftercare.index(clot[0]) < rub
+
+
+def test_it_calls_a_cold_pale_numb_leg_an_emergency() -> None:
+    emergency = get_library().relief.emergency.text.en
+    assert emergency.startswith("Call an emergency number now")
+    assert "cold, pale and numb" in emergency

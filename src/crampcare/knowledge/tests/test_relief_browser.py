@@ -149,7 +149,7 @@ def test_it_walks_each_guide_to_aftercare(page: Any, live_server: Any, area_id: 
     page.get_by_role("heading", name="Good. Let the muscle settle.").wait_for()
     for item in get_library().relief.aftercare:
         assert page.get_by_text(item.text.en).is_visible()
-    assert page.get_by_role("link", name="Create an account").is_visible()
+    assert page.get_by_role("link", name="Log this cramp").is_visible()
     if area_id == "calf":
         look(page, "relief-easing")
 
@@ -334,6 +334,92 @@ def test_it_shows_every_step_when_the_player_script_does_not_load(
     assert not page.get_by_role("button", name="Pause").is_visible()
     look(page, "relief-guide-no-js")
     page.get_by_role("link", name="Still cramping").click()
-    page.get_by_text("Let’s go through the steps again").wait_for()
-    page.get_by_role("link", name="It’s easing").click()
+    page.get_by_text("If it has not eased after 10 minutes in all").wait_for()
+    page.locator(".relief-check").get_by_role("link", name="It’s easing").click()
     page.get_by_role("heading", name="Good. Let the muscle settle.").wait_for()
+
+
+# Sums the layout shifts of the page load (what Lighthouse reports as cumulative layout shift).
+LAYOUT_SHIFT = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+def in_view(page: Any, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    size = page.viewport_size
+    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
+
+
+# Dark first: the journey is walked at night; light too, for the screenshots of both.
+@pytest.mark.parametrize("scheme", ["dark_page", "page"])
+def test_it_eases_a_calf_cramp_and_offers_the_log_first_on_a_fresh_install(
+    request: pytest.FixtureRequest, live_server: Any, scheme: str
+) -> None:
+    page = request.getfixturevalue(scheme)
+    page.add_init_script(LAYOUT_SHIFT)
+    page.goto(live_server.url + "/")
+    assert page.url.endswith("/welcome/")  # a fresh install: nobody has signed up
+    page.goto(live_server.url + "/cramp-now/calf/")
+    # From the first second, before any countdown has run: the way out is on screen.
+    easing = page.locator(".relief-ease-now").get_by_role("link", name="It’s easing")
+    assert easing.is_visible()
+    assert in_view(page, ".relief-ease-now")
+    assert in_view(page, ".relief-ring")
+    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__cls") < 0.1
+    look(page, "relief-journey-calf")
+
+    easing.click()
+    page.get_by_role("heading", name="Good. Let the muscle settle.").wait_for()
+    first_action = page.locator("main a.button, main button").first
+    assert first_action.inner_text().strip() == "Log this cramp"
+    assert in_view(page, ".relief-log")
+    look(page, "relief-journey-easing")
+
+
+def test_it_keeps_the_hamstring_countdown_on_the_phone_screen(
+    dark_page: Any, live_server: Any
+) -> None:
+    open_guide(dark_page, live_server.url, "hamstring", speed=1)
+    assert dark_page.get_by_text("Keep the knee of the cramping leg straight").is_visible()
+    assert in_view(dark_page, ".relief-ring")
+    assert in_view(dark_page, ".relief-ease-now")
+    controls = dark_page.locator(".relief-controls").bounding_box()
+    ease = dark_page.locator(".relief-ease-now").bounding_box()
+    assert ease["y"] + ease["height"] <= controls["y"]
+    look(dark_page, "relief-guide-hamstring-start")
+
+
+def test_it_says_what_happens_next_when_still_cramping_early(page: Any, live_server: Any) -> None:
+    open_guide(page, live_server.url, "calf")
+    walk_to_the_end(page)
+    page.get_by_role("link", name="Still cramping").click()
+    note = page.locator("#relief-next")
+    note.wait_for()
+    text = note.inner_text()
+    assert "If it has not eased after 10 minutes in all, we will tell you where to get help" in text
+    assert "more minute" in text
+    assert relief_state(page)["phase"] != "done"
+    look(page, "relief-still-early")
+
+
+def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None:
+    lying = get_library().relief_areas["hamstring"].variant("lying")
+    assert lying is not None
+    page.add_init_script(RECORD_STATES)
+    open_guide(page, live_server.url, "hamstring")
+    page.get_by_role("link", name=lying.label.en).click()
+    page.wait_for_url("**/cramp-now/hamstring/?variant=lying")
+    page.locator(".relief-step.is-current").get_by_text(lying.steps[0].text.en).wait_for()
+    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    assert in_view(page, ".relief-ring")
+    assert in_view(page, ".relief-ease-now")
+    look(page, "relief-guide-hamstring-lying")
+    page.goto(f"{live_server.url}/cramp-now/hamstring/?variant=lying&speed={FAST}")
+    walk_to_the_end(page)
+    assert page.evaluate("window.__relief")["steps"] == [str(i) for i in range(len(lying.steps))]

@@ -137,7 +137,10 @@ def test_it_repeats_the_steps_while_under_ten_minutes(client: Client) -> None:
     with time_machine.travel(NOW, tick=False):
         response = client.get(area_url("foot", state="still", since=str(int(start.timestamp()))))
     page, body = text_of(response), response.content.decode()
-    assert "Let’s go through the steps again" in page
+    # It says what happens next, with the time left until the advice to get help (6 minutes).
+    assert "Keep going with the steps" in page
+    assert "If it has not eased after 10 minutes in all, we will tell you where to get help" in page
+    assert "about 6 more minutes" in page
     assert area("foot").steps[0].text.en in page
     assert re.search(r'<section class="relief-still"[^>]*\bhidden\b', body)
     # The count keeps its start, so the next "still cramping" knows how long it has been.
@@ -183,8 +186,8 @@ def test_it_shows_aftercare_when_it_is_easing(client: Client) -> None:
     page = text_of(client.get(area_url("quadriceps", state="easing")))
     for item in get_library().relief.aftercare:
         assert item.text.en in page
-    assert "Create an account" in page
-    assert "Sign in" in page
+    assert "Log this cramp" in page
+    assert "sign in" in page
 
 
 def test_it_sends_a_visitor_to_the_one_tap_log_after_signing_in(client: Client) -> None:
@@ -217,3 +220,66 @@ def test_it_logs_the_cramp_in_one_tap_when_signed_in(owner_client: Client, user:
 def test_it_ignores_an_unknown_state(client: Client) -> None:
     page = text_of(client.get(area_url("calf", state="banana")))
     assert area("calf").steps[0].text.en in page
+
+
+def test_it_counts_down_the_minutes_until_the_advice_in_the_singular_too(client: Client) -> None:
+    start = NOW - timedelta(minutes=9, seconds=30)
+    with time_machine.travel(NOW, tick=False):
+        page = text_of(
+            client.get(area_url("calf", state="still", since=str(int(start.timestamp()))))
+        )
+    assert "about 1 more minute." in page
+
+
+def test_it_puts_log_this_cramp_first_on_the_easing_page(
+    client: Client, owner_client: Client
+) -> None:
+    first_aftercare = get_library().relief.aftercare[0].text.en
+    for who in (client, owner_client):
+        page = text_of(who.get(area_url("calf", state="easing")))
+        heading = page.index("Good. Let the muscle settle.")
+        assert heading < page.index("Log this cramp") < page.index(first_aftercare)
+
+
+def test_it_offers_its_easing_button_with_the_countdown_from_the_start(client: Client) -> None:
+    body = client.get(area_url("calf")).content.decode()
+    timer = body.index('class="relief-timer"')
+    easing = body.index('class="relief-ease-now"')
+    controls = body.index('class="relief-controls"')
+    assert timer < easing < controls
+    assert "It’s easing" in body[easing:controls]
+    # Drawn as the player from the first frame: the first step is current, nothing waits to appear.
+    assert re.search(r'class="relief-step is-current"', body)
+    assert 'data-phase="ready"' in body
+    assert not re.search(r'class="relief-(timer|status|controls)"[^>]*\bhidden\b', body)
+
+
+def test_it_tells_an_injury_apart_from_a_cramp_on_the_chooser_and_the_steps(client: Client) -> None:
+    warning = get_library().relief.not_a_cramp.text.en
+    assert "Do not stretch it" in warning
+    assert warning in text_of(client.get(reverse("knowledge:relief")))
+    for area_id in RELIEF_AREA_ORDER:
+        assert warning in text_of(client.get(area_url(area_id)))
+
+
+def test_it_offers_lying_hamstring_steps_for_a_hip_replacement(client: Client) -> None:
+    usual = client.get(area_url("hamstring")).content.decode()
+    assert "?variant=lying" in usual
+    lying = area("hamstring").variant("lying")
+    assert lying is not None
+    page = text_of(client.get(area_url("hamstring", variant="lying")))
+    for step in lying.steps:
+        assert step.text.en in page
+    # Not the sitting forward lean, which bends the hip past a right angle.
+    assert area("hamstring").steps[1].text.en not in page
+    assert "Back to the usual steps" in page
+    # An unknown variant shows the usual steps rather than an error.
+    fallback = text_of(client.get(area_url("hamstring", variant="upside-down")))
+    assert area("hamstring").steps[1].text.en in fallback
+
+
+def test_it_says_the_foot_steps_rest_on_lower_quality_sources(client: Client) -> None:
+    note = area("foot").evidence_note
+    assert note is not None
+    assert "No study has tested them" in note.text.en
+    assert note.text.en in text_of(client.get(area_url("foot")))

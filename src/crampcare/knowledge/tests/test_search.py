@@ -110,6 +110,76 @@ def test_it_requires_every_word_of_the_query() -> None:
     assert [hit.id for hit in hits] == ["both"]
 
 
+# --- forgiving search (issue 10.6) -------------------------------------------------------------
+
+
+def test_it_forgives_a_typo_in_calf() -> None:
+    found = ids("calff", limit=10)
+    assert found
+    assert all("calf" in hit.title.lower() or "soleus" in hit.id for hit in search("calff", 5))
+    assert set(found[:5]) <= set(ids("calf", limit=50))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("hamstrng", "hamstring"),
+        ("strech", "stretch"),
+        ("magnesum", "magnesium"),
+        ("quinnine", "quinine"),
+        ("pregancy", "pregnancy"),
+        ("cramsp", "cramp"),  # two letters swapped
+    ],
+)
+def test_it_finds_what_a_misspelt_word_meant(typed: str, meant: str) -> None:
+    wanted = ids(meant, limit=5)
+    found = ids(typed, limit=50)
+    assert wanted
+    assert set(wanted) & set(found[:10]), (typed, found[:10])
+
+
+def test_it_never_corrects_a_word_the_library_has() -> None:
+    # "leg" is a word of the library: it must not also find pages for "log" or "lag".
+    for hit in search("leg", 50):
+        assert "leg" in (hit.title + " " + hit.snippet).lower(), hit.id
+
+
+def test_it_finds_the_pregnancy_page_for_a_question_in_everyday_words() -> None:
+    for query in ("cramp at night pregnant", "pregnant night cramps", "leg cramps when pregnant"):
+        assert ids(query, 3)[0] == "cramps-in-pregnancy", query
+
+
+def test_it_finds_quinine_when_asked_about_tonic_water() -> None:
+    hits = search("tonic water")
+    assert hits[0].id == "what-does-not-work"
+    assert "quinine" in hits[0].snippet.lower()
+
+
+@pytest.mark.parametrize("query", ["water tablets", "water pills", "water tablet"])
+def test_it_finds_the_medicines_page_for_water_tablets(query: str) -> None:
+    found = ids(query, 3)
+    assert "medicines-and-cramps" in found
+    assert "why-cramps-happen" in ids(query, 10)  # where diuretics are explained
+
+
+def test_it_does_not_care_about_word_order_or_plurals() -> None:
+    assert ids("stretch calf") == ids("calf stretch")
+    assert ids("calf stretches") == ids("calves stretch")
+    assert ids("night cramps") == ids("cramp night")
+
+
+def test_it_ranks_pages_with_every_word_above_pages_missing_one() -> None:
+    library = library_with_topics(
+        topic("all", "Cramps and sleep", "Night cramps in pregnancy are common."),
+        topic("two", "Cramps in pregnancy", "Common in the last months."),
+        topic("none", "Footwear", "Shoes matter."),
+    )
+    hits = build_index(library).search("night cramps pregnancy")
+    found = [hit.id for hit in hits if hit.kind == "topic"]
+    assert found[:2] == ["all", "two"]
+    assert "none" not in found
+
+
 def test_it_builds_the_snippet_around_the_match() -> None:
     filler = "Stretching before bed is simple. " * 10
     library = library_with_topics(topic("long", "Night cramps", f"{filler}Avoid quinine. {filler}"))

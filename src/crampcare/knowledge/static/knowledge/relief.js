@@ -94,6 +94,8 @@
   var checkTitle = document.getElementById("relief-check-title");
   var stillBox = document.getElementById("relief-still");
   var live = document.getElementById("relief-live");
+  var nextNote = document.getElementById("relief-next");
+  var easeNow = root.querySelector(".relief-ease-now");
 
   // The plain links carry the start time, so the easing page can pre-fill it in the diary.
   var since = Math.floor(startTime() / 1000);
@@ -208,7 +210,8 @@
     var bottom = window.getComputedStyle(controls).position === "fixed"
       ? controls.getBoundingClientRect().top
       : window.innerHeight - controls.offsetHeight - 24;
-    return bottom - top - 16;
+    // The "It's easing" button sits under the ring and must stay on screen with it.
+    return bottom - top - 16 - (easeNow ? easeNow.offsetHeight + 12 : 0);
   }
   function fitRing(mayScroll) {
     if (state.phase === "done") return;
@@ -323,10 +326,19 @@
     if (state.step < steps.length - 1) goToStep(state.step + 1); else finish();
   }
 
-  function restart() {
+  // "Still cramping" before the threshold: say what happens next, with the minutes left.
+  function tellWhatIsNext() {
+    var left = Math.max(1, Math.ceil((threshold - elapsedSeconds()) / 60));
+    var text = say("next_" + Math.min(left, Math.round(threshold / 60))) || say("go_again");
+    nextNote.textContent = text;
+    nextNote.hidden = false;
+    return text;
+  }
+
+  function restart(explain) {
     // Once shown, the still-cramping advice stays on the page above the steps.
     delete root.dataset.still;
-    announce(say("go_again"));
+    announce(explain ? tellWhatIsNext() : say("go_again"));
     goToStep(0);
     root.querySelector(".relief-player").scrollIntoView({ block: "start" });
   }
@@ -348,10 +360,10 @@
     else if (action === "next") next();
     else if (action === "still") {
       event.preventDefault();
-      if (elapsedSeconds() >= threshold) showStill(); else restart();
+      if (elapsedSeconds() >= threshold) showStill(); else restart(true);
     } else if (action === "restart") {
       event.preventDefault();
-      restart();
+      restart(false);
     }
   });
 
