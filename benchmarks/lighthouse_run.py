@@ -134,6 +134,9 @@ def main() -> None:
     problems: list[str] = []
     try:
         wait_until_up(base)
+        # Lighthouse scales the main-thread time it sees, so a busy machine lowers performance
+        # scores (total blocking time): say how busy it was, with the figures.
+        print(f"Load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
         print(
             "| Page | Performance | Accessibility | Best practices | Weight (KB) | CLS | LCP (ms) |"
         )
@@ -164,6 +167,7 @@ def main() -> None:
             problems.extend(f"{path}: fetched off-machine {url}" for url in found["off_machine"])  # type: ignore[attr-defined]
             if found["failing"]:
                 print(f"  ({path} failing audits: {', '.join(found['failing'])})", file=sys.stderr)  # type: ignore[arg-type]
+        print(f"\nLoad average at end: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)
