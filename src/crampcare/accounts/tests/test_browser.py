@@ -107,7 +107,7 @@ def _cramp_is_in_the_diary_at(page: Any, base: str, since: int) -> None:
 def test_it_keeps_the_first_cramp_through_creating_the_owner(page: Any, live_server: Any) -> None:
     blocked = _watch_csp(page)
     since = _ease_a_calf_cramp(page, live_server.url)
-    page.get_by_role("link", name="Create an account").click()
+    page.get_by_role("link", name="Log this cramp").click()
     # A fresh install: the owner's welcome page, which keeps where the visitor was going.
     page.get_by_role("heading", name="Welcome to crampcare").wait_for()
     assert "/welcome/?next=" in page.url
@@ -144,7 +144,7 @@ def test_it_keeps_the_first_cramp_through_signing_up(page: Any, live_server: Any
 
     make_user("owner@example.org")
     since = _ease_a_calf_cramp(page, live_server.url)
-    page.get_by_role("link", name="Create an account").click()
+    page.get_by_role("link", name="Log this cramp").click()
     page.get_by_role("heading", name="Create an account").wait_for()
     look(page, "sign-up")
     page.get_by_label("Email").fill("olive@example.org")

@@ -22,13 +22,19 @@ FAST = 200
 # Installed before the page's own scripts: records every step and phase the player goes through.
 RECORD_STATES = """
 window.__relief = {steps: [], phases: []};
-new MutationObserver(() => {
-  const root = document.getElementById('relief');
-  if (!root || !root.dataset.step) return;
+// Read every change from the mutation records (a value and the one it replaced), not only the
+// state when the callback runs: a slow tick under load may pass a short rest within one frame.
+new MutationObserver((records) => {
   const log = window.__relief;
-  if (log.steps.at(-1) !== root.dataset.step) log.steps.push(root.dataset.step);
-  if (log.phases.at(-1) !== root.dataset.phase) log.phases.push(root.dataset.phase);
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-step', 'data-phase']});
+  const push = (list, value) => { if (value && list.at(-1) !== value) list.push(value); };
+  for (const record of records) {
+    if (record.target.id !== 'relief') continue;
+    const list = record.attributeName === 'data-step' ? log.steps : log.phases;
+    push(list, record.oldValue);
+    push(list, record.target.getAttribute(record.attributeName));
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-step', 'data-phase']});
 """
 
 # Resolves with two readings of the same hold, the second lower: the countdown counts down.

@@ -182,6 +182,9 @@
 
   function enter(phase, seconds) {
     state.phase = phase;
+    // Published at once, not only at the next render: a slow tick may pass through a short rest
+    // within one frame, and screen readers and tests still see each phase it went through.
+    root.dataset.phase = phase;
     state.total = state.remaining = seconds * 1000;
     state.toldLeft = false;
   }
