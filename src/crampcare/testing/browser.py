@@ -44,6 +44,11 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+# How long teardown waits for requests the page already sent (a slow save under load).
+SETTLE_TIMEOUT_MS = 15_000
+SETTLE_POLL_MS = 25
+
+
 def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
     context = browser.new_context(
         viewport=viewport,
@@ -52,9 +57,47 @@ def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
         locale="en-GB",
         timezone_id="Europe/London",
     )
+    # Count the requests the browser has sent and not yet seen answered, so teardown can wait
+    # for them (see close_context).
+    pending: set[Any] = set()
+
+    def sent(request: Any) -> None:
+        pending.add(request)
+
+    def answered(request: Any) -> None:
+        pending.discard(request)
+
+    context.on("request", sent)
+    context.on("requestfinished", answered)
+    context.on("requestfailed", answered)
+    context._crampcare_pending = pending
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+def wait_for_requests(page: Any, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:
+    """Wait until every request the page's context has sent has been answered."""
+    pending: set[Any] = getattr(page.context, "_crampcare_pending", set())
+    waited = 0
+    while pending and waited < timeout_ms:
+        page.wait_for_timeout(SETTLE_POLL_MS)
+        waited += SETTLE_POLL_MS
+    assert not pending, "requests still unanswered: " + ", ".join(r.url for r in pending)
+
+
+def close_context(page: Any) -> None:
+    """Close the page's context without leaving a request in flight on the live server.
+
+    A request still being handled when the test database is flushed fails at teardown (a foreign
+    key to a row just deleted) and leaves rows behind for the next test. So: refuse every new
+    request first (timers and page scripts, such as the session player's saves, can fire at any
+    moment), then wait for the ones already sent, then close.
+    """
+    context = page.context
+    context.route("**/*", lambda route: route.abort())
+    wait_for_requests(page)
+    context.close()
 
 
 @pytest.fixture
@@ -62,7 +105,7 @@ def page(browser: Any) -> Iterator[Any]:
     """A phone-sized page in light mode."""
     page = _new_page(browser, viewport=PHONE, dark=False)
     yield page
-    page.context.close()
+    close_context(page)
 
 
 @pytest.fixture
@@ -70,7 +113,7 @@ def dark_page(browser: Any) -> Iterator[Any]:
     """A phone-sized page in dark mode."""
     page = _new_page(browser, viewport=PHONE, dark=True)
     yield page
-    page.context.close()
+    close_context(page)
 
 
 def check_accessibility(page: Any, label: str) -> None:

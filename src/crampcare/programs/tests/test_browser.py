@@ -53,7 +53,7 @@ def test_it_runs_a_whole_session_resumes_after_a_reload_and_logs_it(
     look(page, "program-player-ready")
 
     page.get_by_role("button", name="Start").click()
-    page.wait_for_function("Number(document.getElementById('player').dataset.item) >= 2")
+    page.wait_for_function("Number(document.getElementById('player').dataset.item) >= 1")
     page.get_by_role("button", name="Pause").click()
     page.wait_for_function("document.getElementById('player').dataset.saved === 'true'")
     halfway = _state(page)
