@@ -61,6 +61,10 @@ class ProgramOut(Schema):
     started_on: date
     week: int
     level: int
+    progression: bool = Field(
+        description="Asked for longer holds and more exercises at bedtime. Off (the default): "
+        "the trial's dose, level 1, for all six weeks."
+    )
     phase: str
     bedtime: str
     reminder_minutes_before: int
@@ -93,6 +97,7 @@ class PreferencesIn(Schema):
     reminder_minutes_before: int | None = Field(None, ge=0, le=240)
     email_reminders: bool | None = None
     paused: bool | None = None
+    progression: bool | None = None
 
     model_config = {"extra": "forbid"}
 
@@ -202,6 +207,7 @@ def _program_out(user: User, program: Program) -> dict[str, Any]:
         "started_on": program.started_on,
         "week": program.week,
         "level": program.level,
+        "progression": program.progression_opt_in,
         "phase": program.phase,
         "bedtime": program.bedtime.strftime("%H:%M"),
         "reminder_minutes_before": program.reminder_minutes_before,

@@ -49,6 +49,9 @@ class Program(OwnedModel):
         validators=[MaxValueValidator(REMINDER_MAX_MINUTES)],
     )
     email_reminders = models.BooleanField(_("email reminders"), default=False)
+    # Off by default: the trial's dose for all six weeks. Longer holds and more exercises at
+    # bedtime only when the person asks for them.
+    progression_opt_in = models.BooleanField(_("progression asked for"), default=False)
     paused = models.BooleanField(_("paused"), default=False)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_on = models.DateField(_("first paused night"), null=True, blank=True)
@@ -89,6 +92,7 @@ class ChangeKind(models.TextChoices):
     RESUME = "resume", _("Resumed")
     STEP_UP = "step_up", _("Stepped up")
     STEP_DOWN = "step_down", _("Stepped back")
+    PROGRESSION = "progression", _("Progression changed")
     MAINTENANCE = "maintenance", _("Switched to keeping it up")
 
 

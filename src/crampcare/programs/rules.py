@@ -52,6 +52,8 @@ FIGURE_FOUR = frozenset({FIGURE_FOUR_LYING, "figure-four-seated"})
 PIGEON_POSE = "pigeon-pose"
 # Pigeon pose is kept for people under this age who exercise at least moderately.
 PIGEON_MAX_AGE = 54
+# Exercises done on a step or stair (the library's equipment key).
+STEP_EQUIPMENT = "step"
 
 
 def library_says_avoid(exercise: ExerciseInfo, *caution_keys: str) -> bool:
@@ -140,6 +142,14 @@ def _in_bed_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool
     return block is Block.BEDTIME and not bed_friendly(exercise)
 
 
+def _step_applies(profile: PlanProfile) -> bool:
+    return profile.older_adult or profile.has("balance_problems")
+
+
+def _step_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
+    return block is Block.BEDTIME and STEP_EQUIPMENT in exercise.equipment
+
+
 def _gentle_hip_applies(profile: PlanProfile) -> bool:
     young = profile.age is not None and profile.age <= PIGEON_MAX_AGE
     active = profile.exercise_level in ("moderate", "intense")
@@ -214,6 +224,18 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "no-step-stretch-at-bedtime",
+        _step_applies,
+        _step_avoids,
+        why(
+            "Over 65 or with balance problems, no stretches on a step or stair just before sleep: "
+            "you are tired, the light is low and a slip on a stair can mean a fall. The trial "
+            "used a wall or a chair.",
+            "R1",
+            "R41",
+        ),
+    ),
+    Rule(
         "gentler-hip-stretch",
         _gentle_hip_applies,
         _gentle_hip_avoids,
@@ -223,6 +245,16 @@ RULES: tuple[Rule, ...] = (
             "R28",
         ),
     ),
+)
+
+# Not an exclusion: the note recorded when an extra stays out of the bedtime routine because the
+# person follows the trial's dose (the default, unless they asked for more).
+TRIAL_DOSE_RULE = "trial-dose-bedtime"
+TRIAL_DOSE_WHY = why(
+    "Your bedtime routine is the trial's: a calf and a hamstring stretch, 10 seconds, 3 times per "
+    "leg, just before sleep, every night for six weeks. This extra is for the daytime. If you "
+    "want more at bedtime, you can ask for it on your plan page.",
+    "R1",
 )
 
 # Not an exclusion: the note recorded when an extra moves out of the bedtime routine.

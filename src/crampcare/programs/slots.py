@@ -201,17 +201,16 @@ SLOTS: tuple[Slot, ...] = (
     ),
     Slot(
         "heel-raises",
-        Block.BEDTIME,
+        Block.DAYTIME,
         Role.EXTRA,
         Dosing.STRENGTH,
         _everyone,
         ("heel-raises-supported", "heel-raises-seated"),
         why(
-            "An extra, every other night: builds calf strength, which helps you stay steady on "
-            "your feet.",
+            "An extra, every other day, in the daytime rather than when you are tired at "
+            "bedtime: builds calf strength, which helps you stay steady on your feet.",
             "R41",
         ),
-        in_bed=("heel-raises-seated",),
         days=Days.ALTERNATE,
     ),
     # Daytime movement breaks for people who sit a lot.

@@ -247,6 +247,24 @@ def save_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
+def progression(request: HttpRequest) -> HttpResponse:
+    """Ask for progression (a checked box) or go back to the trial's dose (unchecked)."""
+    opt_in = request.POST.get("progression") == "on"
+    services.set_progression(_user(request), opt_in)
+    if opt_in:
+        message = _(
+            "Your routine can now grow: after a good week, the holds get a little longer, and "
+            "extras join your bedtime routine."
+        )
+    else:
+        message = _("Your routine is the trial's: 10-second holds, 3 times per leg, every night.")
+    messages.success(request, message)
+    return redirect("programs:plan")
+
+
+@login_required
+@require_POST
+@_program_needed
 def refresh(request: HttpRequest) -> HttpResponse:
     """Rebuild the plan from the person's latest answers, keeping week, level and swaps."""
     services.update_profile(_user(request))

@@ -35,6 +35,7 @@ def _stretch(
     harder: tuple[str, ...] = (),
     hold: int = 30,
     per_side: bool = True,
+    equipment: tuple[str, ...] = (),
 ) -> ExerciseInfo:
     return ExerciseInfo(
         id=exercise_id,
@@ -49,6 +50,7 @@ def _stretch(
         cautions=cautions or {},
         easier=easier,
         harder=harder,
+        equipment=equipment,
     )
 
 
@@ -94,6 +96,7 @@ _EXERCISES = (
         "standing",
         cautions=_modify("balance_problems"),
         easier=("calf-stretch-wall",),
+        equipment=("step", "counter_or_support"),
     ),
     _stretch("calf-stretch-seated", "seated", harder=("calf-stretch-wall",)),
     _stretch(
