@@ -59,11 +59,13 @@ class Program(OwnedModel):
     # The outcome of the last weekly check ({"week", "change", "reason"}), shown the next week.
     last_step = models.JSONField(_("last weekly step"), null=True, blank=True)
     maintenance_offered_on = models.DateField(_("maintenance offered on"), null=True, blank=True)
-    # The calendar feed's secret is shown once; only its SHA-256 digest is kept.
+    # The calendar feed's secret is never kept: only its SHA-256 digest, to find the program.
     calendar_token_digest = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
     calendar_token_prefix = models.CharField(max_length=16, blank=True, editable=False)
+    # The random half of the secret (see calendar.py), so its owner can be shown the link again.
+    calendar_token_nonce = models.CharField(max_length=64, blank=True, editable=False)
     # iCalendar SEQUENCE: goes up with every change, so calendar apps replace the event.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

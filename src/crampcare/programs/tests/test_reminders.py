@@ -255,3 +255,35 @@ def test_it_answers_404_to_a_forged_or_mangled_unsubscribe_link(client: Client, 
     forged = token.rsplit(":", 1)[0] + ":" + "x" * 20
     assert client.get(f"/program/unsubscribe/{forged}/").status_code == 404
     assert client.post(f"/program/unsubscribe/{token[:-2]}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    ],
+)
+def test_it_says_on_the_settings_form_when_email_is_not_set_up(
+    owner_client: Client, user: User, settings: Any, backend: str
+) -> None:
+    make_program(user)
+    settings.EMAIL_BACKEND = backend
+
+    page = owner_client.get("/program/plan/").content.decode()
+
+    assert not reminders.email_configured()
+    assert "Email is not set up on this server, so no reminder emails can be sent." in page
+
+
+def test_it_does_not_warn_when_email_is_set_up(
+    owner_client: Client, user: User, settings: Any
+) -> None:
+    make_program(user)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+    page = owner_client.get("/program/plan/").content.decode()
+
+    assert reminders.email_configured()
+    assert "Email is not set up" not in page
+    assert "Every email has a one-click link to stop them." in page
