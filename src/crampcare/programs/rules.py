@@ -49,6 +49,12 @@ FIGURE_FOUR_LYING = "figure-four-supine"
 # Both figure-4 stretches cross the legs and turn the hip; the library says to do either only once
 # the surgeon or physical therapist has cleared it after a hip replacement [R30].
 FIGURE_FOUR = frozenset({FIGURE_FOUR_LYING, "figure-four-seated"})
+# Stretches that bend the hip to a right angle or past it (sitting and leaning forward, or raising
+# a straight leg towards upright): after a hip replacement the plan uses variants that keep the
+# hip under a right angle, reclined with a long strap or lying with the leg kept low [R30].
+HIP_PAST_RIGHT_ANGLE = frozenset(
+    {"calf-stretch-towel-bed", "hamstring-stretch-seated", "hamstring-stretch-supine"}
+)
 PIGEON_POSE = "pigeon-pose"
 # Pigeon pose is kept for people under this age who exercise at least moderately.
 PIGEON_MAX_AGE = 54
@@ -101,7 +107,9 @@ def _hip_applies(profile: PlanProfile) -> bool:
 
 
 def _hip_avoids(profile: PlanProfile, exercise: ExerciseInfo, _: Block) -> bool:
-    if exercise.id in DEEP_HIP_FLEXION or library_says_avoid(exercise, "hip_replacement"):
+    if exercise.id in DEEP_HIP_FLEXION or exercise.id in HIP_PAST_RIGHT_ANGLE:
+        return True
+    if library_says_avoid(exercise, "hip_replacement"):
         return True
     return exercise.id in FIGURE_FOUR and not profile.cleared_for_hip_rotation
 
@@ -177,8 +185,9 @@ RULES: tuple[Rule, ...] = (
         _hip_avoids,
         why(
             "With a hip replacement, deep hip bending with twisting can strain the new joint, so "
-            "pigeon pose and knee-to-chest are left out, and the figure-4 stretches wait until "
-            "your surgeon says hip-turning stretches are fine.",
+            "pigeon pose and knee-to-chest are left out, stretches that bend the hip to a right "
+            "angle give way to versions done reclined or lying with a long strap, and the figure-4 "
+            "stretches wait until your surgeon says hip-turning stretches are fine.",
             "R30",
         ),
     ),

@@ -105,6 +105,13 @@ _EXERCISES = (
         cautions=_modify("pregnancy_after_first_trimester"),
         harder=("calf-stretch-wall",),
     ),
+    _stretch(
+        "calf-stretch-towel-reclined",
+        "in_bed",
+        cautions=_modify("hip_replacement", "pregnancy_after_first_trimester"),
+        harder=("calf-stretch-towel-bed",),
+        hold=10,
+    ),
     _stretch("soleus-stretch-wall", "standing", cautions=_modify("balance_problems", "knee_pain")),
     _stretch(
         "hamstring-stretch-standing",
@@ -126,6 +133,15 @@ _EXERCISES = (
         easier=("hamstring-stretch-side-lying",),
     ),
     _stretch("hamstring-stretch-side-lying", "floor", lying_on="side"),
+    _stretch(
+        "hamstring-stretch-lying-hip-safe",
+        "in_bed",
+        lying_on="back",
+        cautions=_modify("pregnancy_after_first_trimester", "hip_replacement"),
+        easier=("hamstring-stretch-side-lying",),
+        harder=("hamstring-stretch-supine",),
+        hold=10,
+    ),
     _stretch(
         "quad-stretch-standing",
         "standing",

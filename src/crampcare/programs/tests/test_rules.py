@@ -5,7 +5,7 @@ import pytest
 from crampcare.knowledge.base import Text
 from crampcare.programs.catalogue import Catalogue, CautionInfo
 from crampcare.programs.dose import MAX_LEVEL
-from crampcare.programs.plan import Plan, generate_plan
+from crampcare.programs.plan import Plan, generate_plan, swap_options
 from crampcare.programs.profile import PlanProfile
 from crampcare.programs.rules import RULES, Block, bed_friendly
 from crampcare.programs.tests.catalogue_data import changed
@@ -268,10 +268,65 @@ def test_it_combines_rules_for_someone_with_several_conditions(catalogue: Catalo
     plan = generate_plan(profile, catalogue, progression=True)
 
     assert_plan_is_safe(plan, catalogue)
-    assert _bedtime(plan)["calf"] == "calf-stretch-towel-bed"
+    assert _bedtime(plan)["calf"] == "calf-stretch-towel-reclined"
+    assert _bedtime(plan)["hamstring"] == "hamstring-stretch-lying-hip-safe"
     assert plan.item("quadriceps") is not None
     assert {note.rule for note in plan.notes} >= {
         "hip-replacement-precautions",
         "knee-no-deep-bending",
         "balance-seated-or-in-bed",
+    }
+
+
+@pytest.mark.parametrize(
+    ("conditions", "calf", "hamstring"),
+    [
+        # In bed (balance problems): the reclined towel stretch and the low lying strap stretch.
+        (
+            ("hip_replacement", "balance_problems"),
+            "calf-stretch-towel-reclined",
+            "hamstring-stretch-lying-hip-safe",
+        ),
+        # Standing is fine for the hip: the trial's wall and standing stretches stay.
+        (("hip_replacement",), "calf-stretch-wall", "hamstring-stretch-standing"),
+    ],
+)
+def test_it_picks_hip_safe_positions_after_a_hip_replacement(
+    any_catalogue: Catalogue, conditions: tuple[str, ...], calf: str, hamstring: str
+) -> None:
+    plan = generate_plan(_with(conditions=conditions), any_catalogue)
+
+    assert _bedtime(plan) == {"calf": calf, "hamstring": hamstring}
+    assert_plan_is_safe(plan, any_catalogue)
+    if "balance_problems" in conditions:
+        assert _noted(plan, "hip-replacement-precautions", "calf-stretch-towel-bed")
+        assert _noted(plan, "hip-replacement-precautions", "hamstring-stretch-supine")
+
+
+def test_it_swaps_the_seated_hamstring_stretch_for_the_lying_hip_safe_one(
+    any_catalogue: Catalogue,
+) -> None:
+    hip = _with(conditions=("hip_replacement",))
+
+    options = swap_options(hip, "hamstring", any_catalogue)
+
+    assert "hamstring-stretch-seated" not in options
+    assert "hamstring-stretch-supine" not in options
+    assert "hamstring-stretch-lying-hip-safe" in options
+    assert "calf-stretch-towel-reclined" in swap_options(hip, "calf", any_catalogue)
+    assert "calf-stretch-towel-bed" not in swap_options(hip, "calf", any_catalogue)
+
+
+def test_it_keeps_a_pregnant_person_with_a_hip_replacement_off_their_back(
+    any_catalogue: Catalogue,
+) -> None:
+    profile = _with(
+        conditions=("hip_replacement",), pregnant=True, pregnancy_weeks=24, prefers_in_bed=True
+    )
+
+    plan = generate_plan(profile, any_catalogue)
+
+    assert _bedtime(plan) == {
+        "calf": "calf-stretch-towel-reclined",
+        "hamstring": "hamstring-stretch-side-lying",
     }
