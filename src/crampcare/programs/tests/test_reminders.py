@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -287,3 +288,12 @@ def test_it_does_not_warn_when_email_is_set_up(
     assert reminders.email_configured()
     assert "Email is not set up" not in page
     assert "Every email has a one-click link to stop them." in page
+
+
+def test_it_warns_from_the_command_when_email_is_not_set_up(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    errors = io.StringIO()
+
+    call_command("send_reminders", stdout=io.StringIO(), stderr=errors)
+
+    assert "reminders are not delivered to anyone" in errors.getvalue()
