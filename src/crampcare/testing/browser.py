@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path(os.environ.get("CRAMPCARE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
@@ -45,8 +48,48 @@ def browser() -> Iterator[Any]:
 
 
 # How long teardown waits for requests the page already sent (a slow save under load).
-SETTLE_TIMEOUT_MS = 15_000
+SETTLE_TIMEOUT_MS = 30_000
 SETTLE_POLL_MS = 25
+# The server must stay idle this long before the test database may be flushed.
+SERVER_QUIET_SECONDS = 0.2
+# Generous under load (2 cores shared by a whole team): a slow answer is not a failure.
+ACTION_TIMEOUT_MS = 20_000
+NAVIGATION_TIMEOUT_MS = 30_000
+
+
+class _ServerRequests:
+    """How many requests Django is handling right now, in any thread (the live server's too)."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_: Any) -> None:
+        with self.changed:
+            self.active += 1
+
+    def finished(self, **_: Any) -> None:
+        with self.changed:
+            self.active -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait until no request has been in progress for SERVER_QUIET_SECONDS."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                left = deadline - time.monotonic()
+                if not self.changed.wait_for(lambda: self.active <= 0, timeout=max(0, left)):
+                    return False
+                # Quiet for a moment: a request the browser sent as the page went away may be
+                # about to arrive.
+                if not self.changed.wait(timeout=SERVER_QUIET_SECONDS) and self.active <= 0:
+                    return True
+
+
+server_requests = _ServerRequests()
+request_started.connect(server_requests.started, dispatch_uid="crampcare-browser-started")
+request_finished.connect(server_requests.finished, dispatch_uid="crampcare-browser-finished")
 
 
 def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
@@ -72,7 +115,8 @@ def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
     context.on("requestfailed", answered)
     context._crampcare_pending = pending
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     return page
 
 
@@ -90,14 +134,19 @@ def close_context(page: Any) -> None:
     """Close the page's context without leaving a request in flight on the live server.
 
     A request still being handled when the test database is flushed fails at teardown (a foreign
-    key to a row just deleted) and leaves rows behind for the next test. So: refuse every new
-    request first (timers and page scripts, such as the session player's saves, can fire at any
-    moment), then wait for the ones already sent, then close.
+    key to a row just deleted, or a locked table) and leaves rows behind for the next test. So:
+    refuse every new request (timers and page scripts, such as the session player's saves, can
+    fire at any moment), leave each page for a blank one (so no script is left to send a last
+    save as the browser closes), wait for what was already sent, close, and wait until the
+    server has finished every request, including any the browser gave up on.
     """
     context = page.context
     context.route("**/*", lambda route: route.abort())
+    for open_page in context.pages:
+        open_page.goto("about:blank")
     wait_for_requests(page)
     context.close()
+    assert server_requests.wait_until_idle(SETTLE_TIMEOUT_MS / 1000), "the server is still busy"
 
 
 @pytest.fixture
