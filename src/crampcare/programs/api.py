@@ -118,6 +118,11 @@ class ProgressIn(Schema):
     phase: str
     remaining: float
     paused: bool = False
+    played: list[int] = Field(
+        default_factory=list,
+        description="Exercises (by number) the clock ran on. Reaching phase done with none "
+        "played records the night as skipped; otherwise the night counts at once.",
+    )
 
     model_config = {"extra": "forbid"}
 

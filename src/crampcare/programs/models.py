@@ -139,6 +139,8 @@ class Session(OwnedModel):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Reached the end having skipped every exercise: recorded, but not counted as done.
+    skipped = models.BooleanField(_("every exercise skipped"), default=False)
     difficulty = _score(_("how hard it felt (0 to 10)"))
     pain = _score(_("how much it hurt (0 to 10)"))
 
@@ -158,6 +160,10 @@ class Session(OwnedModel):
     @property
     def done(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def rated(self) -> bool:
+        return self.difficulty is not None and self.pain is not None
 
 
 class Channel(models.TextChoices):
