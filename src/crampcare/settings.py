@@ -27,6 +27,8 @@ CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
 # Whether anyone may create an account after the owner's. A family server may want it off.
 OPEN_SIGNUP = config.env_bool("CRAMPCARE_OPEN_SIGNUP", True)
 SITE_URL = config.env_str("CRAMPCARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Whether SITE_URL was set; when not, links shown on a page are built from the address in use.
+SITE_URL_CONFIGURED = bool(config.env_str("CRAMPCARE_SITE_URL"))
 
 INSTALLED_APPS = [
     "crampcare.accounts",

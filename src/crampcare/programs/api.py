@@ -92,6 +92,10 @@ class ProgramOut(Schema):
     started_on: date
     week: int
     level: int
+    progression: bool = Field(
+        description="Asked for longer holds and more exercises at bedtime. Off (the default): "
+        "the trial's dose, level 1, for all six weeks."
+    )
     phase: str
     bedtime: str
     reminder_minutes_before: int
@@ -138,6 +142,7 @@ class PreferencesIn(Schema):
     reminder_minutes_before: int | None = Field(None, ge=0, le=240)
     email_reminders: bool | None = None
     paused: bool | None = None
+    progression: bool | None = None
 
     model_config = {"extra": "forbid"}
 
@@ -158,6 +163,11 @@ class ProgressIn(Schema):
     phase: str
     remaining: float
     paused: bool = False
+    played: list[int] = Field(
+        default_factory=list,
+        description="Exercises (by number) the clock ran on. Reaching phase done with none "
+        "played records the night as skipped; otherwise the night counts at once.",
+    )
 
     model_config = {"extra": "forbid"}
 
@@ -250,6 +260,7 @@ def _program_out(user: User, program: Program) -> dict[str, Any]:
         "started_on": program.started_on,
         "week": program.week,
         "level": program.level,
+        "progression": program.progression_opt_in,
         "phase": program.phase,
         "bedtime": program.bedtime.strftime("%H:%M"),
         "reminder_minutes_before": program.reminder_minutes_before,

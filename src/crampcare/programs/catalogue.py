@@ -47,6 +47,8 @@ class ExerciseInfo:
     cautions: Mapping[str, CautionInfo] = field(default_factory=dict)
     easier: tuple[str, ...] = ()
     harder: tuple[str, ...] = ()
+    # What it needs (the library's equipment keys): a "step" keeps it out of some bedtimes.
+    equipment: tuple[str, ...] = ()
 
     @property
     def is_held(self) -> bool:
@@ -84,6 +86,7 @@ def default_catalogue() -> Catalogue:
             },
             easier=tuple(exercise.easier),
             harder=tuple(exercise.harder),
+            equipment=tuple(exercise.equipment),
         )
         for exercise in load_exercises().values()
     }

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crampcare.programs import reminders
 from crampcare.programs.models import REMINDER_MAX_MINUTES, SCORE_MAX
 
 REMINDER_CHOICES = [
@@ -146,6 +147,16 @@ class SettingsForm(forms.Form):
         help_text=_("Every email has a one-click link to stop them."),
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not reminders.email_configured():
+            # Say so, instead of taking the choice and silently sending nothing.
+            self.fields["email_reminders"].help_text = _(
+                "Email is not set up on this server, so no reminder emails can be sent. "
+                "Use the calendar link below for reminders on your phone, or ask whoever runs "
+                "this server to set up email (EMAIL_HOST)."
+            )
 
     def clean_reminder_minutes_before(self) -> int:
         value: int = self.cleaned_data["reminder_minutes_before"]

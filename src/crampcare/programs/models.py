@@ -49,6 +49,9 @@ class Program(OwnedModel):
         validators=[MaxValueValidator(REMINDER_MAX_MINUTES)],
     )
     email_reminders = models.BooleanField(_("email reminders"), default=False)
+    # Off by default: the trial's dose for all six weeks. Longer holds and more exercises at
+    # bedtime only when the person asks for them.
+    progression_opt_in = models.BooleanField(_("progression asked for"), default=False)
     paused = models.BooleanField(_("paused"), default=False)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_on = models.DateField(_("first paused night"), null=True, blank=True)
@@ -56,11 +59,13 @@ class Program(OwnedModel):
     # The outcome of the last weekly check ({"week", "change", "reason"}), shown the next week.
     last_step = models.JSONField(_("last weekly step"), null=True, blank=True)
     maintenance_offered_on = models.DateField(_("maintenance offered on"), null=True, blank=True)
-    # The calendar feed's secret is shown once; only its SHA-256 digest is kept.
+    # The calendar feed's secret is never kept: only its SHA-256 digest, to find the program.
     calendar_token_digest = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
     calendar_token_prefix = models.CharField(max_length=16, blank=True, editable=False)
+    # The random half of the secret (see calendar.py), so its owner can be shown the link again.
+    calendar_token_nonce = models.CharField(max_length=64, blank=True, editable=False)
     # iCalendar SEQUENCE: goes up with every change, so calendar apps replace the event.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -89,6 +94,7 @@ class ChangeKind(models.TextChoices):
     RESUME = "resume", _("Resumed")
     STEP_UP = "step_up", _("Stepped up")
     STEP_DOWN = "step_down", _("Stepped back")
+    PROGRESSION = "progression", _("Progression changed")
     MAINTENANCE = "maintenance", _("Switched to keeping it up")
     CLEARED = "cleared", _("Checked by a clinician")
 
@@ -134,6 +140,8 @@ class Session(OwnedModel):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Reached the end having skipped every exercise: recorded, but not counted as done.
+    skipped = models.BooleanField(_("every exercise skipped"), default=False)
     difficulty = _score(_("how hard it felt (0 to 10)"))
     pain = _score(_("how much it hurt (0 to 10)"))
 
@@ -153,6 +161,10 @@ class Session(OwnedModel):
     @property
     def done(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def rated(self) -> bool:
+        return self.difficulty is not None and self.pain is not None
 
 
 class Channel(models.TextChoices):

@@ -22,6 +22,8 @@ from crampcare.programs.profile import PlanProfile
 from crampcare.programs.rules import (
     TEN_MINUTES_RULE,
     TEN_MINUTES_WHY,
+    TRIAL_DOSE_RULE,
+    TRIAL_DOSE_WHY,
     Block,
     Why,
     excluding_rules,
@@ -79,6 +81,9 @@ class Plan(BaseModel):
     notes: tuple[PlanNote, ...] = ()
     # The person's own choices: slot id -> exercise id (see swap_options).
     swaps: dict[str, str] = Field(default_factory=dict)
+    # The person asked for progression (longer holds, more exercises at bedtime). Off: the
+    # trial's dose, the two core stretches at level 1, for all six weeks [R1].
+    progression: bool = False
 
     def block(self, block: Block) -> tuple[PlanItem, ...]:
         return tuple(item for item in self.items if item.block is block)
@@ -99,8 +104,13 @@ def generate_plan(
     *,
     level: int = doses.MIN_LEVEL,
     swaps: Mapping[str, str] | None = None,
+    progression: bool = False,
 ) -> Plan:
     """Build the plan for ``profile`` at progression ``level`` (1 = the trial's dose).
+
+    Without ``progression`` (the person's opt-in, off by default) the plan is the trial's: the
+    two core stretches alone at bedtime, at level 1 whatever ``level`` says, and every bedtime
+    extra in the daytime, with a note [R1].
 
     ``swaps`` (slot id -> exercise id, each one of :func:`swap_options`) replace the default
     choice; a swap that a tailoring rule now rules out is set aside, with a note. Raises
@@ -109,13 +119,16 @@ def generate_plan(
     """
     if week < 1:
         raise ValueError(f"week must be 1 or more, not {week}")
+    doses.level(level)  # validates the range
+    if not progression:
+        level = doses.MIN_LEVEL
     current = doses.level(level)
     swaps = dict(swaps or {})
     for slot_id, exercise_id in swaps.items():
         if exercise_id not in _alternatives(_slot(slot_id), catalogue):
             raise ValueError(f"{exercise_id!r} is not an option for {slot_id!r}")
 
-    builder = _Builder(profile, catalogue)
+    builder = _Builder(profile, catalogue, progression)
     items = []
     for slot in SLOTS:
         if not slot.wanted(profile):
@@ -134,6 +147,7 @@ def generate_plan(
         items=tuple(fitted),
         notes=_unique(builder.notes),
         swaps=swaps,
+        progression=progression,
     )
 
 
@@ -178,6 +192,7 @@ def _alternatives(slot: Slot, catalogue: Catalogue) -> tuple[str, ...]:
 class _Builder:
     profile: PlanProfile
     catalogue: Catalogue
+    progression: bool = False
     notes: list[PlanNote] = field(default_factory=list)
 
     def _allowed(self, exercise_id: str, block: Block) -> bool:
@@ -221,12 +236,23 @@ class _Builder:
 
     def fit_bedtime(self, items: list[PlanItem]) -> list[PlanItem]:
         """Keep the core; add extras in priority order while they fit in 10 minutes; move the
-        rest to the daytime."""
+        rest to the daytime. Without the person's opt-in, bedtime is the trial's two stretches
+        alone, and every extra moves to the daytime."""
         used = sum(item.seconds for item in items if item.block is Block.BEDTIME and _core(item))
         fitted = []
         for item in items:
             if item.block is not Block.BEDTIME or _core(item):
                 fitted.append(item)
+            elif not self.progression:
+                fitted.append(item.model_copy(update={"block": Block.DAYTIME}))
+                self.notes.append(
+                    PlanNote(
+                        rule=TRIAL_DOSE_RULE,
+                        action="moved",
+                        exercise_id=item.exercise_id,
+                        why=TRIAL_DOSE_WHY,
+                    )
+                )
             elif used + item.seconds <= BEDTIME_LIMIT_SECONDS:
                 used += item.seconds
                 fitted.append(item)

@@ -32,6 +32,8 @@ PREGNANCY_CAUTION = "pregnancy_after_first_trimester"
 SECOND_TRIMESTER_STARTS_WEEK = 13
 # Same threshold as the assessment's "sitting" risk contributor (contributors.yaml).
 SITS_A_LOT_HOURS = 6.0
+# Over this age, no step or stair stretches at bedtime (tired, low light: a fall risk) [R1, R41].
+OLDER_ADULT_AGE = 65
 
 _ASSESSMENT_FIELDS = (
     "age",
@@ -94,6 +96,11 @@ class PlanProfile(BaseModel):
         if self.after_first_trimester:
             keys.add(PREGNANCY_CAUTION)
         return frozenset(keys)
+
+    @property
+    def older_adult(self) -> bool:
+        """Over 65, or age unknown (the cautious reading)."""
+        return self.age is None or self.age > OLDER_ADULT_AGE
 
     @property
     def sits_a_lot(self) -> bool:

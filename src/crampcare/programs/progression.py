@@ -1,9 +1,11 @@
 """Six-week progression and the maintenance plan that follows, as pure functions.
 
-Each week ends with a :class:`WeekSummary`. :func:`next_step` turns it into a step up, a hold or
-a step back between the levels of dose.LEVELS; :func:`advance` applies the step to the plan. After
-week 6 the person moves to :func:`maintenance_plan`: the same routine on most nights at the last
-comfortable level, with a lighter weekly check (:func:`maintenance_check`) that never steps up.
+The default is the trial's dose for all six weeks: level 1 never changes on its own [R1]. Only a
+plan whose person asked for progression (``Plan.progression``) steps up. Each week ends with a
+:class:`WeekSummary`. :func:`next_step` turns it into a step up, a hold or a step back between the
+levels of dose.LEVELS; :func:`advance` applies the step to the plan. After week 6 the person moves
+to :func:`maintenance_plan`: the same routine on most nights at the last comfortable level, with a
+lighter weekly check (:func:`maintenance_check`) that never steps up.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class StepReason(StrEnum):
     TOP_LEVEL = "top_level"
     PAUSED = "paused"
     MAINTENANCE = "maintenance"
+    TRIAL_DOSE = "trial_dose"
 
 
 _MESSAGES = {
@@ -93,6 +96,11 @@ _MESSAGES = {
         en="You are at the top level. Keep going as you are: it is the routine that counts."
     ),
     StepReason.PAUSED: Text(en="No nights were planned this week, so your level stays the same."),
+    StepReason.TRIAL_DOSE: Text(
+        en="You are doing the trial's routine: the same two stretches, 10 seconds, 3 times per "
+        "leg, every night for six weeks. Keep going as you are. If you would like longer holds "
+        "or more exercises, you can ask for them on your plan page."
+    ),
     StepReason.MAINTENANCE: Text(
         en="You are keeping up your routine at a level that feels comfortable."
     ),
@@ -119,11 +127,27 @@ def _move(current: int, change: Change, reason: StepReason) -> Step:
     return Step(level=target, change=actual, reason=reason)
 
 
-def next_step(current_level: int, summary: WeekSummary) -> Step:
+def next_step(current_level: int, summary: WeekSummary, *, progression: bool) -> Step:
     """Step back after a painful week or low adherence; step up after a good week (adherence at
-    least 70% and no painful session); otherwise hold."""
+    least 70% and no painful session); otherwise hold.
+
+    Only with ``progression`` (the person asked for it). Without it the dose is the trial's,
+    level 1, every week: never a step up; a plan above level 1 (progression just turned off)
+    goes back to it [R1]. The reason still says how the week went.
+    """
     level(current_level)  # validates the range
     adherence = summary.adherence
+    if not progression:
+        if summary.painful:
+            reason = StepReason.PAINFUL
+        elif adherence is None:
+            reason = StepReason.PAUSED
+        elif adherence < STEP_BACK_BELOW:
+            reason = StepReason.LOW_ADHERENCE
+        else:
+            reason = StepReason.TRIAL_DOSE
+        change: Change = "down" if current_level > MIN_LEVEL else "hold"
+        return Step(level=MIN_LEVEL, change=change, reason=reason)
     if summary.painful:
         return _move(current_level, "down", StepReason.PAINFUL)
     if adherence is None:
@@ -137,10 +161,10 @@ def next_step(current_level: int, summary: WeekSummary) -> Step:
     return _move(current_level, "hold", StepReason.KEEP_GOING)
 
 
-def maintenance_check(current_level: int, summary: WeekSummary) -> Step:
+def maintenance_check(current_level: int, summary: WeekSummary, *, progression: bool) -> Step:
     """The lighter weekly check after the program: never steps up; steps back as the program
     does (pain, or low adherence so the routine is easier to keep)."""
-    step = next_step(current_level, summary)
+    step = next_step(current_level, summary, progression=progression)
     if step.change == "down":
         return step
     return _move(current_level, "hold", StepReason.MAINTENANCE)
@@ -176,9 +200,15 @@ def advance(plan: Plan, summary: WeekSummary, catalogue: Catalogue) -> Advance:
     if summary.week != plan.week:
         raise ValueError(f"summary is for week {summary.week}, the plan is week {plan.week}")
     in_program = plan.phase == "program" and plan.week < PROGRAM_WEEKS
-    step = (next_step if in_program else maintenance_check)(plan.level, summary)
+    check = next_step if in_program else maintenance_check
+    step = check(plan.level, summary, progression=plan.progression)
     following = generate_plan(
-        plan.profile, catalogue, plan.week + 1, level=step.level, swaps=plan.swaps
+        plan.profile,
+        catalogue,
+        plan.week + 1,
+        level=step.level,
+        swaps=plan.swaps,
+        progression=plan.progression,
     )
     if not in_program:
         following = maintenance_plan(following)

@@ -42,6 +42,21 @@ UNSUBSCRIBE_MAX_AGE = timedelta(days=60)
 AT_BEDTIME_WINDOW = timedelta(minutes=10)
 
 
+# Email backends that deliver nothing: the console backend (the default without EMAIL_HOST) only
+# prints, the dummy backend drops.
+NON_DELIVERING_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    }
+)
+
+
+def email_configured() -> bool:
+    """Whether this server can deliver email at all (so reminder emails would arrive)."""
+    return settings.EMAIL_BACKEND not in NON_DELIVERING_BACKENDS
+
+
 # -- unsubscribe tokens ---------------------------------------------------------------------------
 
 

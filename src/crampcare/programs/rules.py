@@ -49,9 +49,17 @@ FIGURE_FOUR_LYING = "figure-four-supine"
 # Both figure-4 stretches cross the legs and turn the hip; the library says to do either only once
 # the surgeon or physical therapist has cleared it after a hip replacement [R30].
 FIGURE_FOUR = frozenset({FIGURE_FOUR_LYING, "figure-four-seated"})
+# Stretches that bend the hip to a right angle or past it (sitting and leaning forward, or raising
+# a straight leg towards upright): after a hip replacement the plan uses variants that keep the
+# hip under a right angle, reclined with a long strap or lying with the leg kept low [R30].
+HIP_PAST_RIGHT_ANGLE = frozenset(
+    {"calf-stretch-towel-bed", "hamstring-stretch-seated", "hamstring-stretch-supine"}
+)
 PIGEON_POSE = "pigeon-pose"
 # Pigeon pose is kept for people under this age who exercise at least moderately.
 PIGEON_MAX_AGE = 54
+# Exercises done on a step or stair (the library's equipment key).
+STEP_EQUIPMENT = "step"
 
 
 def library_says_avoid(exercise: ExerciseInfo, *caution_keys: str) -> bool:
@@ -99,7 +107,9 @@ def _hip_applies(profile: PlanProfile) -> bool:
 
 
 def _hip_avoids(profile: PlanProfile, exercise: ExerciseInfo, _: Block) -> bool:
-    if exercise.id in DEEP_HIP_FLEXION or library_says_avoid(exercise, "hip_replacement"):
+    if exercise.id in DEEP_HIP_FLEXION or exercise.id in HIP_PAST_RIGHT_ANGLE:
+        return True
+    if library_says_avoid(exercise, "hip_replacement"):
         return True
     return exercise.id in FIGURE_FOUR and not profile.cleared_for_hip_rotation
 
@@ -140,6 +150,14 @@ def _in_bed_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool
     return block is Block.BEDTIME and not bed_friendly(exercise)
 
 
+def _step_applies(profile: PlanProfile) -> bool:
+    return profile.older_adult or profile.has("balance_problems")
+
+
+def _step_avoids(_: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
+    return block is Block.BEDTIME and STEP_EQUIPMENT in exercise.equipment
+
+
 def _gentle_hip_applies(profile: PlanProfile) -> bool:
     young = profile.age is not None and profile.age <= PIGEON_MAX_AGE
     active = profile.exercise_level in ("moderate", "intense")
@@ -167,8 +185,9 @@ RULES: tuple[Rule, ...] = (
         _hip_avoids,
         why(
             "With a hip replacement, deep hip bending with twisting can strain the new joint, so "
-            "pigeon pose and knee-to-chest are left out, and the figure-4 stretches wait until "
-            "your surgeon says hip-turning stretches are fine.",
+            "pigeon pose and knee-to-chest are left out, stretches that bend the hip to a right "
+            "angle give way to versions done reclined or lying with a long strap, and the figure-4 "
+            "stretches wait until your surgeon says hip-turning stretches are fine.",
             "R30",
         ),
     ),
@@ -214,6 +233,18 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "no-step-stretch-at-bedtime",
+        _step_applies,
+        _step_avoids,
+        why(
+            "Over 65 or with balance problems, no stretches on a step or stair just before sleep: "
+            "you are tired, the light is low and a slip on a stair can mean a fall. The trial "
+            "used a wall or a chair.",
+            "R1",
+            "R41",
+        ),
+    ),
+    Rule(
         "gentler-hip-stretch",
         _gentle_hip_applies,
         _gentle_hip_avoids,
@@ -223,6 +254,16 @@ RULES: tuple[Rule, ...] = (
             "R28",
         ),
     ),
+)
+
+# Not an exclusion: the note recorded when an extra stays out of the bedtime routine because the
+# person follows the trial's dose (the default, unless they asked for more).
+TRIAL_DOSE_RULE = "trial-dose-bedtime"
+TRIAL_DOSE_WHY = why(
+    "Your bedtime routine is the trial's: a calf and a hamstring stretch, 10 seconds, 3 times per "
+    "leg, just before sleep, every night for six weeks. This extra is for the daytime. If you "
+    "want more at bedtime, you can ask for it on your plan page.",
+    "R1",
 )
 
 # Not an exclusion: the note recorded when an extra moves out of the bedtime routine.

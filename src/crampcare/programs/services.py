@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from crampcare.insights.nights import night_of
 from crampcare.programs.catalogue import Catalogue, default_catalogue
+from crampcare.programs.dose import MIN_LEVEL
 from crampcare.programs.models import ChangeKind, Phase, Program, ProgramChange, Session
 from crampcare.programs.plan import Plan, generate_plan, swap_options
 from crampcare.programs.profile import PlanProfile
@@ -96,7 +97,14 @@ def alternatives(program: Program, plan: Plan | None = None) -> dict[str, tuple[
 
 
 def _plan_for(program: Program, profile: PlanProfile, swaps: Mapping[str, str]) -> Plan:
-    plan = generate_plan(profile, catalogue(), program.week, level=program.level, swaps=swaps)
+    plan = generate_plan(
+        profile,
+        catalogue(),
+        program.week,
+        level=program.level,
+        swaps=swaps,
+        progression=program.progression_opt_in,
+    )
     return maintenance_plan(plan) if program.phase == Phase.MAINTENANCE else plan
 
 
@@ -264,6 +272,30 @@ def change_reminder(
     return program
 
 
+def set_progression(user: AnyUser, opt_in: bool, *, now: datetime | None = None) -> Program:
+    """Ask for progression (longer holds and more exercises at bedtime, week by week) or go back
+    to the trial's dose. Off is the default; turning it off returns to level 1 at once [R1]."""
+    with transaction.atomic():
+        program = locked_program(user)
+        if program.progression_opt_in == opt_in:
+            return program
+        before = program.get_plan()
+        program.progression_opt_in = opt_in
+        if not opt_in:
+            program.level = MIN_LEVEL
+        plan = _plan_for(program, before.profile, program.swaps)
+        program.plan = plan.model_dump(mode="json")
+        program.level = plan.level
+        _record(
+            program,
+            ChangeKind.PROGRESSION,
+            {"progression": not opt_in, "level": before.level, "routine": _routine(before)},
+            {"progression": opt_in, "level": plan.level, "routine": _routine(plan)},
+            now,
+        )
+    return program
+
+
 def unsubscribe_email(program: Program) -> None:
     """Turn email reminders off (from an unsubscribe link: no signed-in user)."""
     with transaction.atomic():
@@ -318,6 +350,7 @@ def update_preferences(
     reminder_minutes_before: int | None = None,
     email_reminders: bool | None = None,
     paused: bool | None = None,
+    progression: bool | None = None,
     now: datetime | None = None,
 ) -> Program:
     """Several preference changes at once (the API's PATCH); each is recorded on its own."""
@@ -329,6 +362,8 @@ def update_preferences(
             program = change_reminder(
                 user, minutes_before=reminder_minutes_before, email=email_reminders, now=now
             )
+        if progression is not None:
+            program = set_progression(user, progression, now=now)
         if paused is True:
             program = pause(user, now=now)
         elif paused is False:
@@ -400,7 +435,12 @@ def _close_week(program: Program, zone: ZoneInfo) -> None:
     if program.phase == Phase.ACTIVE and following.phase == "maintenance":
         # Maintenance is offered, not imposed: keep the every-night routine until they switch.
         following = generate_plan(
-            plan.profile, catalogue(), plan.week + 1, level=result.step.level, swaps=plan.swaps
+            plan.profile,
+            catalogue(),
+            plan.week + 1,
+            level=result.step.level,
+            swaps=plan.swaps,
+            progression=plan.progression,
         )
         if program.maintenance_offered_on is None:
             program.maintenance_offered_on = program.week_started_on + WEEK

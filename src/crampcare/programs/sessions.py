@@ -45,6 +45,8 @@ class SessionProgress(BaseModel):
     phase: PlayerPhase
     remaining: float = Field(ge=0, le=3600)
     paused: bool = False
+    # Exercises (by number) the clock ran on, rather than skipped past.
+    played: list[int] = Field(default_factory=list, max_length=100)
 
 
 def night_index(program: Program, night: date) -> int:
@@ -104,12 +106,20 @@ def save_progress(user: User, progress: dict[str, Any], *, now: datetime | None 
         session = start_session(user, now=now)
         if session.done:
             return session
-        if parsed.item >= max(1, len(session.items)):
+        count = max(1, len(session.items))
+        if parsed.item >= count or any(not 0 <= i < count for i in parsed.played):
             raise ValidationError(
                 {"progress.item": _("There is no exercise with that number tonight.")}
             )
         session.progress = {**parsed.model_dump(mode="json"), "saved_at": _iso(now)}
-        session.save(update_fields=["progress", "updated_at"])
+        if parsed.phase == "done":
+            # The last step is reached: the night counts at once, before "How did it feel?",
+            # so a reload, a closed tab or a lost connection cannot lose it. Skipping every
+            # exercise is recorded as skipped, not done.
+            session.skipped = not parsed.played
+            if not session.skipped:
+                session.completed_at = now or timezone.now()
+        session.save()
     return session
 
 
@@ -127,6 +137,7 @@ def finish_session(
     with transaction.atomic():
         session = start_session(user, now=now)
         session.completed_at = session.completed_at or now
+        session.skipped = False
         session.difficulty = difficulty
         session.pain = pain
         session.progress = {**session.progress, "phase": "done", "remaining": 0}
@@ -270,6 +281,15 @@ class Tonight:
     @property
     def done(self) -> bool:
         return self.session is not None and self.session.done
+
+    @property
+    def rated(self) -> bool:
+        """Done and "How did it feel?" answered."""
+        return self.done and self.session is not None and self.session.rated
+
+    @property
+    def skipped(self) -> bool:
+        return self.session is not None and self.session.skipped and not self.session.done
 
 
 def tonight_overview(user: User, program: Program, now: datetime | None = None) -> Tonight:

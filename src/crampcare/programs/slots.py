@@ -105,9 +105,15 @@ SLOTS: tuple[Slot, ...] = (
         Role.CORE,
         Dosing.LEVEL,
         _everyone,
-        ("calf-stretch-wall", "calf-stretch-seated", "calf-stretch-towel-bed"),
+        (
+            "calf-stretch-wall",
+            "calf-stretch-seated",
+            "calf-stretch-towel-bed",
+            "calf-stretch-towel-reclined",
+        ),
         _TRIAL_WHY,
-        in_bed=("calf-stretch-towel-bed", "calf-stretch-seated"),
+        # The reclined version keeps the hip well open after a hip replacement.
+        in_bed=("calf-stretch-towel-bed", "calf-stretch-towel-reclined", "calf-stretch-seated"),
     ),
     Slot(
         "hamstring",
@@ -118,12 +124,16 @@ SLOTS: tuple[Slot, ...] = (
         (
             "hamstring-stretch-standing",
             "hamstring-stretch-seated",
+            "hamstring-stretch-lying-hip-safe",
             "hamstring-stretch-supine",
             "hamstring-stretch-side-lying",
         ),
         _TRIAL_WHY,
+        # The seated and lying strap stretches give way, after a hip replacement, to the lying
+        # stretch that keeps the hip under a right angle.
         in_bed=(
             "hamstring-stretch-supine",
+            "hamstring-stretch-lying-hip-safe",
             "hamstring-stretch-side-lying",
             "hamstring-stretch-seated",
         ),
@@ -201,17 +211,16 @@ SLOTS: tuple[Slot, ...] = (
     ),
     Slot(
         "heel-raises",
-        Block.BEDTIME,
+        Block.DAYTIME,
         Role.EXTRA,
         Dosing.STRENGTH,
         _everyone,
         ("heel-raises-supported", "heel-raises-seated"),
         why(
-            "An extra, every other night: builds calf strength, which helps you stay steady on "
-            "your feet.",
+            "An extra, every other day, in the daytime rather than when you are tired at "
+            "bedtime: builds calf strength, which helps you stay steady on your feet.",
             "R41",
         ),
-        in_bed=("heel-raises-seated",),
         days=Days.ALTERNATE,
     ),
     # Daytime movement breaks for people who sit a lot.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("plan/swap/", views.swap, name="swap"),
     path("plan/settings/", views.save_settings, name="settings"),
+    path("plan/progression/", views.progression, name="progression"),
     path("plan/refresh/", views.refresh, name="refresh"),
     path("plan/pause/", views.pause, name="pause"),
     path("plan/resume/", views.resume, name="resume"),

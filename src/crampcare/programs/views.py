@@ -8,12 +8,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -137,7 +139,6 @@ def _plan_page(
     *,
     settings_form: SettingsForm | None = None,
     swap_error: tuple[str, str] | None = None,
-    new_feed_url: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
@@ -195,12 +196,31 @@ def _plan_page(
             }
         ),
         "swap_error": swap_error,
-        "new_feed_url": new_feed_url,
-        "webcal_url": new_feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
-        if new_feed_url
-        else None,
+        "calendar": _calendar_context(request, program),
     }
     return render(request, "programs/plan.html", context, status=status)
+
+
+def site_url(request: HttpRequest) -> str:
+    """Where links shown on a page point: CRAMPCARE_SITE_URL when set, else the address the
+    person is using now."""
+    if settings.SITE_URL_CONFIGURED:
+        return str(settings.SITE_URL)
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _calendar_context(request: HttpRequest, program: Program) -> dict[str, Any] | None:
+    secret = calendar.current_calendar_token(program)
+    if secret is None:
+        return None
+    url = calendar.feed_url(secret, site_url(request))
+    return {
+        "url": url,
+        "webcal_url": calendar.webcal_url(url),
+        "qr": calendar.qr_data_uri(url),
+        "local": calendar.unreachable_from_phone(url),
+        "new": request.GET.get("calendar") == "new",
+    }
 
 
 def _exercise_name(exercises: Any, exercise_id: str) -> str:
@@ -254,6 +274,24 @@ def save_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
+def progression(request: HttpRequest) -> HttpResponse:
+    """Ask for progression (a checked box) or go back to the trial's dose (unchecked)."""
+    opt_in = request.POST.get("progression") == "on"
+    services.set_progression(_user(request), opt_in)
+    if opt_in:
+        message = _(
+            "Your routine can now grow: after a good week, the holds get a little longer, and "
+            "extras join your bedtime routine."
+        )
+    else:
+        message = _("Your routine is the trial's: 10-second holds, 3 times per leg, every night.")
+    messages.success(request, message)
+    return redirect("programs:plan")
+
+
+@login_required
+@require_POST
+@_program_needed
 def refresh(request: HttpRequest) -> HttpResponse:
     """Rebuild the plan from the person's latest answers, keeping week, level and swaps."""
     services.update_profile(_user(request))
@@ -299,9 +337,9 @@ def maintenance(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_program_needed
 def calendar_link(request: HttpRequest) -> HttpResponse:
-    """Make a new secret calendar link (replacing any old one) and show it once."""
-    secret = calendar.new_calendar_token(_user(request))
-    return _plan_page(request, new_feed_url=calendar.feed_url(secret))
+    """Make a new secret calendar link (replacing any old one) and show it."""
+    calendar.new_calendar_token(_user(request))
+    return redirect(reverse("programs:plan") + "?calendar=new#calendar-title")
 
 
 @login_required

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path(os.environ.get("CRAMPCARE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
@@ -44,6 +47,51 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+# How long teardown waits for requests the page already sent (a slow save under load).
+SETTLE_TIMEOUT_MS = 30_000
+SETTLE_POLL_MS = 25
+# The server must stay idle this long before the test database may be flushed.
+SERVER_QUIET_SECONDS = 0.2
+# Generous under load (2 cores shared by a whole team): a slow answer is not a failure.
+ACTION_TIMEOUT_MS = 20_000
+NAVIGATION_TIMEOUT_MS = 30_000
+
+
+class _ServerRequests:
+    """How many requests Django is handling right now, in any thread (the live server's too)."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_: Any) -> None:
+        with self.changed:
+            self.active += 1
+
+    def finished(self, **_: Any) -> None:
+        with self.changed:
+            self.active -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait until no request has been in progress for SERVER_QUIET_SECONDS."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                left = deadline - time.monotonic()
+                if not self.changed.wait_for(lambda: self.active <= 0, timeout=max(0, left)):
+                    return False
+                # Quiet for a moment: a request the browser sent as the page went away may be
+                # about to arrive.
+                if not self.changed.wait(timeout=SERVER_QUIET_SECONDS) and self.active <= 0:
+                    return True
+
+
+server_requests = _ServerRequests()
+request_started.connect(server_requests.started, dispatch_uid="crampcare-browser-started")
+request_finished.connect(server_requests.finished, dispatch_uid="crampcare-browser-finished")
+
+
 def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
     context = browser.new_context(
         viewport=viewport,
@@ -52,9 +100,53 @@ def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
         locale="en-GB",
         timezone_id="Europe/London",
     )
+    # Count the requests the browser has sent and not yet seen answered, so teardown can wait
+    # for them (see close_context).
+    pending: set[Any] = set()
+
+    def sent(request: Any) -> None:
+        pending.add(request)
+
+    def answered(request: Any) -> None:
+        pending.discard(request)
+
+    context.on("request", sent)
+    context.on("requestfinished", answered)
+    context.on("requestfailed", answered)
+    context._crampcare_pending = pending
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     return page
+
+
+def wait_for_requests(page: Any, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:
+    """Wait until every request the page's context has sent has been answered."""
+    pending: set[Any] = getattr(page.context, "_crampcare_pending", set())
+    waited = 0
+    while pending and waited < timeout_ms:
+        page.wait_for_timeout(SETTLE_POLL_MS)
+        waited += SETTLE_POLL_MS
+    assert not pending, "requests still unanswered: " + ", ".join(r.url for r in pending)
+
+
+def close_context(page: Any) -> None:
+    """Close the page's context without leaving a request in flight on the live server.
+
+    A request still being handled when the test database is flushed fails at teardown (a foreign
+    key to a row just deleted, or a locked table) and leaves rows behind for the next test. So:
+    refuse every new request (timers and page scripts, such as the session player's saves, can
+    fire at any moment), leave each page for a blank one (so no script is left to send a last
+    save as the browser closes), wait for what was already sent, close, and wait until the
+    server has finished every request, including any the browser gave up on.
+    """
+    context = page.context
+    context.route("**/*", lambda route: route.abort())
+    for open_page in context.pages:
+        open_page.goto("about:blank")
+    wait_for_requests(page)
+    context.close()
+    assert server_requests.wait_until_idle(SETTLE_TIMEOUT_MS / 1000), "the server is still busy"
 
 
 @pytest.fixture
@@ -62,7 +154,7 @@ def page(browser: Any) -> Iterator[Any]:
     """A phone-sized page in light mode."""
     page = _new_page(browser, viewport=PHONE, dark=False)
     yield page
-    page.context.close()
+    close_context(page)
 
 
 @pytest.fixture
@@ -70,7 +162,7 @@ def dark_page(browser: Any) -> Iterator[Any]:
     """A phone-sized page in dark mode."""
     page = _new_page(browser, viewport=PHONE, dark=True)
     yield page
-    page.context.close()
+    close_context(page)
 
 
 def check_accessibility(page: Any, label: str) -> None:

@@ -375,7 +375,7 @@ def test_it_eases_a_calf_cramp_and_offers_the_log_first_on_a_fresh_install(
     assert easing.is_visible()
     assert in_view(page, ".relief-ease-now")
     assert in_view(page, ".relief-ring")
-    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    page.wait_for_function("() => document.getElementById('relief').classList.contains('is-live')")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__cls") < 0.1
     look(page, "relief-journey-calf")
@@ -422,7 +422,7 @@ def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None
     page.get_by_role("link", name=lying.label.en).click()
     page.wait_for_url("**/cramp-now/hamstring/?variant=lying")
     page.locator(".relief-step.is-current").get_by_text(lying.steps[0].text.en).wait_for()
-    page.wait_for_function("document.getElementById('relief').classList.contains('is-live')")
+    page.wait_for_function("() => document.getElementById('relief').classList.contains('is-live')")
     assert in_view(page, ".relief-ring")
     assert in_view(page, ".relief-ease-now")
     look(page, "relief-guide-hamstring-lying")

@@ -22,11 +22,17 @@ def evening(night: date, hour: int = 21, zone: str = "Europe/London") -> datetim
     return datetime.combine(night, time(hour), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def make_program(user: User, *, now: datetime = START, **preferences: Any) -> Program:
+def make_program(
+    user: User, *, now: datetime = START, progression: bool = False, **preferences: Any
+) -> Program:
+    """A program for the trial's typical participant; ``progression``: they asked for it."""
     if user.time_zone != "Europe/London":
         user.time_zone = "Europe/London"
         user.save(update_fields=["time_zone"])
-    return services.create_program(user, {**TYPICAL_ANSWERS, **preferences}, now=now)
+    program = services.create_program(user, {**TYPICAL_ANSWERS, **preferences}, now=now)
+    if progression:
+        program = services.set_progression(user, True, now=now)
+    return program
 
 
 def do_sessions(

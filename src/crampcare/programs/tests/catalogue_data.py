@@ -35,6 +35,7 @@ def _stretch(
     harder: tuple[str, ...] = (),
     hold: int = 30,
     per_side: bool = True,
+    equipment: tuple[str, ...] = (),
 ) -> ExerciseInfo:
     return ExerciseInfo(
         id=exercise_id,
@@ -49,6 +50,7 @@ def _stretch(
         cautions=cautions or {},
         easier=easier,
         harder=harder,
+        equipment=equipment,
     )
 
 
@@ -94,6 +96,7 @@ _EXERCISES = (
         "standing",
         cautions=_modify("balance_problems"),
         easier=("calf-stretch-wall",),
+        equipment=("step", "counter_or_support"),
     ),
     _stretch("calf-stretch-seated", "seated", harder=("calf-stretch-wall",)),
     _stretch(
@@ -101,6 +104,13 @@ _EXERCISES = (
         "in_bed",
         cautions=_modify("pregnancy_after_first_trimester"),
         harder=("calf-stretch-wall",),
+    ),
+    _stretch(
+        "calf-stretch-towel-reclined",
+        "in_bed",
+        cautions=_modify("hip_replacement", "pregnancy_after_first_trimester"),
+        harder=("calf-stretch-towel-bed",),
+        hold=10,
     ),
     _stretch("soleus-stretch-wall", "standing", cautions=_modify("balance_problems", "knee_pain")),
     _stretch(
@@ -123,6 +133,15 @@ _EXERCISES = (
         easier=("hamstring-stretch-side-lying",),
     ),
     _stretch("hamstring-stretch-side-lying", "floor", lying_on="side"),
+    _stretch(
+        "hamstring-stretch-lying-hip-safe",
+        "in_bed",
+        lying_on="back",
+        cautions=_modify("pregnancy_after_first_trimester", "hip_replacement"),
+        easier=("hamstring-stretch-side-lying",),
+        harder=("hamstring-stretch-supine",),
+        hold=10,
+    ),
     _stretch(
         "quad-stretch-standing",
         "standing",

@@ -31,6 +31,12 @@ def assert_plan_is_safe(plan: Plan, catalogue: Catalogue) -> None:
             assert exercise.lying_on != "back", item
         if "hip_replacement" in profile.conditions:
             assert item.exercise_id not in {"pigeon-pose", "knee-to-chest"}, item
+            # Stretches bending the hip to a right angle give way to hip-safe variants.
+            assert item.exercise_id not in {
+                "calf-stretch-towel-bed",
+                "hamstring-stretch-seated",
+                "hamstring-stretch-supine",
+            }, item
             if not profile.cleared_for_hip_rotation:
                 assert item.exercise_id not in {"figure-four-supine", "figure-four-seated"}, item
         if {"knee_pain", "knee_replacement"} & set(profile.conditions):

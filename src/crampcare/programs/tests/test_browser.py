@@ -53,7 +53,7 @@ def test_it_runs_a_whole_session_resumes_after_a_reload_and_logs_it(
     look(page, "program-player-ready")
 
     page.get_by_role("button", name="Start").click()
-    page.wait_for_function("() => Number(document.getElementById('player').dataset.item) >= 2")
+    page.wait_for_function("() => Number(document.getElementById('player').dataset.item) >= 1")
     page.get_by_role("button", name="Pause").click()
     page.wait_for_function("() => document.getElementById('player').dataset.saved === 'true'")
     halfway = _state(page)
@@ -140,7 +140,7 @@ def test_it_looks_right_from_set_up_to_the_plan(
     page.locator("form.swap-form").first.get_by_role("button", name="Swap").click()
     page.get_by_text("Swapped.").wait_for()
     page.get_by_role("button", name="Get my calendar link").click()
-    page.get_by_role("heading", name="Your calendar link").wait_for()
+    page.get_by_text("Your new calendar link is ready.").wait_for()
     look(page, "program-plan")
     page.goto(live_server.url + "/program/history/")
     page.get_by_text("Wall calf stretch → Seated calf stretch").wait_for()
@@ -170,3 +170,38 @@ def test_it_welcomes_someone_without_a_plan(dark_page: Any, live_server: Any, us
     dark_page.goto(live_server.url + "/program/")
     dark_page.get_by_role("link", name="Set up my plan").wait_for()
     look(dark_page, "program-welcome")
+
+
+def test_it_shows_the_calendar_link_again_with_a_qr_code_and_a_copy_button(
+    dark_page: Any, live_server: Any, user: User
+) -> None:
+    page = dark_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    make_program(user, now=timezone.now())
+    _sign_in(page, live_server, user)
+    page.goto(live_server.url + "/program/plan/")
+    page.get_by_role("button", name="Get my calendar link").click()
+    page.get_by_text("Your new calendar link is ready.").wait_for()
+
+    field = page.get_by_label("Your calendar link", exact=True)
+    url = field.input_value()
+    # Built from the address in use (the live server's), which a phone cannot reach: it says so.
+    assert url.startswith(live_server.url + "/program/calendar/cal_")
+    assert page.get_by_text("Your phone cannot reach this address").is_visible()
+    qr = page.get_by_role("img", name="QR code of your calendar link")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_role("button", name="Copy the link").click()
+    page.get_by_text("Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    page.locator("#calendar-title").scroll_into_view_if_needed()
+    look(page, "program-calendar-link")
+
+    # Shown again later, folded away until asked for.
+    page.reload()
+    page.get_by_text("Show my calendar link").click()
+    assert page.get_by_label("Your calendar link", exact=True).input_value() == url
+    assert page.request.get(url).status == 200
+
+    page.get_by_role("button", name="Turn the link off").click()
+    page.get_by_text("The calendar link is turned off.").wait_for()
+    assert page.request.get(url).status == 404

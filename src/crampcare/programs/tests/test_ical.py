@@ -140,29 +140,123 @@ def test_it_stops_the_old_link_when_a_new_one_is_made_or_it_is_revoked(
     assert client.get(f"/program/calendar/{new}.ics").status_code == 404
 
 
-def test_it_stores_only_a_digest_of_the_secret(user: User, program: Program) -> None:
+def test_it_stores_neither_the_secret_nor_enough_to_rebuild_it_without_the_key(
+    user: User, program: Program, settings: Any
+) -> None:
     secret = calendar.new_calendar_token(user)
 
     stored = Program.objects.for_user(user).get()
 
-    assert secret not in (stored.calendar_token_digest or "")
+    for value in (stored.calendar_token_digest, stored.calendar_token_nonce):
+        assert value
+        assert secret not in value
     assert secret.startswith(stored.calendar_token_prefix)
     assert len(stored.calendar_token_prefix) < len(secret) // 3
+    # The stored nonce rebuilds the link only with this server's SECRET_KEY.
+    assert calendar.current_calendar_token(stored) == secret
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert calendar.current_calendar_token(stored) is None
 
 
-def test_it_lets_the_owner_make_and_revoke_the_link_from_the_plan_page(
+def _plan_page(client: Client, **extra: Any) -> str:
+    response = client.get("/program/plan/", **extra)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def _shown_secret(page: str) -> str:
+    return page.split("/program/calendar/")[1].split(".ics")[0]
+
+
+def test_it_lets_the_owner_make_see_again_and_revoke_the_link_from_the_plan_page(
     owner_client: Client, client: Client, user: User, program: Program
 ) -> None:
     response = owner_client.post("/program/plan/calendar/")
-    page = response.content.decode()
-    secret = page.split("/program/calendar/")[1].split(".ics")[0]
+    assert response.status_code == 302
+    page = _plan_page(owner_client, QUERY_STRING="calendar=new")
+    secret = _shown_secret(page)
 
-    assert response.status_code == 200
-    assert "webcal://" in page
+    assert "Your new calendar link is ready." in page
+    assert "webcal://testserver/program/calendar/" in page
     assert client.get(f"/program/calendar/{secret}.ics").status_code == 200
-    # The secret is shown once: the plan page afterwards shows only its start.
-    assert secret not in owner_client.get("/program/plan/").content.decode()
+    # Shown again on a later visit, to its owner.
+    assert _shown_secret(_plan_page(owner_client)) == secret
 
     owner_client.post("/program/plan/calendar/revoke/")
 
     assert client.get(f"/program/calendar/{secret}.ics").status_code == 404
+    assert "/program/calendar/" not in _plan_page(owner_client)
+
+
+def test_it_builds_the_link_from_the_address_in_use_or_the_configured_site(
+    owner_client: Client, user: User, program: Program, settings: Any
+) -> None:
+    calendar.new_calendar_token(user)
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL_CONFIGURED = False
+
+    page = _plan_page(owner_client, HTTP_HOST="192.168.1.20:8000")
+
+    assert "http://192.168.1.20:8000/program/calendar/cal_" in page
+    assert "cannot reach this address" not in page
+
+    settings.SITE_URL_CONFIGURED = True
+    settings.SITE_URL = "https://cramps.example.org"
+    page = _plan_page(owner_client, HTTP_HOST="192.168.1.20:8000")
+
+    assert "https://cramps.example.org/program/calendar/cal_" in page
+    assert "webcal://cramps.example.org/program/calendar/cal_" in page
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost:8000", "127.0.0.1:8000", "127.3.4.5", "[::1]:8000", "app.localhost"]
+)
+def test_it_warns_when_a_phone_cannot_reach_the_link(
+    owner_client: Client, user: User, program: Program, settings: Any, host: str
+) -> None:
+    calendar.new_calendar_token(user)
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL_CONFIGURED = False
+
+    page = _plan_page(owner_client, HTTP_HOST=host)
+
+    assert "Your phone cannot reach this address" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://localhost:8000/x", True),
+        ("http://LOCALHOST./x", True),
+        ("http://127.0.0.1/x", True),
+        ("http://127.255.0.9:80/x", True),
+        ("http://0.0.0.0:8000/x", True),
+        ("http://[::1]:8000/x", True),
+        ("http://my.localhost/x", True),
+        ("http://192.168.1.20:8000/x", False),
+        ("https://cramps.example.org/x", False),
+        ("http://[fd00::1]/x", False),
+        ("http://localhost-box.lan/x", False),
+    ],
+)
+def test_it_knows_which_addresses_a_phone_cannot_reach(url: str, local: bool) -> None:
+    assert calendar.unreachable_from_phone(url) is local
+
+
+def test_it_shows_a_qr_code_of_the_link_as_an_image(
+    owner_client: Client, user: User, program: Program
+) -> None:
+    secret = calendar.new_calendar_token(user)
+
+    page = _plan_page(owner_client)
+
+    url = calendar.feed_url(secret, "http://testserver")
+    assert f'src="{calendar.qr_data_uri(url)}"' in page
+    assert calendar.qr_data_uri(url).startswith("data:image/svg+xml")
+    assert 'alt="QR code of your calendar link"' in page
+    assert "style=" not in page.split('id="calendar-title"')[1].split("</section>")[0]
+
+
+def test_it_gives_the_webcal_form_of_either_scheme() -> None:
+    assert calendar.webcal_url("https://a.example/c.ics") == "webcal://a.example/c.ics"
+    assert calendar.webcal_url("http://a.example/c.ics") == "webcal://a.example/c.ics"

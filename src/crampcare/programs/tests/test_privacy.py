@@ -95,19 +95,19 @@ def test_it_shows_each_person_only_their_own_program(
     owners_program: Program,
     strangers_program: Program,
 ) -> None:
-    services.swap_exercise(user, "calf", "calf-stretch-step")
+    services.swap_exercise(user, "calf", "calf-stretch-seated")
     services.change_bedtime(user, time(21, 5))
     mine = owner_client.get("/program/plan/").content.decode()
-    assert 'href="/exercises/calf-stretch-step/"' in mine
+    assert 'href="/exercises/calf-stretch-seated/"' in mine
     assert "21:05" in mine
 
     for path in ("/program/", "/program/plan/", "/program/history/", "/program/session/"):
         page = stranger_client.get(path).content.decode()
         assert "21:05" not in page, path
-        assert 'href="/exercises/calf-stretch-step/"' not in page, path
+        assert 'href="/exercises/calf-stretch-seated/"' not in page, path
     api = stranger_client.get("/api/v1/program").json()
     assert api["bedtime"] == "22:30"
-    assert "calf-stretch-step" not in {item["exercise_id"] for item in api["items"]}
+    assert "calf-stretch-seated" not in {item["exercise_id"] for item in api["items"]}
     history = stranger_client.get("/api/v1/program/history").json()
     assert [change["kind"] for change in history] == ["created"]
 

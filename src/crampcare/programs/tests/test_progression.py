@@ -42,7 +42,7 @@ def test_it_explains_every_step_in_plain_words(reason: StepReason) -> None:
 
 
 def test_it_steps_up_after_a_good_week() -> None:
-    step = next_step(2, _week(done=6))
+    step = next_step(2, _week(done=6), progression=True)
 
     assert (step.level, step.change, step.reason) == (3, "up", StepReason.GOOD_WEEK)
     assert step.message.en
@@ -54,56 +54,56 @@ def test_it_steps_up_after_a_good_week() -> None:
 )
 def test_it_judges_adherence_by_nights_done_out_of_seven(done: int, change: str) -> None:
     # 5/7 = 71% steps up (>= 70%); 3/7 = 43% holds; 2/7 = 29% steps back (< 40%).
-    assert next_step(3, _week(done=done)).change == change
+    assert next_step(3, _week(done=done), progression=True).change == change
 
 
 def test_it_holds_when_adherence_is_middling() -> None:
-    step = next_step(3, _week(done=4))
+    step = next_step(3, _week(done=4), progression=True)
 
     assert (step.level, step.change, step.reason) == (3, "hold", StepReason.KEEP_GOING)
 
 
 def test_it_steps_back_when_adherence_is_low() -> None:
-    step = next_step(3, _week(done=1))
+    step = next_step(3, _week(done=1), progression=True)
 
     assert (step.level, step.change, step.reason) == (2, "down", StepReason.LOW_ADHERENCE)
 
 
 def test_it_steps_back_after_a_painful_session_even_in_a_perfect_week() -> None:
-    step = next_step(4, _week(done=7, max_pain=6, painful=1))
+    step = next_step(4, _week(done=7, max_pain=6, painful=1), progression=True)
 
     assert (step.level, step.change, step.reason) == (3, "down", StepReason.PAINFUL)
 
 
 def test_it_counts_a_pain_rating_of_five_as_painful() -> None:
     assert PAINFUL_FROM == 5
-    assert next_step(4, _week(done=7, max_pain=5)).reason is StepReason.PAINFUL
-    assert next_step(4, _week(done=7, max_pain=4)).change == "up"
+    assert next_step(4, _week(done=7, max_pain=5), progression=True).reason is StepReason.PAINFUL
+    assert next_step(4, _week(done=7, max_pain=4), progression=True).change == "up"
 
 
 def test_it_holds_at_the_top_level_after_a_good_week() -> None:
-    step = next_step(MAX_LEVEL, _week(done=7))
+    step = next_step(MAX_LEVEL, _week(done=7), progression=True)
 
     assert (step.level, step.change, step.reason) == (MAX_LEVEL, "hold", StepReason.TOP_LEVEL)
 
 
 def test_it_cannot_step_below_the_first_level_but_still_says_why() -> None:
-    painful = next_step(MIN_LEVEL, _week(done=7, max_pain=8, painful=2))
-    missed = next_step(MIN_LEVEL, _week(done=0, max_pain=None))
+    painful = next_step(MIN_LEVEL, _week(done=7, max_pain=8, painful=2), progression=True)
+    missed = next_step(MIN_LEVEL, _week(done=0, max_pain=None), progression=True)
 
     assert (painful.level, painful.change, painful.reason) == (1, "hold", StepReason.PAINFUL)
     assert (missed.level, missed.change, missed.reason) == (1, "hold", StepReason.LOW_ADHERENCE)
 
 
 def test_it_holds_through_a_paused_week() -> None:
-    step = next_step(3, _week(done=0, planned=0, max_pain=None))
+    step = next_step(3, _week(done=0, planned=0, max_pain=None), progression=True)
 
     assert (step.level, step.change, step.reason) == (3, "hold", StepReason.PAUSED)
 
 
 def test_it_rejects_a_level_outside_the_table() -> None:
     with pytest.raises(ValueError, match="level must be"):
-        next_step(MAX_LEVEL + 1, _week(done=7))
+        next_step(MAX_LEVEL + 1, _week(done=7), progression=True)
 
 
 @settings(max_examples=500)
@@ -111,7 +111,10 @@ def test_it_rejects_a_level_outside_the_table() -> None:
 def test_it_keeps_the_level_in_range_and_never_steps_up_after_a_painful_week(
     current: int, summary: WeekSummary
 ) -> None:
-    for step in (next_step(current, summary), maintenance_check(current, summary)):
+    for step in (
+        next_step(current, summary, progression=True),
+        maintenance_check(current, summary, progression=True),
+    ):
         assert MIN_LEVEL <= step.level <= MAX_LEVEL
         assert abs(step.level - current) <= 1
         assert step.change == {1: "up", 0: "hold", -1: "down"}[step.level - current]
@@ -145,7 +148,7 @@ def test_it_keeps_the_routine_and_level_for_maintenance_on_most_nights(
     catalogue: Catalogue,
 ) -> None:
     sitter = TYPICAL.model_copy(update={"sitting_hours_per_day": 8})
-    plan = generate_plan(sitter, catalogue, week=6, level=4)
+    plan = generate_plan(sitter, catalogue, week=6, level=4, progression=True)
 
     kept = maintenance_plan(plan)
 
@@ -165,15 +168,15 @@ def test_it_keeps_the_routine_and_level_for_maintenance_on_most_nights(
 
 
 def test_it_never_steps_up_in_maintenance() -> None:
-    good = maintenance_check(3, _week(done=7))
-    painful = maintenance_check(3, _week(done=7, max_pain=7, painful=1))
+    good = maintenance_check(3, _week(done=7), progression=True)
+    painful = maintenance_check(3, _week(done=7, max_pain=7, painful=1), progression=True)
 
     assert (good.level, good.change, good.reason) == (3, "hold", StepReason.MAINTENANCE)
     assert (painful.level, painful.change, painful.reason) == (2, "down", StepReason.PAINFUL)
 
 
 def test_it_reaches_the_top_level_in_week_six_after_good_weeks(catalogue: Catalogue) -> None:
-    plan = generate_plan(TYPICAL, catalogue)
+    plan = generate_plan(TYPICAL, catalogue, progression=True)
     for week in range(1, PROGRAM_WEEKS):
         summary = WeekSummary(week=week, nights_planned=7, nights_done=7, max_pain=2)
         plan = advance(plan, summary, catalogue).plan
@@ -190,7 +193,7 @@ def test_it_reaches_the_top_level_in_week_six_after_good_weeks(catalogue: Catalo
 def test_it_moves_to_maintenance_after_week_six_at_the_last_comfortable_level(
     catalogue: Catalogue, pain: int, painful: int, expected_level: int
 ) -> None:
-    week_six = generate_plan(TYPICAL, catalogue, week=PROGRAM_WEEKS, level=4)
+    week_six = generate_plan(TYPICAL, catalogue, week=PROGRAM_WEEKS, level=4, progression=True)
     summary = WeekSummary(
         week=PROGRAM_WEEKS, nights_planned=7, nights_done=7, max_pain=pain, painful_sessions=painful
     )
@@ -204,7 +207,7 @@ def test_it_moves_to_maintenance_after_week_six_at_the_last_comfortable_level(
 
 
 def test_it_stays_in_maintenance_week_after_week(catalogue: Catalogue) -> None:
-    plan = maintenance_plan(generate_plan(TYPICAL, catalogue, week=9, level=3))
+    plan = maintenance_plan(generate_plan(TYPICAL, catalogue, week=9, level=3, progression=True))
 
     result = advance(plan, WeekSummary(week=9, nights_planned=5, nights_done=5), catalogue)
 
@@ -213,7 +216,7 @@ def test_it_stays_in_maintenance_week_after_week(catalogue: Catalogue) -> None:
 
 def test_it_carries_swaps_into_the_next_week(catalogue: Catalogue) -> None:
     swaps = {"hamstring": "hamstring-stretch-seated"}
-    plan = generate_plan(TYPICAL, catalogue, swaps=swaps)
+    plan = generate_plan(TYPICAL, catalogue, swaps=swaps, progression=True)
 
     result = advance(plan, _week(done=7), catalogue)
 
@@ -224,14 +227,15 @@ def test_it_carries_swaps_into_the_next_week(catalogue: Catalogue) -> None:
 
 
 def test_it_rejects_a_summary_for_another_week(catalogue: Catalogue) -> None:
-    plan = generate_plan(TYPICAL, catalogue, week=2)
+    plan = generate_plan(TYPICAL, catalogue, week=2, progression=True)
 
     with pytest.raises(ValueError, match="week 1"):
         advance(plan, _week(done=7), catalogue)
 
 
 def test_it_steps_back_from_the_harder_variant_to_the_usual_one(catalogue: Catalogue) -> None:
-    top = generate_plan(TYPICAL, catalogue, week=3, level=MAX_LEVEL)
+    younger = TYPICAL.model_copy(update={"age": 60})  # the step stretch is theirs to use
+    top = generate_plan(younger, catalogue, week=3, level=MAX_LEVEL, progression=True)
     painful = WeekSummary(week=3, nights_planned=7, nights_done=7, max_pain=6, painful_sessions=1)
 
     result = advance(top, painful, catalogue)
@@ -258,7 +262,7 @@ def test_it_never_increases_more_than_one_thing_in_a_week(
     start: int, summaries: list[WeekSummary]
 ) -> None:
     catalogue = make_catalogue()
-    plan = generate_plan(TYPICAL, catalogue, level=start)
+    plan = generate_plan(TYPICAL, catalogue, level=start, progression=True)
     for summary in summaries:
         result = advance(plan, summary.model_copy(update={"week": plan.week}), catalogue)
         before, after = _core_dose(plan), _core_dose(result.plan)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -255,3 +256,44 @@ def test_it_answers_404_to_a_forged_or_mangled_unsubscribe_link(client: Client, 
     forged = token.rsplit(":", 1)[0] + ":" + "x" * 20
     assert client.get(f"/program/unsubscribe/{forged}/").status_code == 404
     assert client.post(f"/program/unsubscribe/{token[:-2]}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    ],
+)
+def test_it_says_on_the_settings_form_when_email_is_not_set_up(
+    owner_client: Client, user: User, settings: Any, backend: str
+) -> None:
+    make_program(user)
+    settings.EMAIL_BACKEND = backend
+
+    page = owner_client.get("/program/plan/").content.decode()
+
+    assert not reminders.email_configured()
+    assert "Email is not set up on this server, so no reminder emails can be sent." in page
+
+
+def test_it_does_not_warn_when_email_is_set_up(
+    owner_client: Client, user: User, settings: Any
+) -> None:
+    make_program(user)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+    page = owner_client.get("/program/plan/").content.decode()
+
+    assert reminders.email_configured()
+    assert "Email is not set up" not in page
+    assert "Every email has a one-click link to stop them." in page
+
+
+def test_it_warns_from_the_command_when_email_is_not_set_up(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    errors = io.StringIO()
+
+    call_command("send_reminders", stdout=io.StringIO(), stderr=errors)
+
+    assert "reminders are not delivered to anyone" in errors.getvalue()

@@ -162,7 +162,8 @@ def test_it_tells_the_person_kindly_what_last_weeks_check_decided(
     with time_machine.travel(evening(week_nights(program, 2)[0]), tick=False):
         page = _page(owner_client.get("/program/"))
 
-    assert "one small step further" in page
+    # On the trial's dose (the default) a good week means: keep going as you are.
+    assert "Keep going as you are" in page
     assert "Week 2 of 6" in page
 
 

@@ -30,7 +30,7 @@ def test_it_shows_tonights_session_and_the_week_on_the_home_page(
 
     assert "Hello, Olive" in page
     assert "I have a cramp now" in page
-    assert "About 10 minutes, before bed at 22:30." in page
+    assert "About 4 minutes, before bed at 22:30." in page  # the trial's two stretches
     assert 'href="/program/session/"' in page
     assert "Start tonight’s stretches" in page
     assert "0 of 7 nights this week." in page

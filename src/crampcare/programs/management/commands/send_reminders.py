@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from crampcare.programs.reminders import send_due_reminders
+from crampcare.programs.reminders import email_configured, send_due_reminders
 
 
 class Command(BaseCommand):
@@ -15,6 +15,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not email_configured():
+            # Still "sent" (to the console), but say that nobody will receive them.
+            self.stderr.write(
+                "Email is not set up (EMAIL_HOST is unset, or the console or dummy backend is "
+                "in use): reminders are not delivered to anyone."
+            )
         sent = send_due_reminders()
         noun = "reminder" if sent == 1 else "reminders"
         self.stdout.write(f"Sent {sent} {noun}.")

@@ -15,7 +15,8 @@
   var root = document.getElementById("player");
   var dataNode = document.getElementById("player-data");
   var textNode = document.getElementById("player-text");
-  if (!root || !dataNode || !textNode || root.dataset.state === "done") return;
+  if (!root || !dataNode || !textNode) return;
+  if (root.dataset.state === "done" || root.dataset.state === "skipped") return;
   var data = JSON.parse(dataNode.textContent);
   var T = JSON.parse(textNode.textContent);
   var ui = root.querySelector(".player-ui");
@@ -68,6 +69,7 @@
   var remaining = steps[0].duration * 1000; // milliseconds of session time left in this step
   var running = false;
   var started = false;
+  var finished = false;
   var lastTick = 0;
   var timer = null;
   var shownItem = -1;
@@ -83,6 +85,9 @@
     try { localStorage.setItem(storageKey, JSON.stringify({ progress: progress, synced: synced })); } catch (e) { /* private mode */ }
   }
   var pushLocal = false;
+  // Exercises (by number) the clock ran on. None at the end: every one was skipped.
+  var played = {};
+  var finishedLocally = false;
   (function restore() {
     var saved = data.progress && typeof data.progress.step === "number" ? data.progress : null;
     var local = readLocal();
@@ -91,6 +96,11 @@
       saved = local.progress;
       pushLocal = true;
     }
+    if (saved && Array.isArray(saved.played)) {
+      saved.played.forEach(function (n) { if (typeof n === "number") played[n] = true; });
+    }
+    // Finished here but the server never heard: show "How did it feel?" and tell it again.
+    if (saved && saved.phase === "done" && pushLocal) finishedLocally = true;
     if (saved && saved.step < steps.length && saved.phase !== "done") {
       index = saved.step;
       remaining = Math.min(steps[index].duration, Math.max(0, Number(saved.remaining) || 0)) * 1000;
@@ -223,9 +233,10 @@
       set: step.set,
       rep: currentRep(step),
       side: step.side,
-      phase: root.dataset.state === "done" ? "done" : step.phase,
+      phase: finished ? "done" : step.phase,
       remaining: Math.round(Math.max(0, remaining) / 100) / 10,
-      paused: !running
+      paused: !running,
+      played: Object.keys(played).map(Number)
     };
   }
   function scheduleSave() {
@@ -283,6 +294,7 @@
     var now = performance.now();
     remaining -= (now - lastTick) * speed;
     lastTick = now;
+    played[steps[index].item] = true;
     while (remaining <= 0) {
       if (index >= steps.length - 1) { finish(); return; }
       var carry = remaining;
@@ -328,16 +340,26 @@
 
   function finish() {
     running = false;
+    finished = true;
     clearInterval(timer);
     keepAwake(false);
     index = steps.length - 1;
     remaining = 0;
     render();
-    root.dataset.state = "done";
+    var skippedAll = Object.keys(played).length === 0;
+    root.dataset.state = skippedAll ? "skipped" : "done";
     root.dataset.phase = "done";
-    say(T.say.done);
     saveNow();
-    var heading = document.getElementById("feedback-title");
+    var heading;
+    if (skippedAll) {
+      ui.hidden = true;
+      var note = document.getElementById("skipped-note");
+      if (note) note.hidden = false;
+      heading = document.getElementById("skipped-note-title");
+    } else {
+      say(T.say.done);
+      heading = document.getElementById("feedback-title");
+    }
     if (heading) heading.focus();
   }
 
@@ -364,7 +386,7 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (root.dataset.state === "done" || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (finished || event.altKey || event.ctrlKey || event.metaKey) return;
     var tag = (event.target && event.target.tagName) || "";
     if (/^(INPUT|SELECT|TEXTAREA)$/.test(tag)) return;
     // Space on a focused button or link does what that control does; anywhere else it pauses.
@@ -384,5 +406,6 @@
   showVoice();
   setState(started ? "paused" : "idle");
   render();
-  if (pushLocal) saveNow();
+  if (finishedLocally) finish();
+  else if (pushLocal) saveNow();
 })();
