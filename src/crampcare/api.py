@@ -100,7 +100,7 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     result = []
     for error in errors:
         parts = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATION_NOISE]
-        message = str(error.get("msg", "is not valid"))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
         if error.get("type") == "extra_forbidden":
             message = "is not a field we know"
         elif error.get("type") == "missing":
