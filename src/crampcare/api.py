@@ -38,6 +38,31 @@ ERROR_SCHEMA = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Any unique string of 1 to 255 visible ASCII characters (a UUID is a good choice). A "
+        "retry with the same key, method, path and body gets the first successful answer again "
+        "(with the header `Idempotent-Replayed: true`) instead of writing twice; the same key "
+        "with another body, method or path is a 422. Keys are kept for 24 hours."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+IDEMPOTENCY_CONFLICT = "A request with the same Idempotency-Key is still being answered."
+
+
+def _takes_idempotency_key(method: str, operation: dict[str, Any]) -> bool:
+    """Writes by a signed-in person with a JSON body or none (the file upload takes no key)."""
+    content = operation.get("requestBody", {}).get("content", {})
+    return (
+        method in {"post", "put", "patch", "delete"}
+        and bool(operation.get("security"))
+        and "multipart/form-data" not in content
+    )
+
+
 class CrampcareAPI(NinjaAPI):
     """Documents the error answers every operation can give, in the one shape they all share."""
 
@@ -67,6 +92,9 @@ class CrampcareAPI(NinjaAPI):
                     wanted["401"] = "Sign in, or send a personal access token."
                 for code, description in wanted.items():
                     responses.setdefault(code, {"description": description, **error})
+                if _takes_idempotency_key(method, operation):
+                    operation["parameters"] = [*parameters, IDEMPOTENCY_PARAMETER]
+                    responses.setdefault("409", {"description": IDEMPOTENCY_CONFLICT, **error})
         return schema
 
 
