@@ -63,6 +63,15 @@ def _takes_idempotency_key(method: str, operation: dict[str, Any]) -> bool:
     )
 
 
+def _also_the_error_shape(answer: dict[str, Any] | None, ref: dict[str, str]) -> None:
+    """A route's own 422 body (the import's report) can also be the usual validation error."""
+    if not answer:
+        return
+    media = answer.get("content", {}).get("application/json")
+    if media and media.get("schema") not in (None, ref):
+        media["schema"] = {"anyOf": [media["schema"], ref]}
+
+
 class CrampcareAPI(NinjaAPI):
     """Documents the error answers every operation can give, in the one shape they all share."""
 
@@ -84,14 +93,19 @@ class CrampcareAPI(NinjaAPI):
                 # Any write can break a rule ("maintenance comes after week six"), besides input.
                 if operation.get("requestBody") or parameters or method != "get":
                     wanted["422"] = "Some input is not valid: each field is named."
+                if operation.get("requestBody") or parameters:
+                    # The request guards: not JSON, NUL characters, JSON nested too deep.
+                    wanted["400"] = "The request is malformed: each problem is named."
                 if operation.get("requestBody"):
-                    wanted["400"] = "The body is not valid JSON."
-                if any(p.get("in") == "path" for p in parameters):
+                    wanted["413"] = "The body is larger than the server accepts."
+                if any(p.get("in") == "path" for p in parameters) or operation.get("security"):
+                    # Someone else's id, or something not started yet (no program).
                     wanted["404"] = "Not found (or not yours)."
                 if operation.get("security"):
                     wanted["401"] = "Sign in, or send a personal access token."
                 for code, description in wanted.items():
                     responses.setdefault(code, {"description": description, **error})
+                _also_the_error_shape(responses.get("422"), ref)
                 if _takes_idempotency_key(method, operation):
                     operation["parameters"] = [*parameters, IDEMPOTENCY_PARAMETER]
                     responses.setdefault("409", {"description": IDEMPOTENCY_CONFLICT, **error})
