@@ -137,7 +137,7 @@ def main() -> None:
         reset_postgres(env["DATABASE_URL"])
     crampcare = [BIN / "crampcare"]
     subprocess.run([*crampcare, "migrate", "-v", "0"], env=env, check=True)
-    make_token = (
+    create = (
         "from crampcare.accounts.models import User;"
         "from crampcare.accounts.services import create_token;"
         "user = User.objects.create_user('bench@example.org', 'bench-password-long');"
@@ -145,7 +145,7 @@ def main() -> None:
     )
     secret = (
         subprocess.run(
-            [*crampcare, "manage", "shell", "-c", make_token],
+            [*crampcare, "manage", "shell", "-c", create],
             env=env,
             check=True,
             capture_output=True,

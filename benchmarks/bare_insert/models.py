@@ -7,3 +7,6 @@ class Row(models.Model):
 
     class Meta:
         app_label = "bare_insert"
+
+    def __str__(self) -> str:
+        return f"{self.started_at}"
