@@ -157,3 +157,14 @@ def test_it_documents_the_header_on_every_write(client: Client) -> None:
             assert ("Idempotency-Key" in names) == wanted, (method, path)
             if wanted:
                 assert "409" in operation["responses"]
+
+
+def test_it_says_the_file_upload_takes_no_key(user: User) -> None:
+    _token, secret = accounts.create_token(user, "laptop")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.post(
+        "/api/v1/diary/import", {"valid_only": "false"}, headers={"Idempotency-Key": "upload-1"}
+    )
+    assert response.status_code == 422
+    assert "file uploads" in response.json()["errors"][0]["message"]
+    assert not IdempotencyKey.objects.exists()
