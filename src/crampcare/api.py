@@ -38,6 +38,40 @@ ERROR_SCHEMA = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Any unique string of 1 to 255 visible ASCII characters (a UUID is a good choice). A "
+        "retry with the same key, method, path and body gets the first successful answer again "
+        "(with the header `Idempotent-Replayed: true`) instead of writing twice; the same key "
+        "with another body, method or path is a 422. Keys are kept for 24 hours."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+IDEMPOTENCY_CONFLICT = "A request with the same Idempotency-Key is still being answered."
+
+
+def _takes_idempotency_key(method: str, operation: dict[str, Any]) -> bool:
+    """Writes by a signed-in person with a JSON body or none (the file upload takes no key)."""
+    content = operation.get("requestBody", {}).get("content", {})
+    return (
+        method in {"post", "put", "patch", "delete"}
+        and bool(operation.get("security"))
+        and "multipart/form-data" not in content
+    )
+
+
+def _also_the_error_shape(answer: dict[str, Any] | None, ref: dict[str, str]) -> None:
+    """A route's own 422 body (the import's report) can also be the usual validation error."""
+    if not answer:
+        return
+    media = answer.get("content", {}).get("application/json")
+    if media and media.get("schema") not in (None, ref):
+        media["schema"] = {"anyOf": [media["schema"], ref]}
+
+
 class CrampcareAPI(NinjaAPI):
     """Documents the error answers every operation can give, in the one shape they all share."""
 
@@ -59,14 +93,22 @@ class CrampcareAPI(NinjaAPI):
                 # Any write can break a rule ("maintenance comes after week six"), besides input.
                 if operation.get("requestBody") or parameters or method != "get":
                     wanted["422"] = "Some input is not valid: each field is named."
+                if operation.get("requestBody") or parameters:
+                    # The request guards: not JSON, NUL characters, JSON nested too deep.
+                    wanted["400"] = "The request is malformed: each problem is named."
                 if operation.get("requestBody"):
-                    wanted["400"] = "The body is not valid JSON."
-                if any(p.get("in") == "path" for p in parameters):
+                    wanted["413"] = "The body is larger than the server accepts."
+                if any(p.get("in") == "path" for p in parameters) or operation.get("security"):
+                    # Someone else's id, or something not started yet (no program).
                     wanted["404"] = "Not found (or not yours)."
                 if operation.get("security"):
                     wanted["401"] = "Sign in, or send a personal access token."
                 for code, description in wanted.items():
                     responses.setdefault(code, {"description": description, **error})
+                _also_the_error_shape(responses.get("422"), ref)
+                if _takes_idempotency_key(method, operation):
+                    operation["parameters"] = [*parameters, IDEMPOTENCY_PARAMETER]
+                    responses.setdefault("409", {"description": IDEMPOTENCY_CONFLICT, **error})
         return schema
 
 
@@ -100,7 +142,7 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     result = []
     for error in errors:
         parts = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATION_NOISE]
-        message = str(error.get("msg", "is not valid"))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
         if error.get("type") == "extra_forbidden":
             message = "is not a field we know"
         elif error.get("type") == "missing":

@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
 from crampcare.assessment import services
+from crampcare.assessment.errors import InvalidAnswers
 from crampcare.assessment.models import Assessment
 
 SESSION_ANSWERS = "assessment_answers"
@@ -46,11 +49,37 @@ def current(request: HttpRequest) -> Draft | None:
         answers = request.session.get(SESSION_ANSWERS)
         if answers is None:
             return None
+        if not _readable(answers):
+            _discard_unreadable(request)
+            return None
         return Draft(dict(answers), bool(request.session.get(SESSION_FINISHED)))
     assessment = _working_on(request) or services.unfinished_for(request.user)
     if assessment is None:
         return None
     return Draft(dict(assessment.answers), assessment.completed, assessment)
+
+
+def _readable(answers: Any) -> bool:
+    """Whether a session's answers are ones the questionnaire can show (sessions can be stale)."""
+    if not isinstance(answers, dict):
+        return False
+    try:
+        services.evaluate(answers)
+    except InvalidAnswers:
+        return False
+    return True
+
+
+def _discard_unreadable(request: HttpRequest) -> None:
+    for key in (SESSION_ANSWERS, SESSION_FINISHED):
+        request.session.pop(key, None)
+    messages.warning(
+        request,
+        _(
+            "The answers kept in this browser could not be read (they may be from an older "
+            "version, or changed), so they were cleared. Please start the questions again."
+        ),
+    )
 
 
 def _working_on(request: HttpRequest) -> Assessment | None:

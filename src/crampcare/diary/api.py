@@ -24,6 +24,7 @@ from pydantic import Field, field_validator
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import get_owned_or_404
+from crampcare.api_types import DiaryDate, DiaryDateTime, StrictBool, StrictFloat, StrictInt
 from crampcare.diary import services, transfer
 from crampcare.diary.models import (
     MAX_CRAMPS_PER_NIGHT,
@@ -80,23 +81,25 @@ class EpisodeOut(Schema):
 
 
 class EpisodeIn(Strict):
-    started_at: dt.datetime = Field(description="With its UTC offset, e.g. 2024-06-05T02:14+01:00")
+    started_at: DiaryDateTime = Field(
+        description="With its UTC offset, e.g. 2024-06-05T02:14+01:00"
+    )
     muscle: Muscle | Blank = ""
     side: Side | Blank = ""
-    severity: int | None = Score
-    duration_minutes: int | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
-    woke_me: bool | None = None
+    severity: StrictInt | None = Score
+    duration_minutes: StrictInt | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    woke_me: StrictBool | None = None
     helped: list[Relief] = Field(default_factory=list)
     notes: str = Field("", max_length=2000)
 
 
 class EpisodePatch(Strict):
-    started_at: dt.datetime | None = None
+    started_at: DiaryDateTime | None = None
     muscle: Muscle | Blank = ""
     side: Side | Blank = ""
-    severity: int | None = Score
-    duration_minutes: int | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
-    woke_me: bool | None = None
+    severity: StrictInt | None = Score
+    duration_minutes: StrictInt | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    woke_me: StrictBool | None = None
     helped: list[Relief] | None = None
     notes: str | None = Field(None, max_length=2000)
 
@@ -119,7 +122,7 @@ def _fields(payload: Schema) -> dict[str, Any]:
 @router.get("/episodes", response=list[EpisodeOut], summary="Your cramps")
 @paginate
 def list_episodes(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
     return services.episodes(_user(request), start, end)
 
@@ -158,18 +161,18 @@ class CheckinOut(Schema):
 
 
 class CheckinIn(Strict):
-    night: dt.date
-    cramp_count: int = Field(ge=0, le=MAX_CRAMPS_PER_NIGHT)
-    severity: int | None = Score
-    sleep_disruption: int | None = Field(None, ge=0, le=SEVERITY_MAX)
+    night: DiaryDate
+    cramp_count: StrictInt = Field(ge=0, le=MAX_CRAMPS_PER_NIGHT)
+    severity: StrictInt | None = Score
+    sleep_disruption: StrictInt | None = Field(None, ge=0, le=SEVERITY_MAX)
     notes: str = Field("", max_length=2000)
 
 
 class CheckinPatch(Strict):
-    night: dt.date | None = None
-    cramp_count: int | None = Field(None, ge=0, le=MAX_CRAMPS_PER_NIGHT)
-    severity: int | None = Score
-    sleep_disruption: int | None = Field(None, ge=0, le=SEVERITY_MAX)
+    night: DiaryDate | None = None
+    cramp_count: StrictInt | None = Field(None, ge=0, le=MAX_CRAMPS_PER_NIGHT)
+    severity: StrictInt | None = Score
+    sleep_disruption: StrictInt | None = Field(None, ge=0, le=SEVERITY_MAX)
     notes: str | None = Field(None, max_length=2000)
 
     refuse_nulls = field_validator("night", "cramp_count", "notes")(_not_null)
@@ -178,7 +181,7 @@ class CheckinPatch(Strict):
 @router.get("/checkins", response=list[CheckinOut], summary="Your morning check-ins")
 @paginate
 def list_checkins(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
     return services.checkins(_user(request), start, end)
 
@@ -229,28 +232,28 @@ class FactorsOut(Schema):
 
 
 class FactorsIn(Strict):
-    date: dt.date
-    fluid_cups: float | None = Field(None, ge=0, le=40)
-    exercise_minutes: int | None = Field(None, ge=0, le=1440)
+    date: DiaryDate
+    fluid_cups: StrictFloat | None = Field(None, ge=0, le=40)
+    exercise_minutes: StrictInt | None = Field(None, ge=0, le=1440)
     exercise_intensity: Intensity | Blank = ""
-    exercise_in_heat: bool | None = None
-    sitting_hours: float | None = Field(None, ge=0, le=24)
+    exercise_in_heat: StrictBool | None = None
+    sitting_hours: StrictFloat | None = Field(None, ge=0, le=24)
     footwear: Footwear | Blank = ""
-    alcohol_drinks: float | None = Field(None, ge=0, le=50)
-    medicine_change: bool = False
+    alcohol_drinks: StrictFloat | None = Field(None, ge=0, le=50)
+    medicine_change: StrictBool = False
     medicine_note: str = Field("", max_length=200)
 
 
 class FactorsPatch(Strict):
-    date: dt.date | None = None
-    fluid_cups: float | None = Field(None, ge=0, le=40)
-    exercise_minutes: int | None = Field(None, ge=0, le=1440)
+    date: DiaryDate | None = None
+    fluid_cups: StrictFloat | None = Field(None, ge=0, le=40)
+    exercise_minutes: StrictInt | None = Field(None, ge=0, le=1440)
     exercise_intensity: Intensity | Blank = ""
-    exercise_in_heat: bool | None = None
-    sitting_hours: float | None = Field(None, ge=0, le=24)
+    exercise_in_heat: StrictBool | None = None
+    sitting_hours: StrictFloat | None = Field(None, ge=0, le=24)
     footwear: Footwear | Blank = ""
-    alcohol_drinks: float | None = Field(None, ge=0, le=50)
-    medicine_change: bool | None = None
+    alcohol_drinks: StrictFloat | None = Field(None, ge=0, le=50)
+    medicine_change: StrictBool | None = None
     medicine_note: str | None = Field(None, max_length=200)
 
     refuse_nulls = field_validator("date", "medicine_change", "medicine_note")(_not_null)
@@ -268,7 +271,7 @@ def _factor_fields(payload: Schema) -> dict[str, Any]:
 @router.get("/factors", response=list[FactorsOut], summary="Your daily factors")
 @paginate
 def list_factors(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
     return services.factors(_user(request), start, end)
 
@@ -320,7 +323,7 @@ class NightOut(Schema):
     "statistics see it. Defaults to the last 90 nights.",
 )
 def diary_nights(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> list[dict[str, Any]]:
     user = _user(request)
     end = end or services.current_night(user)

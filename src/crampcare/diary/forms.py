@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crampcare.api_types import validate_plausible_date
 from crampcare.diary.models import (
     MAX_CRAMPS_PER_NIGHT,
     SEVERITY_MAX,
@@ -119,6 +120,8 @@ class LocalDateTimeField(forms.Field):
             return None
         naive = value if isinstance(value, datetime) else self._parse(str(value).strip())
         aware = naive.replace(tzinfo=self.zone, fold=0)
+        # Before any conversion: year 1 or 9999 would overflow on the way to UTC.
+        validate_plausible_date(aware)
         if aware.astimezone(UTC).astimezone(self.zone).replace(tzinfo=None) != naive:
             raise forms.ValidationError(
                 self.error_messages["skipped"], code="skipped", params={"time": f"{naive:%H:%M}"}
@@ -195,12 +198,12 @@ class EpisodeForm(forms.ModelForm):
 class CheckinCountForm(forms.Form):
     """The big buttons: no cramps, 1, 2, 3+ ("3+" saves 3; the details step can say more)."""
 
-    night = forms.DateField(widget=forms.HiddenInput)
+    night = forms.DateField(widget=forms.HiddenInput, validators=[validate_plausible_date])
     cramp_count = forms.IntegerField(min_value=0, max_value=MAX_CRAMPS_PER_NIGHT)
 
 
 class CheckinSeverityForm(forms.Form):
-    night = forms.DateField(widget=forms.HiddenInput)
+    night = forms.DateField(widget=forms.HiddenInput, validators=[validate_plausible_date])
     severity = forms.IntegerField(min_value=0, max_value=SEVERITY_MAX)
 
 

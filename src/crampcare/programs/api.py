@@ -12,6 +12,7 @@ from pydantic import Field
 
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
+from crampcare.api_types import StrictBool, StrictFloat, StrictInt
 from crampcare.programs import services, sessions
 from crampcare.programs.display import dose_text, item_views
 from crampcare.programs.hold import (
@@ -125,13 +126,13 @@ class ClearanceIn(Schema):
 
 class CreateIn(Schema):
     bedtime: time = time(22, 0)
-    reminder_minutes_before: int = Field(15, ge=0, le=240)
-    prefers_in_bed: bool = False
-    cleared_for_hip_rotation: bool = False
+    reminder_minutes_before: StrictInt = Field(15, ge=0, le=240)
+    prefers_in_bed: StrictBool = False
+    cleared_for_hip_rotation: StrictBool = False
     # Used only when the person has no finished assessment.
-    age: int | None = Field(None, ge=18, le=120)
-    pregnant: bool | None = None
-    pregnancy_weeks: int | None = Field(None, ge=0, le=45)
+    age: StrictInt | None = Field(None, ge=18, le=120)
+    pregnant: StrictBool | None = None
+    pregnancy_weeks: StrictInt | None = Field(None, ge=0, le=45)
     conditions: list[str] | None = None
 
     model_config = {"extra": "forbid"}
@@ -139,10 +140,10 @@ class CreateIn(Schema):
 
 class PreferencesIn(Schema):
     bedtime: time | None = None
-    reminder_minutes_before: int | None = Field(None, ge=0, le=240)
-    email_reminders: bool | None = None
-    paused: bool | None = None
-    progression: bool | None = None
+    reminder_minutes_before: StrictInt | None = Field(None, ge=0, le=240)
+    email_reminders: StrictBool | None = None
+    paused: StrictBool | None = None
+    progression: StrictBool | None = None
 
     model_config = {"extra": "forbid"}
 
@@ -155,15 +156,15 @@ class SwapIn(Schema):
 
 
 class ProgressIn(Schema):
-    step: int
-    item: int
-    set: int = 1
-    rep: int = 1
-    side: int = 1
+    step: StrictInt
+    item: StrictInt
+    set: StrictInt = 1
+    rep: StrictInt = 1
+    side: StrictInt = 1
     phase: str
-    remaining: float
-    paused: bool = False
-    played: list[int] = Field(
+    remaining: StrictFloat
+    paused: StrictBool = False
+    played: list[StrictInt] = Field(
         default_factory=list,
         description="Exercises (by number) the clock ran on. Reaching phase done with none "
         "played records the night as skipped; otherwise the night counts at once.",
@@ -173,8 +174,8 @@ class ProgressIn(Schema):
 
 
 class FinishIn(Schema):
-    difficulty: int = Field(ge=0, le=10)
-    pain: int = Field(ge=0, le=10)
+    difficulty: StrictInt = Field(ge=0, le=10)
+    pain: StrictInt = Field(ge=0, le=10)
 
     model_config = {"extra": "forbid"}
 

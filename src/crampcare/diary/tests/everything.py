@@ -21,6 +21,7 @@ from crampcare.accounts.models import User
 from crampcare.assessment import services as assessment
 from crampcare.assessment.tests.builders import typical_payload
 from crampcare.diary import services as diary
+from crampcare.idempotency.models import IdempotencyKey
 from crampcare.insights import services as insights
 from crampcare.programs import calendar, reminders, sessions
 from crampcare.programs import services as programs
@@ -167,6 +168,18 @@ def _secrets(user: User) -> Secrets:
         calendar_secret = calendar.new_calendar_token(user)
     with at(evening(LAST_NIGHT, 18, 30)):
         accounts.user_for_token(secret)  # marks it used
+        # A write sent with an Idempotency-Key keeps its first answer for a day (not exported).
+        IdempotencyKey.objects.create(
+            owner=user,
+            key="retry-1",
+            method="POST",
+            path="/api/v1/diary/episodes",
+            body_digest="0" * 64,
+            status_code=201,
+            content_type="application/json",
+            content=b'{"id": 1}',
+            created_at=evening(LAST_NIGHT, 18, 30),
+        )
     # Read as stored: ``require_program`` would first apply weekly steps due by the real clock.
     program = Program.objects.for_user(user).get()
     assert program.calendar_token_digest

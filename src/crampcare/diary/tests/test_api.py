@@ -124,7 +124,7 @@ def test_it_refuses_a_checkin_for_a_night_to_come(owner_client: Client) -> None:
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert _errors(response) == {"night": "That night has not happened yet."}
+    assert _errors(response) == {"night": "cannot be in the future"}
 
 
 def test_it_saves_factors_with_exact_decimals(owner_client: Client, user: User) -> None:

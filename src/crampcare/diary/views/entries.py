@@ -172,6 +172,9 @@ def checkin_severity(request: HttpRequest, user: User) -> HttpResponse:
             else:
                 return _checkin_done(request, user, night)
         night = form.cleaned_data.get("night") or services.last_night(user)
+        if not NightCheckin.objects.for_user(user).filter(night=night).exists():
+            # Pain belongs to a saved check-in: without one, start with the count.
+            return redirect(reverse("diary:checkin") + f"?night={night}")
         return _checkin_step(request, user, "severity", night, form=form, status=400)
     night = _night_asked(request, user)
     if not NightCheckin.objects.for_user(user).filter(night=night).exists():

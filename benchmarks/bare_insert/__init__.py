@@ -1,0 +1,1 @@
+"""The bare-Django baseline of benchmarks/write_bench.py: one model, one insert view."""

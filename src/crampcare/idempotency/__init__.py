@@ -1,0 +1,1 @@
+"""Safe retries for API writes: the ``Idempotency-Key`` header (see ``middleware``)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdempotencyConfig(AppConfig):
+    name = "crampcare.idempotency"
+    verbose_name = "Idempotency keys"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,137 @@
+"""Guards every request passes before any view sees it: bodies over the limit, NUL characters
+and JSON nested too deep are refused with a clear 4xx instead of reaching the database or the
+parser (PostgreSQL cannot store NUL, SQLite silently would; deep JSON ends in RecursionError).
+
+API answers are JSON in the one error shape; pages get a short plain page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from crampcare.api_errors import error_body
+
+# Deeper than any answer we accept (the assessment is three levels); far below the parser's
+# recursion limit.
+MAX_JSON_DEPTH = 32
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def json_depth_exceeds(raw: bytes, limit: int) -> bool:
+    """True when brackets nest deeper than `limit`, counted outside strings, without parsing."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def json_has_nul(raw: bytes) -> bool:
+    # A NUL can only reach a JSON string as the escape \u0000; skip the parse when it is absent.
+    if b"\x00" in raw:
+        return True
+    if b"\\u0000" not in raw.lower():
+        return False
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return False  # not JSON: the view reports that
+    return any("\x00" in text for text in _strings(document))
+
+
+class RequestGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = self.problem(request)
+        if problem is not None:
+            status, field, message = problem
+            return refuse(request, status, field, message)
+        return self.get_response(request)
+
+    def problem(self, request: HttpRequest) -> tuple[int, str, str] | None:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return 400, "query", _("contains a NUL character, which we cannot store")
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            return 400, "query", _("contains a NUL character, which we cannot store")
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        content_type = request.content_type or ""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = _content_length(request)
+        if not content_type.startswith("multipart/") and limit is not None and length > limit:
+            return 413, "body", _("is larger than %(limit)s bytes") % {"limit": limit}
+        try:
+            if content_type in JSON_TYPES:
+                raw = request.body
+                if json_depth_exceeds(raw, MAX_JSON_DEPTH):
+                    return (
+                        400,
+                        "body",
+                        _("nests deeper than %(limit)s levels") % {"limit": MAX_JSON_DEPTH},
+                    )
+                if json_has_nul(raw):
+                    return 400, "body", _("contains a NUL character, which we cannot store")
+            elif content_type in FORM_TYPES:
+                for key, values in request.POST.lists():
+                    if "\x00" in key or any("\x00" in value for value in values):
+                        return 400, key, _("contains a NUL character, which we cannot store")
+        except RequestDataTooBig:
+            return 413, "body", _("is larger than %(limit)s bytes") % {"limit": limit}
+        except TooManyFieldsSent:
+            return 400, "body", _("has too many fields")
+        return None
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def refuse(request: HttpRequest, status: int, field: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body([(field, message)]), status=status)
+    text = _("We could not accept this request: %(field)s %(message)s.") % {
+        "field": field,
+        "message": message,
+    }
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
