@@ -10,8 +10,10 @@ import csv
 import io
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from typing import IO, Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -20,6 +22,9 @@ from django.utils.translation import ngettext
 
 from crampcare.diary.transfer.formats import DataFile
 from crampcare.diary.transfer.layout import BY_NAME, README
+
+Source = Callable[[], IO[bytes]]
+"""Opens one file of the export for reading, from the start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +87,14 @@ class ImportReport:
         return text
 
 
-def read_archive(data: bytes, report: ImportReport) -> dict[str, bytes] | None:
-    """The export's CSV files in the zip, by name, as UTF-8 bytes; None (and problems) if unusable.
+def read_archive(data: bytes, report: ImportReport) -> dict[str, Source] | None:
+    """The export's CSV files in the zip, by name, each as a way to open it; None (and problems)
+    if unusable.
 
     Bounded by what is read, never by what the zip's headers claim: each member is inflated in
-    small chunks and reading stops one byte past the limit, so a member that lies about its size
-    costs at most the limit (see ``ImportLimits``).
+    small chunks, checked and thrown away, and reading stops one byte past the limit. The import
+    then reads the members again as a stream, so memory holds the upload and a chunk or two,
+    however much the files unzip to (see ``ImportLimits``).
     """
     limits = import_limits()
 
@@ -113,44 +120,44 @@ def read_archive(data: bytes, report: ImportReport) -> dict[str, bytes] | None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         fail(_("is not a zip file. Choose the .zip you downloaded from crampcare."))
         return None
-    files: dict[str, bytes] = {}
+    files: dict[str, Source] = {}
     budget = _Budget(limits.total_bytes)
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > limits.members:  # the end record can understate it
-            fail(_("holds too many files; an export has about a dozen."))
-            return None
-        for info in entries:
-            name = info.filename.rsplit("/", 1)[-1]
-            if info.is_dir() or name.startswith(".") or name == README:
-                continue
-            if name not in BY_NAME:
-                report.notes.append(
-                    _("%(name)s is not part of a crampcare export and was ignored.")
-                    % {"name": info.filename}
-                )
-                continue
-            if name in files:
-                fail(_("appears twice in the zip."), name)
-                continue
-            problem = _unreadable(info)
-            if problem:
-                fail(problem, name)
-                continue
-            try:
-                content = _read_member(archive, info, limits, budget)
-            except _TooBig as error:
-                fail(str(error), name)
-                if error.stop:
-                    break
-                continue
-            except UnicodeDecodeError:
-                fail(_("is not UTF-8 text. Save it as “CSV UTF-8” and try again."), name)
-                continue
-            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError):
-                fail(_("could not be read from the zip: it is damaged."), name)
-                continue
-            files[name] = content
+    # Not closed here: the sources read from it. It holds no file, only the bytes of the upload.
+    entries = archive.infolist()
+    if len(entries) > limits.members:  # the end record can understate it
+        fail(_("holds too many files; an export has about a dozen."))
+        return None
+    for info in entries:
+        name = info.filename.rsplit("/", 1)[-1]
+        if info.is_dir() or name.startswith(".") or name == README:
+            continue
+        if name not in BY_NAME:
+            report.notes.append(
+                _("%(name)s is not part of a crampcare export and was ignored.")
+                % {"name": info.filename}
+            )
+            continue
+        if name in files:
+            fail(_("appears twice in the zip."), name)
+            continue
+        problem = _unreadable(info)
+        if problem:
+            fail(problem, name)
+            continue
+        try:
+            _check_member(archive, info, limits, budget)
+        except _TooBig as error:
+            fail(str(error), name)
+            if error.stop:
+                break
+            continue
+        except UnicodeDecodeError:
+            fail(_("is not UTF-8 text. Save it as “CSV UTF-8” and try again."), name)
+            continue
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError):
+            fail(_("could not be read from the zip: it is damaged."), name)
+            continue
+        files[name] = partial(archive.open, info)
     if not report.problems and not any(BY_NAME[name].imported for name in files):
         fail(_("has none of the files of a crampcare export (episodes.csv, checkins.csv, ...)."))
     return None if report.problems else files
@@ -229,11 +236,10 @@ def _unreadable(info: zipfile.ZipInfo) -> str:
     return ""
 
 
-def _read_member(
+def _check_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits, budget: _Budget
-) -> bytes:
-    """Inflate one member in chunks, checking as it goes that it is UTF-8 and within bounds."""
-    out = io.BytesIO()
+) -> None:
+    """Inflate one member in chunks, checking that it is UTF-8 and within bounds; keep nothing."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     read = 0
     compressed = max(info.compress_size, 1)
@@ -262,25 +268,28 @@ def _read_member(
                     )
                     % {"ratio": limits.ratio}
                 )
-            decoder.decode(chunk)  # only to check the text; the bytes are kept
-            out.write(chunk)
+            decoder.decode(chunk)  # only to check the text
     decoder.decode(b"", final=True)
     budget.left -= read
-    return out.getvalue()
 
 
 def records(
-    file: DataFile, content: bytes, report: ImportReport
+    file: DataFile, source: Source, report: ImportReport
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Each data row with the line it starts on; header problems are reported once, on line 1.
 
-    The text is decoded as it is read, so a file costs its bytes, not four times them as a str.
+    The file is read and decoded as a stream: it never sits whole in memory.
     Rows count towards the import's cap (``CRAMPCARE_IMPORT_MAX_ROWS``) across all files.
     """
     known = set(file.header)
     most = import_limits().rows
-    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
-    reader = csv.reader(stream)
+    with io.TextIOWrapper(source(), encoding="utf-8-sig", newline="") as stream:
+        yield from _rows(file, csv.reader(stream), known, most, report)
+
+
+def _rows(
+    file: DataFile, reader: Any, known: set[str], most: int, report: ImportReport
+) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:

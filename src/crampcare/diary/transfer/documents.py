@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from crampcare.diary.transfer import cells
-from crampcare.diary.transfer.archive import ImportReport, import_limits
+from crampcare.diary.transfer.archive import ImportReport, Source, import_limits
 from crampcare.diary.transfer.diary_files import PROFILE
 from crampcare.diary.transfer.formats import FORMAT_NAME, FORMAT_VERSION, Column, DataFile
 from crampcare.diary.transfer.layout import FILES
@@ -25,7 +26,7 @@ def looks_like_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def document_files(data: bytes, report: ImportReport) -> dict[str, bytes] | None:
+def document_files(data: bytes, report: ImportReport) -> dict[str, Source] | None:
     """The CSV files (UTF-8 bytes) the JSON export stands for; None (and problems) if unusable."""
 
     def fail(message: str) -> None:
@@ -59,7 +60,7 @@ def document_files(data: bytes, report: ImportReport) -> dict[str, bytes] | None
             % {"found": version, "latest": FORMAT_VERSION}
         )
         return None
-    files: dict[str, bytes] = {}
+    files: dict[str, Source] = {}
     most = import_limits().rows
     rows_seen = 0
     for file in FILES:
@@ -80,7 +81,7 @@ def document_files(data: bytes, report: ImportReport) -> dict[str, bytes] | None
                 % {"count": f"{most:,}"},
             )
             return None
-        files[file.name] = _csv(file, rows, report).encode("utf-8")
+        files[file.name] = partial(io.BytesIO, _csv(file, rows, report).encode("utf-8"))
     if report.problems:
         return None
     return files

@@ -29,6 +29,7 @@ from crampcare.accounts.models import User
 from crampcare.diary.transfer.archive import (
     ImportReport,
     Problem,
+    Source,
     import_limits,
     read_archive,
     records,
@@ -199,7 +200,7 @@ def _load_cells(
     return values if ok else None
 
 
-def _parse_file(user: User, file: DataFile, content: bytes, report: ImportReport) -> list[_Row]:
+def _parse_file(user: User, file: DataFile, content: Source, report: ImportReport) -> list[_Row]:
     assert file.model is not None
     # JSON columns were checked as they were read (and by ``prepare`` where they have a shape);
     # the model's own blank rule would wrongly refuse an empty list or object.
@@ -353,7 +354,7 @@ def _take_back(user: User, written: _Written) -> None:
 # -- the profile ----------------------------------------------------------------------------------
 
 
-def _check_profile(user: User, content: bytes | None, report: ImportReport) -> bool:
+def _check_profile(user: User, content: Source | None, report: ImportReport) -> bool:
     """Check profile.csv's name and time zone (never the email: that is your sign-in) and set
     them on ``user`` in memory; ``import_zip`` saves them with the rest."""
     if content is None:
