@@ -45,7 +45,9 @@ class DatabaseBusyMiddleware:
             response = JsonResponse({"detail": message}, status=503)
         else:
             response = HttpResponse(
-                render_to_string("db_busy.html", {"message": message}, request=request),
+                render_to_string(
+                    "db_busy.html", {"message": message, "again": request.get_full_path()}
+                ),
                 status=503,
             )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from crampcare.diary.transfer import cells
 from crampcare.diary.transfer.archive import ImportReport, Source, import_limits
-from crampcare.diary.transfer.diary_files import PROFILE
 from crampcare.diary.transfer.formats import FORMAT_NAME, FORMAT_VERSION, Column, DataFile
 from crampcare.diary.transfer.layout import FILES
 
@@ -64,8 +63,6 @@ def document_files(data: bytes, report: ImportReport) -> dict[str, Source] | Non
     most = import_limits().rows
     rows_seen = 0
     for file in FILES:
-        if not file.imported and file is not PROFILE:
-            continue
         if file.section not in document:
             continue
         rows = _section_rows(file, document[file.section], report)

@@ -16,6 +16,7 @@ from the person's side it is still all or nothing.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,11 @@ __all__ = ["ImportReport", "Problem", "import_zip"]
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 500
+_BATCH = 1000
+# Between two write transactions the import steps aside this long. SQLite's busy handler polls
+# a waiting writer at most every 100 ms: without the pause the import takes the lock straight back
+# and another person's write can wait past the busy timeout (a 503).
+_PAUSE = 0.15
 _HOUR = 3600
 
 
@@ -304,6 +309,7 @@ def _save(
         with transaction.atomic():
             _create(model, batch, stamped)
         written.created.append((model, [record.pk for record in batch]))
+        _step_aside()
     for batch in _batches(changed):
         with transaction.atomic():
             old = list(owned.filter(pk__in=[record.pk for record in batch]).only(*fields))
@@ -311,8 +317,14 @@ def _save(
             if file.after_update is not None:
                 file.after_update(user, batch)
         written.updated.append((model, old, fields))
+        _step_aside()
     report.created[file.name] = len(new)
     report.updated[file.name] = len(changed)
+
+
+def _step_aside() -> None:
+    if not transaction.get_connection().in_atomic_block:  # inside a caller's transaction: no use
+        time.sleep(_PAUSE)
 
 
 def _batches(items: list[Any]) -> list[list[Any]]:
@@ -338,9 +350,11 @@ def _take_back(user: User, written: _Written) -> None:
         for model, old, fields in reversed(written.updated):
             with transaction.atomic():
                 model.objects.bulk_update(old, fields)
+            _step_aside()
         for model, pks in reversed(written.created):
             with transaction.atomic():
                 model.objects.for_user(user).filter(pk__in=pks).delete()
+            _step_aside()
         if written.profile is not None:
             with transaction.atomic():
                 User.objects.filter(pk=user.pk).update(
