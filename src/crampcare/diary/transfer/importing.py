@@ -47,7 +47,7 @@ __all__ = ["ImportReport", "Problem", "import_zip"]
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 1000
+_BATCH = 500
 # Between two write transactions the import steps aside this long. SQLite's busy handler polls
 # a waiting writer at most every 100 ms: without the pause the import takes the lock straight back
 # and another person's write can wait past the busy timeout (a 503).
