@@ -12,7 +12,7 @@ import os
 import struct
 import tracemalloc
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.urls import reverse
@@ -22,7 +22,6 @@ from crampcare.diary.models import CrampEpisode, NightCheckin
 if TYPE_CHECKING:
     from django.test import Client
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
-    from pytest_django.fixtures import SettingsWrapper
 
     from crampcare.accounts.models import User
 
@@ -185,9 +184,7 @@ def test_it_refuses_a_zip_of_too_many_members(owner_client: Client, user: User) 
     assert "holds more than 100 files" in _problems(response)
 
 
-def test_it_caps_the_rows_of_one_import(
-    owner_client: Client, user: User, settings: SettingsWrapper
-) -> None:
+def test_it_caps_the_rows_of_one_import(owner_client: Client, user: User, settings: Any) -> None:
     settings.CRAMPCARE_IMPORT_MAX_ROWS = 3
     rows = b"".join(b"2024-06-0%dT01:14:05+00:00,calf,,,,,,\n" % day for day in range(1, 6))
     buffer = io.BytesIO()
@@ -199,9 +196,7 @@ def test_it_caps_the_rows_of_one_import(
     _nothing_saved(user)
 
 
-def test_it_throttles_imports_per_person(
-    owner_client: Client, user: User, settings: SettingsWrapper
-) -> None:
+def test_it_throttles_imports_per_person(owner_client: Client, user: User, settings: Any) -> None:
     settings.CRAMPCARE_IMPORT_PER_HOUR = 2
     for _ in range(2):
         response, _ = _post(owner_client, _small_zip())
