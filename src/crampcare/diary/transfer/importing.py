@@ -47,11 +47,11 @@ __all__ = ["ImportReport", "Problem", "import_zip"]
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 500
+_BATCH = 250
 # Between two write transactions the import steps aside this long. SQLite's busy handler polls
 # a waiting writer at most every 100 ms: without the pause the import takes the lock straight back
 # and another person's write can wait past the busy timeout (a 503).
-_PAUSE = 0.15
+_PAUSE = 0.11
 _HOUR = 3600
 
 
