@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crampcare.accounts.middleware.OnboardingMiddleware",
+    # Last, so it sees the views' exceptions first: "database is locked" becomes a 503.
+    "crampcare.db_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "crampcare.urls"
@@ -209,6 +211,22 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), screen-wake-lock=(self)"
 )
+
+# Imports (docs/configuration.md): what one upload may make the server read and write.
+_MB = 1024 * 1024
+CRAMPCARE_IMPORT_MAX_UPLOAD_BYTES = config.env_int(
+    "CRAMPCARE_IMPORT_MAX_UPLOAD_BYTES", 20 * _MB, minimum=1
+)
+CRAMPCARE_IMPORT_MAX_FILE_BYTES = config.env_int(
+    "CRAMPCARE_IMPORT_MAX_FILE_BYTES", 25 * _MB, minimum=1
+)
+CRAMPCARE_IMPORT_MAX_TOTAL_BYTES = config.env_int(
+    "CRAMPCARE_IMPORT_MAX_TOTAL_BYTES", 50 * _MB, minimum=1
+)
+CRAMPCARE_IMPORT_MAX_RATIO = config.env_int("CRAMPCARE_IMPORT_MAX_RATIO", 200, minimum=1)
+CRAMPCARE_IMPORT_MAX_MEMBERS = config.env_int("CRAMPCARE_IMPORT_MAX_MEMBERS", 100, minimum=1)
+CRAMPCARE_IMPORT_MAX_ROWS = config.env_int("CRAMPCARE_IMPORT_MAX_ROWS", 200_000, minimum=1)
+CRAMPCARE_IMPORT_PER_HOUR = config.env_int("CRAMPCARE_IMPORT_PER_HOUR", 20, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -39,7 +40,7 @@ from crampcare.diary.models import (
     Relief,
     Side,
 )
-from crampcare.diary.transfer.importing import MAX_ARCHIVE_BYTES
+from crampcare.diary.transfer.archive import import_limits
 
 router = Router(tags=["diary"], auth=session_or_token)
 
@@ -388,17 +389,21 @@ class ImportProblemsOut(ImportOut):
     "/import",
     response={200: ImportOut, 422: ImportProblemsOut},
     summary="Import a CSV export (zip)",
-    description="All or nothing: with any problem nothing is saved and the answer is 422 with "
-    "each problem's file, line and column, unless valid_only is true.",
+    description="A CSV export (zip) or the JSON export. All or nothing: with any problem nothing "
+    "is saved and the answer is 422 with each problem's file, line and column, unless valid_only "
+    "is true. 413 when the upload is too large, 429 after too many imports in an hour.",
 )
 def import_diary(
     request: HttpRequest,
     archive: File[UploadedFile],
     valid_only: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
-    if (archive.size or 0) > MAX_ARCHIVE_BYTES:
-        raise HttpError(413, "archive: is larger than 20 MB")
-    report = transfer.import_zip(_user(request), archive.read(), valid_only=valid_only)
+    most = import_limits().upload_bytes
+    if (archive.size or 0) > most:
+        raise HttpError(413, f"archive: is larger than {filesizeformat(most)}")
+    report = transfer.import_zip(
+        _user(request), archive.read(), valid_only=valid_only, throttle=True
+    )
     body: dict[str, Any] = {
         "saved": report.saved,
         "created": report.created,
@@ -410,6 +415,8 @@ def import_diary(
     }
     if report.saved:
         return Status(200, body)
+    if report.refused:
+        raise HttpError(429, report.problems[0].message)
     # The API's usual error shape too, so clients that read "errors" need nothing special.
     body["errors"] = [
         {

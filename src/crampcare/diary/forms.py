@@ -276,9 +276,14 @@ class FactorsForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
-        label=_("Your crampcare export (.zip)"),
-        help_text=_("A zip file made by “Download as CSV files”, here or on another crampcare."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+        label=_("Your crampcare export (.zip or .json)"),
+        help_text=_(
+            "A file made by “Download as CSV files” or “Download as JSON”, here or on another "
+            "crampcare."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".zip,application/zip,.json,application/json"}
+        ),
     )
     valid_only = forms.BooleanField(
         label=_("If some rows have problems, import the valid rows anyway"),

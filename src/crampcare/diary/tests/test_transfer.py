@@ -261,7 +261,9 @@ def test_it_imports_through_the_page_and_shows_the_problems(
     page = response.content.decode()
     assert response.status_code == 400
     assert "Nothing was imported" in page
-    assert "<td>checkins.csv</td><td>2</td><td>cramp_count</td>" in page
+    assert (
+        '<span class="problem-where">checkins.csv, line 2, <code>cramp_count</code></span>' in page
+    )
     assert 'name="valid_only" id="id_valid_only" checked' in page
     assert not NightCheckin.objects.exists()
 

@@ -1,41 +1,58 @@
-"""Reading an export (the CSV zip) back in, all or nothing unless asked otherwise.
+"""Reading an export (the CSV zip, or the JSON document) back in, all or nothing unless asked.
 
 Rules (docs/diary.md): each problem is reported with its file, line and column; if there is any
 problem nothing is saved, unless the person chose to import the valid rows. A row whose natural
 key (``DataFile.key``: a cramp's start, a check-in's night, an assessment's creation, ...) is
 already in the account updates that record instead of adding a second one; the program, one per
-person, is updated if there is one and created if not. Access tokens are never imported. The
-whole import is one transaction.
+person, is updated if there is one and created if not. Access tokens are never imported.
+
+Everything is read, parsed and checked before the first write, outside any transaction. Saving
+then runs in short transactions of ``_BATCH`` rows, so a big import never holds the database's
+write lock for long and other people keep writing. If saving fails part-way, what this import
+wrote is taken back the same way (new rows deleted, updated rows given their old values), so
+from the person's side it is still all or nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, OperationalError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
-from crampcare.accounts.services import update_profile
 from crampcare.diary.transfer.archive import (
-    MAX_ARCHIVE_BYTES,
     ImportReport,
     Problem,
+    Source,
+    import_limits,
     read_archive,
     records,
 )
 from crampcare.diary.transfer.cells import CellError
 from crampcare.diary.transfer.diary_files import PROFILE
+from crampcare.diary.transfer.documents import document_files, looks_like_json
 from crampcare.diary.transfer.formats import DataFile
 from crampcare.diary.transfer.layout import FILES
 from crampcare.diary.transfer.program_files import PROGRAM
 from crampcare.programs.models import Program
 
-__all__ = ["MAX_ARCHIVE_BYTES", "ImportReport", "Problem", "import_zip"]
+__all__ = ["ImportReport", "Problem", "import_zip"]
 
-_BATCH = 500
+logger = logging.getLogger(__name__)
+
+_BATCH = 250
+# Between two write transactions the import steps aside this long. SQLite's busy handler polls
+# a waiting writer at most every 100 ms: without the pause the import takes the lock straight back
+# and another person's write can wait past the busy timeout (a 503).
+_PAUSE = 0.11
+_HOUR = 3600
 
 
 @dataclass
@@ -45,34 +62,128 @@ class _Row:
     key: tuple[Any, ...]
 
 
-def import_zip(user: User, data: bytes, *, valid_only: bool = False) -> ImportReport:
-    """Import an export into ``user``'s account. See the module docstring for the rules."""
+@dataclass
+class _Written:
+    """What this import wrote, to take it back if saving fails part-way."""
+
+    created: list[tuple[Any, list[Any]]] = field(default_factory=list)
+    updated: list[tuple[Any, list[models.Model], list[str]]] = field(default_factory=list)
+    profile: tuple[str, str] | None = None
+
+
+def import_zip(
+    user: User, data: bytes, *, valid_only: bool = False, throttle: bool = False
+) -> ImportReport:
+    """Import an export (zip or JSON) into ``user``'s account. See the module docstring.
+
+    ``throttle``: count this import against the person's hourly allowance (the page and the API
+    do; a command run by whoever hosts the server does not).
+    """
     report = ImportReport()
-    texts = read_archive(data, report)
-    if texts is None:
+    if throttle and not _allowed(user, report):
         return report
-    with transaction.atomic():
-        # The profile first: its time zone decides which night each cramp belongs to.
-        profile_ok = _apply_profile(user, texts.get(PROFILE.name), report)
-        parsed = {
-            file: _parse_file(user, file, texts[file.name], report)
-            for file in FILES
-            if file.imported and file.name in texts
-        }
-        _check_program_exists(user, parsed, report)
-        report.notes += [str(f.import_note) for f in FILES if f.import_note and f.name in texts]
-        if report.problems and not valid_only:
-            transaction.set_rollback(True)
-        else:
-            if not profile_ok:
-                report.notes.append(_("Your name and time zone were left as they were."))
-            for file, rows in parsed.items():
-                _save(user, file, rows, report)
-            report.saved = True
-    if not report.saved:
-        # The rolled-back profile change may linger on this object.
-        user.refresh_from_db(fields=["display_name", "time_zone"])
+    if looks_like_json(data):
+        files = document_files(data, report)
+        in_json = True
+    else:
+        files = read_archive(data, report)
+        in_json = False
+    if files is None:
+        return report
+    before = (user.display_name, user.time_zone)
+    # The profile first: its time zone decides which night each cramp belongs to. It is set on
+    # ``user`` in memory only until saving.
+    profile_ok = _check_profile(user, files.get(PROFILE.name), report)
+    parsed = {
+        file: _parse_file(user, file, files[file.name], report)
+        for file in FILES
+        if file.imported and file.name in files
+    }
+    _check_program_exists(user, parsed, report)
+    report.notes += [str(f.import_note) for f in FILES if f.import_note and f.name in files]
+    if in_json:
+        report.problems[:] = [_in_document(problem) for problem in report.problems]
+    if report.problems and not valid_only:
+        user.display_name, user.time_zone = before
+        return report
+    if not profile_ok:
+        report.notes.append(_("Your name and time zone were left as they were."))
+    written = _Written()
+    try:
+        if profile_ok and (user.display_name, user.time_zone) != before:
+            with transaction.atomic():
+                user.save(update_fields=["display_name", "time_zone"])
+            written.profile = before
+            if user.time_zone != before[1]:
+                report.notes.insert(
+                    0,
+                    _("Your time zone is now %(zone)s, as in the export.")
+                    % {"zone": user.time_zone},
+                )
+        for file, rows in parsed.items():
+            _save(user, file, rows, report, written)
+    except DatabaseError as error:
+        _take_back(user, written)
+        user.display_name, user.time_zone = before
+        if isinstance(error, OperationalError) and _busy(error):
+            raise  # a 503 with Retry-After (crampcare.db_busy): nothing was kept
+        logger.warning("Import stopped part-way and was taken back: %s", error)
+        report.created.clear()
+        report.updated.clear()
+        report.add(
+            _("the import"),
+            None,
+            None,
+            _(
+                "Saving stopped part-way because of a conflict with a change made at the same "
+                "time. Nothing from this import was kept; try again."
+            ),
+        )
+        return report
+    report.saved = True
     return report
+
+
+def _busy(error: OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _allowed(user: User, report: ImportReport) -> bool:
+    """At most ``CRAMPCARE_IMPORT_PER_HOUR`` imports per person an hour, counted in the cache."""
+    most = import_limits().per_hour
+    key = f"crampcare:imports:{user.pk}"
+    cache.add(key, 0, timeout=_HOUR)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_HOUR)
+        count = 1
+    if count <= most:
+        return True
+    report.refused = "throttled"
+    report.add(
+        _("the import"),
+        None,
+        None,
+        ngettext(
+            "You have already imported %(count)d time in the last hour. Try again later.",
+            "You have already imported %(count)d times in the last hour. Try again later.",
+            most,
+        )
+        % {"count": most},
+    )
+    return False
+
+
+def _in_document(problem: Problem) -> Problem:
+    """A problem found in the CSV made from a JSON section, told in the JSON's terms."""
+    for file in FILES:
+        if problem.file == file.name:
+            # The CSV's line 2 is the section's first item.
+            item = None if problem.line is None else max(problem.line - 1, 1)
+            return Problem(file.section, item, problem.column, problem.message, in_json=True)
+    return problem
 
 
 # -- checking -------------------------------------------------------------------------------------
@@ -94,7 +205,7 @@ def _load_cells(
     return values if ok else None
 
 
-def _parse_file(user: User, file: DataFile, text: str, report: ImportReport) -> list[_Row]:
+def _parse_file(user: User, file: DataFile, content: Source, report: ImportReport) -> list[_Row]:
     assert file.model is not None
     # JSON columns were checked as they were read (and by ``prepare`` where they have a shape);
     # the model's own blank rule would wrongly refuse an empty list or object.
@@ -105,7 +216,7 @@ def _parse_file(user: User, file: DataFile, text: str, report: ImportReport) -> 
     ]
     seen: dict[tuple[Any, ...], int] = {}
     rows: list[_Row] = []
-    for line, cells in records(file, text, report):
+    for line, cells in records(file, content, report):
         values = _load_cells(file, line, cells, report)
         if values is None:
             report.skipped_rows += 1
@@ -170,7 +281,9 @@ def _check_program_exists(
 # -- saving ---------------------------------------------------------------------------------------
 
 
-def _save(user: User, file: DataFile, rows: list[_Row], report: ImportReport) -> None:
+def _save(
+    user: User, file: DataFile, rows: list[_Row], report: ImportReport, written: _Written
+) -> None:
     assert file.model is not None
     model: Any = file.model
     owned = model.objects.for_user(user)
@@ -191,36 +304,77 @@ def _save(user: User, file: DataFile, rows: list[_Row], report: ImportReport) ->
             changed.append(row.record)
         else:
             new.append(row.record)
-    _create(model, new, file.stamped_fields())
-    model.objects.bulk_update(changed, file.saved_fields(), batch_size=_BATCH)
-    if changed and file.after_update is not None:
-        file.after_update(user, changed)
+    stamped, fields = file.stamped_fields(), file.saved_fields()
+    for batch in _batches(new):
+        with transaction.atomic():
+            _create(model, batch, stamped)
+        written.created.append((model, [record.pk for record in batch]))
+        _step_aside()
+    for batch in _batches(changed):
+        with transaction.atomic():
+            old = list(owned.filter(pk__in=[record.pk for record in batch]).only(*fields))
+            model.objects.bulk_update(batch, fields)
+            if file.after_update is not None:
+                file.after_update(user, batch)
+        written.updated.append((model, old, fields))
+        _step_aside()
     report.created[file.name] = len(new)
     report.updated[file.name] = len(changed)
+
+
+def _step_aside() -> None:
+    if not transaction.get_connection().in_atomic_block:  # inside a caller's transaction: no use
+        time.sleep(_PAUSE)
+
+
+def _batches(items: list[Any]) -> list[list[Any]]:
+    return [items[at : at + _BATCH] for at in range(0, len(items), _BATCH)]
 
 
 def _create(model: Any, new: list[models.Model], stamped: list[str]) -> None:
     """Insert the new records with the times from the file, not the time of the import."""
     # Django stamps auto_now/auto_now_add fields as it inserts; an update puts the file's back.
     kept = [{name: getattr(record, name) for name in stamped} for record in new]
-    model.objects.bulk_create(new, batch_size=_BATCH)
+    model.objects.bulk_create(new)
     if not stamped or not new:
         return
     for record, values in zip(new, kept, strict=True):
         for name, value in values.items():
             setattr(record, name, value)
-    model.objects.bulk_update(new, stamped, batch_size=_BATCH)
+    model.objects.bulk_update(new, stamped)
+
+
+def _take_back(user: User, written: _Written) -> None:
+    """Undo what this import wrote, newest first, in short transactions like the writes."""
+    try:
+        for model, old, fields in reversed(written.updated):
+            with transaction.atomic():
+                model.objects.bulk_update(old, fields)
+            _step_aside()
+        for model, pks in reversed(written.created):
+            with transaction.atomic():
+                model.objects.for_user(user).filter(pk__in=pks).delete()
+            _step_aside()
+        if written.profile is not None:
+            with transaction.atomic():
+                User.objects.filter(pk=user.pk).update(
+                    display_name=written.profile[0], time_zone=written.profile[1]
+                )
+    except DatabaseError:
+        logger.exception("Taking back a failed import for user %s failed", user.pk)
+        raise
 
 
 # -- the profile ----------------------------------------------------------------------------------
 
 
-def _apply_profile(user: User, text: str | None, report: ImportReport) -> bool:
-    """Take the name and time zone from profile.csv (never the email: that is your sign-in)."""
-    if text is None:
+def _check_profile(user: User, content: Source | None, report: ImportReport) -> bool:
+    """Check profile.csv's name and time zone (never the email: that is your sign-in) and set
+    them on ``user`` in memory; ``import_zip`` saves them with the rest."""
+    if content is None:
         return True
     before = len(report.problems)
-    rows = list(records(PROFILE, text, report))
+    rows = list(records(PROFILE, content, report))
     if len(report.problems) > before:
         return False
     if len(rows) != 1:
@@ -230,18 +384,14 @@ def _apply_profile(user: User, text: str | None, report: ImportReport) -> bool:
     values = _load_cells(PROFILE, line, cells, report)
     if values is None:
         return False
+    kept = (user.display_name, user.time_zone)
     display_name = values.get("display_name", user.display_name)
-    time_zone = values.get("time_zone") or user.time_zone
+    user.display_name = (display_name or "").strip()
+    user.time_zone = values.get("time_zone") or user.time_zone
     try:
-        changed_zone = time_zone != user.time_zone
-        with transaction.atomic():
-            update_profile(user, display_name=display_name, time_zone=time_zone)
+        user.full_clean(exclude=["password"])
     except ValidationError as error:
-        user.refresh_from_db(fields=["display_name", "time_zone"])
+        user.display_name, user.time_zone = kept
         _report_validation(PROFILE.name, line, error, report)
         return False
-    if changed_zone:
-        report.notes.append(
-            _("Your time zone is now %(zone)s, as in the export.") % {"zone": time_zone}
-        )
     return True

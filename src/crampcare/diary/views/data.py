@@ -7,13 +7,14 @@ import json
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crampcare.accounts.models import User
 from crampcare.diary import transfer
 from crampcare.diary.forms import ImportForm
-from crampcare.diary.transfer.importing import MAX_ARCHIVE_BYTES
+from crampcare.diary.transfer.archive import import_limits
 from crampcare.diary.views.person import diary_view
 
 
@@ -48,11 +49,17 @@ def import_csv(request: HttpRequest, user: User) -> HttpResponse:
     if not form.is_valid():
         return render(request, "diary/data.html", {"form": form}, status=400)
     upload = form.cleaned_data["archive"]
-    if upload.size > MAX_ARCHIVE_BYTES:
+    most = import_limits().upload_bytes
+    if upload.size > most:
         # Checked before reading, so a huge upload is never loaded into memory.
-        form.add_error("archive", _("This file is larger than 20 MB."))
+        form.add_error(
+            "archive",
+            _("This file is larger than %(size)s.") % {"size": filesizeformat(most)},
+        )
         return render(request, "diary/data.html", {"form": form}, status=400)
-    report = transfer.import_zip(user, upload.read(), valid_only=form.cleaned_data["valid_only"])
+    report = transfer.import_zip(
+        user, upload.read(), valid_only=form.cleaned_data["valid_only"], throttle=True
+    )
     if report.saved:
         messages.success(request, report.summary())
         for note in report.notes:
@@ -65,5 +72,5 @@ def import_csv(request: HttpRequest, user: User) -> HttpResponse:
         request,
         "diary/data.html",
         {"form": offer, "report": report},
-        status=200 if report.saved else 400,
+        status=429 if report.refused else 200 if report.saved else 400,
     )

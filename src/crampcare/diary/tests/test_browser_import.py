@@ -1,0 +1,62 @@
+"""The import's problems, read on a phone (390 px) in light and dark mode."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from crampcare.accounts.models import User
+from crampcare.diary.models import CrampEpisode
+from crampcare.testing.browser import look
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EPISODES = (
+    "started_at,muscle,side,severity,duration_minutes,woke_me,helped,notes\n"
+    "2024-06-05T01:14:05+01:00,calf,left,7,2,yes,stretching,\n"
+    "yesterday at three,calf,left,7,2,yes,stretching,\n"
+    "2024-06-07T01:14:05+01:00,big toe,left,12,2,maybe,dancing;stretching,\n"
+)
+
+
+def _sign_in(page: Any, live_server: Any, user: User) -> None:
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_lists_import_problems_readably_on_a_phone(
+    page: Any, dark_page: Any, live_server: Any, user: User, tmp_path: Path, scheme: str
+) -> None:
+    page = dark_page if scheme == "dark" else page
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("episodes.csv", EPISODES)
+    _sign_in(page, live_server, user)
+    page.goto(live_server.url + "/diary/data/", timeout=60_000)
+    page.get_by_label("Your crampcare export (.zip or .json)").set_input_files(str(archive))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("heading", name="Problems found in the file").wait_for()
+    items = page.locator("ol.problems > li")
+    texts = items.all_inner_texts()
+    assert len(texts) == 2, texts
+    assert texts[0].startswith("episodes.csv, line 3, started_at\nshould be a date and time")
+    assert texts[1].startswith("episodes.csv, line 4, woke_me\nshould be yes, no, or blank")
+    # Nothing is cut off or scrolls sideways at 390 px: every problem fits the screen's width.
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for box in (items.nth(n).bounding_box() for n in range(items.count())):
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width
+    look(page, f"diary-import-problems-{scheme}")
+    assert not CrampEpisode.objects.for_user(user).exists()

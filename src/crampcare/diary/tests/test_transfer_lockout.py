@@ -1,0 +1,34 @@
+"""A big import must not lock other people out (docs/diary.md, "Import")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from crampcare.testing.cli import cli_env
+
+
+def test_it_keeps_answering_another_persons_writes_during_a_200000_row_import(
+    tmp_path: Path,
+) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "crampcare.diary.tests.lockout_scenario"],
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path),
+        check=False,
+        timeout=900,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert result["import_status"] == 200, result["import_body"]
+    assert result["import_body"]["created"] == {"episodes.csv": 200_000}
+    writes = result["writes"]
+    # The import takes many seconds: the other person wrote all along, each answer 2xx in < 1 s.
+    assert len(writes) >= 20, writes
+    slow_or_failed = [
+        (status, seconds) for status, seconds in writes if status != 201 or seconds >= 1.0
+    ]
+    assert not slow_or_failed, slow_or_failed
