@@ -17,8 +17,8 @@ from crampcare.testing.builders import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FAST = "?speed=400"
-DONE = "['done', 'skipped'].includes(document.getElementById('player').dataset.state)"
-SAVED = "document.getElementById('player').dataset.saved === 'true'"
+DONE = "() => ['done', 'skipped'].includes(document.getElementById('player').dataset.state)"
+SAVED = "() => document.getElementById('player').dataset.saved === 'true'"
 
 
 def _sign_in(page: Any, live_server: Any, user: User) -> None:
