@@ -262,7 +262,8 @@ def test_it_answers_400_on_the_page_with_each_problem(
         )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "program_changes.csv" in page and "kind" in page  # problems are a list now
+    assert "program_changes.csv" in page  # problems are a list now
+    assert "kind" in page
     assert _nothing_saved(user)
 
 
