@@ -203,3 +203,27 @@ def look(page: Any, name: str) -> None:
     """Check accessibility and save screenshots: what every page visit in a browser test does."""
     check_accessibility(page, name)
     screenshot(page, name)
+
+
+def sign_in_with_form(page: Any, live_server: Any, user: Any) -> None:
+    """Sign in through the sign-in page, as a person would (the user is the builders' Olive)."""
+    from crampcare.testing.builders import PASSWORD
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name="Hello, Olive").wait_for()
+
+
+def sign_in_with_cookie(page: Any, live_server: Any, user: Any) -> None:
+    """Give the page a signed-in session without visiting the sign-in page."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )

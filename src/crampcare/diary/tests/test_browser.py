@@ -4,24 +4,14 @@ import io
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
 from crampcare.testing.browser import look
+from crampcare.testing.browser import sign_in_with_cookie as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Any, live_server: Any, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
 
 
 def _demo_user() -> User:

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode
 from crampcare.testing.browser import look
+from crampcare.testing.browser import sign_in_with_cookie as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,15 +21,6 @@ EPISODES = (
     "yesterday at three,calf,left,7,2,yes,stretching,\n"
     "2024-06-07T01:14:05+01:00,big toe,left,12,2,maybe,dancing;stretching,\n"
 )
-
-
-def _sign_in(page: Any, live_server: Any, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -13,20 +13,12 @@ from crampcare.programs import reminders
 from crampcare.programs.models import Program, Session
 from crampcare.programs.tests.builders import make_program
 from crampcare.testing.browser import look
-from crampcare.testing.builders import PASSWORD
+from crampcare.testing.browser import sign_in_with_form as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Test-only: the player's clock runs 200 times faster (a 10-minute routine takes 3 seconds).
 FAST = "?speed=200"
-
-
-def _sign_in(page: Any, live_server: Any, user: User) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="Hello, Olive").wait_for()
 
 
 def _state(page: Any) -> dict[str, str]:

@@ -12,17 +12,9 @@ from crampcare.assessment import services as assessment_services
 from crampcare.assessment.tests.builders import answers
 from crampcare.programs.tests.builders import make_program
 from crampcare.testing.browser import PHONE, look
-from crampcare.testing.builders import PASSWORD
+from crampcare.testing.browser import sign_in_with_form as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Any, live_server: Any, user: User) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="Hello, Olive").wait_for()
 
 
 def _uncovered(page: Any, selector: str) -> None:

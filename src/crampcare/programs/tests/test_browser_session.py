@@ -12,21 +12,13 @@ from crampcare.accounts.models import User
 from crampcare.programs.models import Session
 from crampcare.programs.tests.builders import make_program
 from crampcare.testing.browser import look, wait_for_requests
-from crampcare.testing.builders import PASSWORD
+from crampcare.testing.browser import sign_in_with_form as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FAST = "?speed=400"
 DONE = "() => ['done', 'skipped'].includes(document.getElementById('player').dataset.state)"
 SAVED = "() => document.getElementById('player').dataset.saved === 'true'"
-
-
-def _sign_in(page: Any, live_server: Any, user: User) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="Hello, Olive").wait_for()
 
 
 def test_it_brings_a_finished_session_back_to_how_did_it_feel_after_a_reload(
