@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crampcare.accounts.models import User
+from crampcare.diary.services import CHECKIN_FIELDS, EPISODE_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +37,8 @@ json_values = st.recursive(
 )
 
 WRITES = {
-    "/api/v1/diary/episodes": [
-        "started_at",
-        "muscle",
-        "side",
-        "severity",
-        "duration_minutes",
-        "woke_me",
-        "helped",
-        "notes",
-    ],
-    "/api/v1/diary/checkins": ["night", "cramp_count", "severity", "sleep_disruption", "notes"],
+    "/api/v1/diary/episodes": list(EPISODE_FIELDS),
+    "/api/v1/diary/checkins": list(CHECKIN_FIELDS),
     "/api/v1/diary/factors": [
         "date",
         "fluid_cups",
