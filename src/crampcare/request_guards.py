@@ -8,6 +8,7 @@ API answers are JSON in the one error shape; pages get a short plain page.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,26 +27,21 @@ JSON_TYPES = ("application/json", "application/merge-patch+json")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+# A JSON string (skipped whole, escapes included) or a bracket: the scan runs in the regex
+# engine, not byte by byte in Python, since it sits on every API write.
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]+|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
 def json_depth_exceeds(raw: bytes, limit: int) -> bool:
     """True when brackets nest deeper than `limit`, counted outside strings, without parsing."""
     depth = 0
-    in_string = False
-    escaped = False
-    for byte in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
+    for match in _STRING_OR_BRACKET.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
             depth += 1
             if depth > limit:
                 return True
-        elif byte in (0x5D, 0x7D):  # ] }
+        elif token in (b"]", b"}"):
             depth -= 1
     return False
 
