@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from crampcare.accounts.onboarding import needs_owner
+from crampcare.page_middleware import API_DOCS
 
 # Pages that work without an account keep working before the owner exists: a person with a
 # cramp must never meet a set-up screen.
@@ -78,9 +79,6 @@ class PrivacyHeadersMiddleware:
             # Swagger UI (django-ninja's own static files) styles its widgets inline.
             response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
         return response
-
-
-API_DOCS = "/api/v1/docs"
 
 
 def _holds_answers(request: HttpRequest) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from crampcare.accounts import services as accounts
 from crampcare.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,15 @@ def test_it_relaxes_only_styles_and_only_for_the_api_docs(client: Client) -> Non
     body = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in body
     assert "cdn." not in body
+
+
+def test_it_gives_api_json_a_fixed_policy_and_no_flash_messages(client: Client, user: User) -> None:
+    _, secret = accounts.create_token(user, "script")
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert not hasattr(response.wsgi_request, "_messages")
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_it_sends_a_permissions_policy(client: Client, user: User) -> None:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from crampcare.accounts import services
 from crampcare.accounts.models import AccessToken, User
@@ -62,3 +66,36 @@ def test_it_creates_tokens_through_the_api(owner_client: Client, user: User) -> 
     listed = owner_client.get("/api/v1/tokens").json()
     assert [t["name"] for t in listed] == ["cli"]
     assert "token" not in listed[0]
+
+
+def test_it_gives_the_owner_as_the_orm_would_load_them(user: User) -> None:
+    _, secret = services.create_token(user, "script")
+    found = services.user_for_token(secret)
+    assert found is not None
+    loaded = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(loaded, field.attname), field.name
+        assert type(getattr(found, field.attname)) is type(getattr(loaded, field.attname))
+
+
+def test_it_refuses_the_token_of_a_deactivated_person(user: User) -> None:
+    _, secret = services.create_token(user, "script")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert services.user_for_token(secret) is None
+    assert services.user_for_token(secret + "x") is None
+    assert services.user_for_token("not-a-token") is None
+
+
+def test_it_notes_the_last_use_at_most_once_a_minute(user: User) -> None:
+    token, secret = services.create_token(user, "script")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        services.user_for_token(secret)
+    first = AccessToken.objects.get(pk=token.pk).last_used_at
+    assert first == start
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        services.user_for_token(secret)
+    assert AccessToken.objects.get(pk=token.pk).last_used_at == first
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        services.user_for_token(secret)
+    assert AccessToken.objects.get(pk=token.pk).last_used_at == start + timedelta(seconds=61)
