@@ -24,8 +24,19 @@ if PRODUCTION and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Whether anyone may create an account after the owner's. A family server may want it off.
-OPEN_SIGNUP = config.env_bool("CRAMPCARE_OPEN_SIGNUP", True)
+# Email reaches people only through a mail server (EMAIL_HOST) or a delivering backend; the
+# console backend, the default without EMAIL_HOST, only prints.
+EMAIL_BACKEND = config.env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if config.env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_DELIVERS = EMAIL_BACKEND not in config.NON_DELIVERING_EMAIL_BACKENDS
+# Whether anyone may create an account after the owner's. Sign-up can keep quiet about which
+# addresses are registered only when it confirms the address by email before signing anyone in,
+# so open sign-up comes with email, and confirming the address by email is then the default.
+OPEN_SIGNUP = config.env_bool("CRAMPCARE_OPEN_SIGNUP", EMAIL_DELIVERS)
 SITE_URL = config.env_str("CRAMPCARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Whether SITE_URL was set; when not, links shown on a page are built from the address in use.
 SITE_URL_CONFIGURED = bool(config.env_str("CRAMPCARE_SITE_URL"))
@@ -124,13 +135,18 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = config.env_choice(
-    "CRAMPCARE_EMAIL_VERIFICATION", "none", ("none", "optional", "mandatory")
+    "CRAMPCARE_EMAIL_VERIFICATION",
+    "mandatory" if EMAIL_DELIVERS else "none",
+    ("none", "optional", "mandatory"),
 )
 ACCOUNT_ADAPTER = "crampcare.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "crampcare.accounts.forms.LoginForm",
     "signup": "crampcare.accounts.forms.SignupForm",
 }
+# Confirming the address (from the browser that signed up) signs the person in and carries on
+# where they were going, e.g. logging the cramp the relief guide timed.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # Sign-up answers the same whether or not the address already has an account (the owner of an
@@ -248,12 +264,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 
-EMAIL_BACKEND = config.env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if config.env_str("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
-)
 EMAIL_HOST = config.env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = config.env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER")

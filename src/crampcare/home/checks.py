@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -33,6 +33,16 @@ def check_production_profile(app_configs: Any = None, **kwargs: Any) -> list[Che
                 "ALLOWED_HOSTS contains '*': any host name is accepted.",
                 hint="Name your site's host(s), e.g. ALLOWED_HOSTS=cramps.example.org.",
                 id="crampcare.E003",
+            )
+        )
+    if settings.OPEN_SIGNUP and settings.ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+        problems.append(
+            Warning(
+                "Sign-up is open without confirming addresses by email: a stranger can learn "
+                "whether an address has an account here by trying to sign up with it.",
+                hint="Set up email (EMAIL_HOST) and CRAMPCARE_EMAIL_VERIFICATION=mandatory, or "
+                "CRAMPCARE_OPEN_SIGNUP=false once your people have accounts.",
+                id="crampcare.W001",
             )
         )
     return problems

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from crampcare.accounts.onboarding import needs_owner
 from crampcare.programs.hold import hold_for
 
 # (url name, label, signed-in only). Links to parts not installed are skipped.
@@ -52,4 +54,7 @@ def site(request: HttpRequest) -> dict[str, object]:
     # The red-flag hold (programs/hold.py), looked up only by a page that asks for it: the relief
     # guide leaves out rubbing the calf while a clot or muscle breakdown is suspected (P16).
     program_hold = SimpleLazyObject(lambda: hold_for(request.user))
-    return {"nav_items": items, "program_hold": program_hold}
+    # Whether "Create an account" leads anywhere: sign-up is closed after the owner on a server
+    # without email (settings.OPEN_SIGNUP), and a dead link would only waste a tired person's tap.
+    signup_open = not signed_in and (needs_owner() or settings.OPEN_SIGNUP)
+    return {"nav_items": items, "program_hold": program_hold, "signup_open": signup_open}

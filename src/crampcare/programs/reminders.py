@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crampcare.accounts.models import User
+from crampcare.config import NON_DELIVERING_EMAIL_BACKENDS
 from crampcare.insights.nights import night_of
 from crampcare.programs.hold import hold_for
 from crampcare.programs.models import Channel, Program, ReminderSent, Session
@@ -42,19 +43,9 @@ UNSUBSCRIBE_MAX_AGE = timedelta(days=60)
 AT_BEDTIME_WINDOW = timedelta(minutes=10)
 
 
-# Email backends that deliver nothing: the console backend (the default without EMAIL_HOST) only
-# prints, the dummy backend drops.
-NON_DELIVERING_BACKENDS = frozenset(
-    {
-        "django.core.mail.backends.console.EmailBackend",
-        "django.core.mail.backends.dummy.EmailBackend",
-    }
-)
-
-
 def email_configured() -> bool:
     """Whether this server can deliver email at all (so reminder emails would arrive)."""
-    return settings.EMAIL_BACKEND not in NON_DELIVERING_BACKENDS
+    return settings.EMAIL_BACKEND not in NON_DELIVERING_EMAIL_BACKENDS
 
 
 # -- unsubscribe tokens ---------------------------------------------------------------------------

@@ -139,8 +139,12 @@ def test_it_keeps_the_first_cramp_through_signing_in(page: Any, live_server: Any
     assert not blocked, blocked
 
 
-def test_it_keeps_the_first_cramp_through_signing_up(page: Any, live_server: Any) -> None:
+def test_it_keeps_the_first_cramp_through_signing_up(
+    page: Any, live_server: Any, settings: Any
+) -> None:
     from crampcare.testing.builders import make_user
+
+    settings.OPEN_SIGNUP = True
 
     make_user("owner@example.org")
     since = _ease_a_calf_cramp(page, live_server.url)
@@ -235,8 +239,9 @@ def test_it_shows_the_account_pages_in_dark_mode(
 
 
 def test_it_shows_sign_in_and_sign_up_in_the_apps_voice(
-    page: Any, dark_page: Any, live_server: Any, user: Any
+    page: Any, dark_page: Any, live_server: Any, user: Any, settings: Any
 ) -> None:
+    settings.OPEN_SIGNUP = True
     for each in (page, dark_page):
         each.goto(live_server.url + "/accounts/login/")
         each.get_by_role("heading", name="Sign in").wait_for()

@@ -67,7 +67,8 @@ def test_it_closes_onboarding_once_the_owner_exists(client: Client, user: User) 
     assert User.objects.count() == 1
 
 
-def test_it_makes_later_accounts_ordinary(client: Client, user: User) -> None:
+def test_it_makes_later_accounts_ordinary(client: Client, user: User, settings) -> None:
+    settings.OPEN_SIGNUP = True
     client.post(
         "/accounts/signup/",
         {"email": "second@example.org", "password1": PASSWORD, "password2": PASSWORD},

@@ -169,27 +169,3 @@ def test_it_rate_limits_password_checks_before_deleting_an_account(
     assert response.status_code == 429
     assert "Too many tries" in response.content.decode()
     assert User.objects.filter(pk=user.pk).exists()
-
-
-def test_it_answers_sign_up_the_same_for_a_registered_address(
-    client: Client, user: User, settings, mailoutbox
-) -> None:
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-
-    def sign_up(email: str) -> tuple[int, str]:
-        response = Client().post(
-            "/accounts/signup/",
-            {
-                "email": email,
-                "password1": "a-long-and-private-phrase",
-                "password2": "a-long-and-private-phrase",
-            },
-            follow=True,
-        )
-        return response.status_code, response.redirect_chain[-1][0]
-
-    assert sign_up(user.email) == sign_up("newcomer@example.org")
-    assert User.objects.filter(email=user.email).count() == 1
-    to_owner = [mail for mail in mailoutbox if user.email in mail.to]
-    assert to_owner, "the owner of the address is told someone tried to sign up with it"
-    assert "already" in to_owner[0].body.lower()

@@ -269,7 +269,8 @@ def test_it_prints_a_clean_summary_for_the_doctor(owner_client: Client, user: Us
     assert "Hallegraeff" in page
 
 
-def test_it_saves_a_visitors_result_when_they_sign_up(client: Client, user: User) -> None:
+def test_it_saves_a_visitors_result_when_they_sign_up(client: Client, user: User, settings) -> None:
+    settings.OPEN_SIGNUP = True
     complete(client)
     response = client.post(
         "/accounts/signup/?next=/assessment/result/",

@@ -8,12 +8,17 @@ from crampcare.accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_it_shows_the_home_page_to_visitors(client: Client, user: User) -> None:
+def test_it_shows_the_home_page_to_visitors(client: Client, user: User, settings) -> None:
+    settings.OPEN_SIGNUP = True
     response = client.get("/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "Leg cramp?" in page
     assert "Create an account" in page
+    settings.OPEN_SIGNUP = False  # a server that takes no new accounts offers sign-in only
+    page = client.get("/").content.decode()
+    assert "Create an account" not in page
+    assert "Sign in" in page
 
 
 def test_it_greets_a_signed_in_person(owner_client: Client) -> None:

@@ -199,6 +199,22 @@ def test_it_sends_a_visitor_to_the_one_tap_log_after_signing_in(client: Client) 
     assert f'href="{reverse("account_signup")}?next={log_next}"' in body
 
 
+def test_it_sends_a_visitor_to_sign_in_when_sign_up_is_closed(
+    client: Client, user: User, settings
+) -> None:
+    # The owner exists and this server takes no new accounts: no tap on a dead end.
+    settings.OPEN_SIGNUP = False
+    since = int(datetime.now(UTC).timestamp()) - 90
+    body = client.get(area_url("calf", state="easing", since=str(since))).content.decode()
+    log_next = f"%2Fdiary%2Fcramp%2F%3Fmuscle%3Dcalf%26since%3D{since}"
+    assert f'href="{reverse("account_login")}?next={log_next}"' in body
+    assert reverse("account_signup") not in body
+    for page in ("/", "/accounts/login/"):
+        assert reverse("account_signup") not in client.get(page).content.decode(), page
+    settings.OPEN_SIGNUP = True
+    assert reverse("account_signup") in client.get("/").content.decode()
+
+
 def test_it_logs_the_cramp_in_one_tap_when_signed_in(owner_client: Client, user: User) -> None:
     from crampcare.diary.models import CrampEpisode
 
