@@ -36,6 +36,23 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_connection_outlives_its_request() -> None:
+    """The live server answers the browser in threads of its own, and a thread the browser keeps
+    alive (an open keep-alive socket) would hold its database connection from test to test with
+    the persistent connections the app uses (CONN_MAX_AGE); PostgreSQL then refuses to drop the
+    test database at the end. Tests close each connection when its request finishes."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.db import connections
+
+        for alias in connections:
+            connections.settings[alias]["CONN_MAX_AGE"] = 0
+    except ImproperlyConfigured:  # pure tests may run without Django (-p no:django)
+        return
+
+
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_blocker"}
 
 

@@ -3,6 +3,9 @@ from django.urls import include, path
 from crampcare.api import api
 
 urlpatterns = [
+    # First: the API's busiest calls (logging a cramp) resolve without trying every page's
+    # pattern; no page lives under api/, so the order changes nothing else.
+    path("api/v1/", api.urls),
     path("", include("crampcare.home.urls")),
     path("", include("crampcare.accounts.urls")),
     path("", include("crampcare.knowledge.urls")),
@@ -11,7 +14,6 @@ urlpatterns = [
     path("diary/", include("crampcare.diary.urls")),
     path("insights/", include("crampcare.insights.urls")),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", api.urls),
 ]
 
 handler404 = "crampcare.home.views.not_found"
