@@ -49,7 +49,7 @@ def test_it_opens_sign_up_only_with_email_and_then_confirms_addresses(tmp_path) 
     ) == ("True", "optional")
 
 
-def _sign_up(email: str) -> tuple[int, str, str]:
+def _sign_up(email: str) -> tuple[int, str, bool]:
     response = Client().post(
         "/accounts/signup/",
         {"email": email, "password1": PHRASE, "password2": PHRASE},
