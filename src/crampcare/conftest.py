@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -36,21 +36,27 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _no_connection_outlives_its_request() -> None:
-    """The live server answers the browser in threads of its own, and a thread the browser keeps
-    alive (an open keep-alive socket) would hold its database connection from test to test with
-    the persistent connections the app uses (CONN_MAX_AGE); PostgreSQL then refuses to drop the
-    test database at the end. Tests close each connection when its request finishes."""
-    from django.core.exceptions import ImproperlyConfigured
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, with one more step before it is dropped at the end.
 
-    try:
-        from django.db import connections
+    On PostgreSQL the drop fails ("database is being accessed by other users") while any session
+    is still connected to it, and that error fails the whole run. A worker's test database is its
+    own, so any other session on it is one this test process left open in another thread or
+    context (a live-server request thread, the browser tooling's event loop), which Django's
+    teardown, closing only the current thread's connections, cannot reach. End those first."""
+    yield
+    from django.db import connections
 
-        for alias in connections:
-            connections.settings[alias]["CONN_MAX_AGE"] = 0
-    except ImproperlyConfigured:  # pure tests may run without Django (-p no:django)
-        return
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_blocker"}
