@@ -14,6 +14,7 @@ from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.insights import charts, pdf, report, services
 from crampcare.insights.forms import STRATEGY_IDEAS, ReportForm, SelfTestForm
 from crampcare.insights.models import SelfTest
+from crampcare.validation_errors import attach_errors
 
 # How many weeks the page's charts show; 0 means the whole diary.
 PAGE_WEEKS = (12, 26, 52, 0)
@@ -144,7 +145,7 @@ def start_self_test(request: AuthenticatedHttpRequest) -> HttpResponse:
                 form.cleaned_data["weeks"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Your test is planned. It starts tonight."))
             return redirect("insights:self_test_detail", test_id=test.pk)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.programs import hold as holds
 from crampcare.programs import services
+from crampcare.validation_errors import attach_errors
 
 if TYPE_CHECKING:
     from crampcare.programs.hold import Hold
@@ -76,8 +77,7 @@ def checked(request: AuthenticatedHttpRequest) -> HttpResponse:
         except services.NoProgram:
             return redirect("programs:start")
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +42,7 @@ from crampcare.programs.hold import hold_for, without_calf_loading
 from crampcare.programs.hold_views import held_page
 from crampcare.programs.models import Phase, Program
 from crampcare.programs.rules import Block
+from crampcare.validation_errors import as_text, attach_errors
 
 View = Callable[..., HttpResponse]
 
@@ -58,11 +58,6 @@ def _program_needed(view: View) -> View:
             return redirect("programs:start")
 
     return wrapper
-
-
-def _errors_to_form(form: Form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 # -- tonight --------------------------------------------------------------------------------------
@@ -109,7 +104,7 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
                 services.update_profile(user, preferences_from(form))
                 messages.success(request, _("Your plan is updated."))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            attach_errors(form, error)
         else:
             return redirect("programs:today" if program is None else "programs:plan")
     status = 400 if form.errors else 200
@@ -237,8 +232,7 @@ def swap(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         services.swap_exercise(request.user, slot, exercise_id)
     except ValidationError as error:
-        message = " ".join(" ".join(problems) for problems in error.message_dict.values())
-        return _plan_page(request, swap_error=(slot, message), status=400)
+        return _plan_page(request, swap_error=(slot, as_text(error)), status=400)
     messages.success(request, _("Swapped. Your plan is updated from tonight."))
     return redirect("programs:plan")
 
@@ -259,7 +253,7 @@ def save_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             email=form.cleaned_data["email_reminders"],
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        attach_errors(form, error)
         return _plan_page(request, settings_form=form, status=400)
     messages.success(request, _("Your settings are saved."))
     return redirect("programs:plan")
@@ -321,7 +315,7 @@ def maintenance(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         services.accept_maintenance(request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, as_text(error))
         return redirect("programs:today")
     messages.success(request, _("You are now keeping it up: the same routine, most nights."))
     return redirect("programs:today")
@@ -416,7 +410,7 @@ def finish(request: AuthenticatedHttpRequest) -> HttpResponse:
             user, difficulty=form.cleaned_data["difficulty"], pain=form.cleaned_data["pain"]
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        attach_errors(form, error)
         return _player_page(request, form=form, status=400)
     if sessions.was_painful(session):
         messages.warning(

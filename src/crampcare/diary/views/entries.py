@@ -35,10 +35,10 @@ from crampcare.diary.models import (
 )
 from crampcare.diary.views.person import (
     DEFAULT_WEEKS,
-    attach_errors,
     diary_weeks_for,
 )
 from crampcare.knowledge.relief_clock import parse_since
+from crampcare.validation_errors import attach_errors
 
 QUICK_COUNTS = (0, 1, 2, 3)
 SCORES = tuple(range(SEVERITY_MAX + 1))

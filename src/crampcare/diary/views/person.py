@@ -1,21 +1,8 @@
-"""What the diary pages share: showing a service's errors on a form, and how many weeks to show."""
+"""What the diary pages share: how many weeks of the diary to show."""
 
 from __future__ import annotations
 
 from datetime import date
-
-from django import forms
-from django.core.exceptions import ValidationError
-
-
-def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError beside the form's fields (or on top if it has none)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 52
