@@ -41,6 +41,7 @@ from crampcare.diary.models import (
     Side,
 )
 from crampcare.diary.transfer.archive import import_limits
+from crampcare.downloads import attachment
 
 router = Router(tags=["diary"], auth=session_or_token)
 
@@ -358,10 +359,11 @@ def export_diary_json(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 )
 def export_diary_zip(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    response = HttpResponse(transfer.export_zip(user), content_type="application/zip")
-    filename = transfer.export_filename(user, "zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(
+        transfer.export_zip(user),
+        filename=transfer.export_filename(user, "zip"),
+        content_type="application/zip",
+    )
 
 
 class ProblemOut(Schema):

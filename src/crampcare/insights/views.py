@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.downloads import attachment
 from crampcare.insights import charts, pdf, report, services
 from crampcare.insights.forms import STRATEGY_IDEAS, ReportForm, SelfTestForm
 from crampcare.insights.models import SelfTest
@@ -97,10 +98,11 @@ def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def pdf_response(content: report.DoctorReport) -> HttpResponse:
     """The report as a download named after its last night (shared with the API)."""
-    response = HttpResponse(pdf.render_pdf(content), content_type="application/pdf")
-    name = f"crampcare-report-{content.last_night.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(
+        pdf.render_pdf(content),
+        filename=f"crampcare-report-{content.last_night.isoformat()}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required

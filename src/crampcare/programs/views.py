@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.downloads import attachment
 from crampcare.knowledge.loader import get_library
 from crampcare.programs import calendar, reminders, services, sessions, tailoring
 from crampcare.programs.display import (
@@ -434,12 +435,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     program = calendar.program_for_calendar_token(token)
     if program is None:
         raise Http404(_("No such calendar."))
-    response = HttpResponse(
+    response = attachment(
         calendar.feed(program, program.owner),  # type: ignore[arg-type]
+        filename="crampcare-bedtime.ics",
         content_type="text/calendar; charset=utf-8",
+        inline=True,  # subscribed to, not saved
+        cache_control="private, no-cache",  # calendar apps poll it; always asked afresh
     )
-    response["Content-Disposition"] = 'inline; filename="crampcare-bedtime.ics"'
-    response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
     return response
 

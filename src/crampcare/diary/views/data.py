@@ -16,6 +16,7 @@ from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.diary import transfer
 from crampcare.diary.forms import ImportForm
 from crampcare.diary.transfer.archive import import_limits
+from crampcare.downloads import attachment
 
 
 @login_required
@@ -26,22 +27,22 @@ def data(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    response = HttpResponse(transfer.export_zip(user), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{transfer.export_filename(user, "zip")}"'
+    return attachment(
+        transfer.export_zip(user),
+        filename=transfer.export_filename(user, "zip"),
+        content_type="application/zip",
     )
-    return response
 
 
 @login_required
 def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     body = json.dumps(transfer.export_document(user), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{transfer.export_filename(user, "json")}"'
+    return attachment(
+        body,
+        filename=transfer.export_filename(user, "json"),
+        content_type="application/json; charset=utf-8",
     )
-    return response
 
 
 @require_POST
