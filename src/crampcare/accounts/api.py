@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crampcare.accounts import services
 from crampcare.accounts.auth import session_or_token
+from crampcare.accounts.models import AccessToken, User
 from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.api_types import limited_by
 
 router = Router(tags=["account"], auth=session_or_token)
 
@@ -19,8 +22,8 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
-    display_name: str | None = Field(None, max_length=80)
-    time_zone: str | None = Field(None, max_length=64)
+    display_name: Annotated[str | None, limited_by(User, "display_name")] = None
+    time_zone: Annotated[str | None, limited_by(User, "time_zone")] = None
 
     model_config = {"extra": "forbid"}
 
@@ -34,7 +37,7 @@ class TokenOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=80)
+    name: Annotated[str, limited_by(AccessToken, "name")] = Field(min_length=1)
 
     model_config = {"extra": "forbid"}
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -25,12 +25,16 @@ from pydantic import Field, field_validator
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.ownership import get_owned_or_404
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.api_types import DiaryDate, DiaryDateTime, StrictBool, StrictFloat, StrictInt
+from crampcare.api_types import (
+    DiaryDate,
+    DiaryDateTime,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    limited_by,
+)
 from crampcare.diary import services, transfer
 from crampcare.diary.models import (
-    MAX_CRAMPS_PER_NIGHT,
-    MAX_DURATION_MINUTES,
-    SEVERITY_MAX,
     CrampEpisode,
     DailyFactors,
     Footwear,
@@ -46,7 +50,7 @@ from crampcare.downloads import attachment
 router = Router(tags=["diary"], auth=session_or_token)
 
 Blank = Literal[""]
-Score = Field(None, ge=0, le=SEVERITY_MAX, description="0 (no pain) to 10 (worst).")
+SCORE = "0 (no pain) to 10 (worst)."
 
 
 class Strict(Schema):
@@ -82,22 +86,30 @@ class EpisodeIn(Strict):
     )
     muscle: Muscle | Blank = ""
     side: Side | Blank = ""
-    severity: StrictInt | None = Score
-    duration_minutes: StrictInt | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    severity: Annotated[StrictInt | None, limited_by(CrampEpisode, "severity")] = Field(
+        None, description=SCORE
+    )
+    duration_minutes: Annotated[StrictInt | None, limited_by(CrampEpisode, "duration_minutes")] = (
+        None
+    )
     woke_me: StrictBool | None = None
     helped: list[Relief] = Field(default_factory=list)
-    notes: str = Field("", max_length=2000)
+    notes: Annotated[str, limited_by(CrampEpisode, "notes")] = ""
 
 
 class EpisodePatch(Strict):
     started_at: DiaryDateTime | None = None
     muscle: Muscle | Blank = ""
     side: Side | Blank = ""
-    severity: StrictInt | None = Score
-    duration_minutes: StrictInt | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    severity: Annotated[StrictInt | None, limited_by(CrampEpisode, "severity")] = Field(
+        None, description=SCORE
+    )
+    duration_minutes: Annotated[StrictInt | None, limited_by(CrampEpisode, "duration_minutes")] = (
+        None
+    )
     woke_me: StrictBool | None = None
     helped: list[Relief] | None = None
-    notes: str | None = Field(None, max_length=2000)
+    notes: Annotated[str | None, limited_by(CrampEpisode, "notes")] = None
 
     refuse_nulls = field_validator("started_at", "helped", "notes")(_not_null)
 
@@ -160,18 +172,26 @@ class CheckinOut(Schema):
 
 class CheckinIn(Strict):
     night: DiaryDate
-    cramp_count: StrictInt = Field(ge=0, le=MAX_CRAMPS_PER_NIGHT)
-    severity: StrictInt | None = Score
-    sleep_disruption: StrictInt | None = Field(None, ge=0, le=SEVERITY_MAX)
-    notes: str = Field("", max_length=2000)
+    cramp_count: Annotated[StrictInt, limited_by(NightCheckin, "cramp_count")]
+    severity: Annotated[StrictInt | None, limited_by(NightCheckin, "severity")] = Field(
+        None, description=SCORE
+    )
+    sleep_disruption: Annotated[StrictInt | None, limited_by(NightCheckin, "sleep_disruption")] = (
+        None
+    )
+    notes: Annotated[str, limited_by(NightCheckin, "notes")] = ""
 
 
 class CheckinPatch(Strict):
     night: DiaryDate | None = None
-    cramp_count: StrictInt | None = Field(None, ge=0, le=MAX_CRAMPS_PER_NIGHT)
-    severity: StrictInt | None = Score
-    sleep_disruption: StrictInt | None = Field(None, ge=0, le=SEVERITY_MAX)
-    notes: str | None = Field(None, max_length=2000)
+    cramp_count: Annotated[StrictInt | None, limited_by(NightCheckin, "cramp_count")] = None
+    severity: Annotated[StrictInt | None, limited_by(NightCheckin, "severity")] = Field(
+        None, description=SCORE
+    )
+    sleep_disruption: Annotated[StrictInt | None, limited_by(NightCheckin, "sleep_disruption")] = (
+        None
+    )
+    notes: Annotated[str | None, limited_by(NightCheckin, "notes")] = None
 
     refuse_nulls = field_validator("night", "cramp_count", "notes")(_not_null)
 
@@ -233,28 +253,32 @@ class FactorsOut(Schema):
 
 class FactorsIn(Strict):
     date: DiaryDate
-    fluid_cups: StrictFloat | None = Field(None, ge=0, le=40)
-    exercise_minutes: StrictInt | None = Field(None, ge=0, le=1440)
+    fluid_cups: Annotated[StrictFloat | None, limited_by(DailyFactors, "fluid_cups")] = None
+    exercise_minutes: Annotated[StrictInt | None, limited_by(DailyFactors, "exercise_minutes")] = (
+        None
+    )
     exercise_intensity: Intensity | Blank = ""
     exercise_in_heat: StrictBool | None = None
-    sitting_hours: StrictFloat | None = Field(None, ge=0, le=24)
+    sitting_hours: Annotated[StrictFloat | None, limited_by(DailyFactors, "sitting_hours")] = None
     footwear: Footwear | Blank = ""
-    alcohol_drinks: StrictFloat | None = Field(None, ge=0, le=50)
+    alcohol_drinks: Annotated[StrictFloat | None, limited_by(DailyFactors, "alcohol_drinks")] = None
     medicine_change: StrictBool = False
-    medicine_note: str = Field("", max_length=200)
+    medicine_note: Annotated[str, limited_by(DailyFactors, "medicine_note")] = ""
 
 
 class FactorsPatch(Strict):
     date: DiaryDate | None = None
-    fluid_cups: StrictFloat | None = Field(None, ge=0, le=40)
-    exercise_minutes: StrictInt | None = Field(None, ge=0, le=1440)
+    fluid_cups: Annotated[StrictFloat | None, limited_by(DailyFactors, "fluid_cups")] = None
+    exercise_minutes: Annotated[StrictInt | None, limited_by(DailyFactors, "exercise_minutes")] = (
+        None
+    )
     exercise_intensity: Intensity | Blank = ""
     exercise_in_heat: StrictBool | None = None
-    sitting_hours: StrictFloat | None = Field(None, ge=0, le=24)
+    sitting_hours: Annotated[StrictFloat | None, limited_by(DailyFactors, "sitting_hours")] = None
     footwear: Footwear | Blank = ""
-    alcohol_drinks: StrictFloat | None = Field(None, ge=0, le=50)
+    alcohol_drinks: Annotated[StrictFloat | None, limited_by(DailyFactors, "alcohol_drinks")] = None
     medicine_change: StrictBool | None = None
-    medicine_note: str | None = Field(None, max_length=200)
+    medicine_note: Annotated[str | None, limited_by(DailyFactors, "medicine_note")] = None
 
     refuse_nulls = field_validator("date", "medicine_change", "medicine_note")(_not_null)
 

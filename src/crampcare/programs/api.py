@@ -4,7 +4,7 @@ adherence. Every route calls the same services as the pages."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404
 from ninja import Router, Schema, Status
@@ -13,7 +13,7 @@ from pydantic import Field
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.api_types import StrictBool, StrictFloat, StrictInt
+from crampcare.api_types import StrictBool, StrictFloat, StrictInt, limited_by
 from crampcare.programs import services, sessions
 from crampcare.programs.display import dose_text, item_views
 from crampcare.programs.hold import (
@@ -127,7 +127,9 @@ class ClearanceIn(Schema):
 
 class CreateIn(Schema):
     bedtime: time = time(22, 0)
-    reminder_minutes_before: StrictInt = Field(15, ge=0, le=240)
+    reminder_minutes_before: Annotated[
+        StrictInt, limited_by(Program, "reminder_minutes_before")
+    ] = 15
     prefers_in_bed: StrictBool = False
     cleared_for_hip_rotation: StrictBool = False
     # Used only when the person has no finished assessment.
@@ -141,7 +143,9 @@ class CreateIn(Schema):
 
 class PreferencesIn(Schema):
     bedtime: time | None = None
-    reminder_minutes_before: StrictInt | None = Field(None, ge=0, le=240)
+    reminder_minutes_before: Annotated[
+        StrictInt | None, limited_by(Program, "reminder_minutes_before")
+    ] = None
     email_reminders: StrictBool | None = None
     paused: StrictBool | None = None
     progression: StrictBool | None = None
@@ -175,8 +179,8 @@ class ProgressIn(Schema):
 
 
 class FinishIn(Schema):
-    difficulty: StrictInt = Field(ge=0, le=10)
-    pain: StrictInt = Field(ge=0, le=10)
+    difficulty: Annotated[StrictInt, limited_by(Session, "difficulty")]
+    pain: Annotated[StrictInt, limited_by(Session, "pain")]
 
     model_config = {"extra": "forbid"}
 
