@@ -18,6 +18,7 @@ from crampcare.diary.api import router as diary_router
 from crampcare.insights.api import router as insights_router
 from crampcare.knowledge.api import router as knowledge_router
 from crampcare.programs.api import router as programs_router
+from crampcare.validation_errors import messages_by_field
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -160,10 +161,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(DjangoValidationError)
 def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    if hasattr(exc, "error_dict"):
-        errors = [(field, " ".join(messages)) for field, messages in exc.message_dict.items()]
-    else:
-        errors = [("body", " ".join(exc.messages))]
+    errors = [(field or "body", " ".join(messages)) for field, messages in messages_by_field(exc)]
     return api.create_response(request, error_body(errors), status=422)
 
 

@@ -7,6 +7,10 @@ offset used to overflow when turned into UTC and answered 500; now it is a 4xx n
 The API takes dates and instants as ISO 8601 strings only: a bare number (``?start=0``, a Unix
 timestamp in a body) is refused, not read as 1970. Booleans and integers in JSON bodies are
 strict too (``0``/``1``/``"true"`` are not booleans, ``"5"`` is not an integer).
+
+A field the API writes to a model takes its limits from the model
+(``Annotated[StrictInt | None, limited_by(CrampEpisode, "severity")]``), so the schema, the API's
+checks and the model's own validation cannot drift apart.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import re
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictFloat, StrictInt
@@ -88,6 +94,30 @@ def validate_plausible_date(value: dt.date | dt.datetime | None) -> None:
         raise ValidationError(problem.capitalize() + ".", code="implausible_date")
 
 
+def model_limits(model: type[models.Model], name: str) -> dict[str, Any]:
+    """The limits the model puts on a field, as pydantic ``Field`` arguments: ``ge``/``le`` from
+    its value validators (the tightest, including the database's integer range) and
+    ``max_length``."""
+    field = model._meta.get_field(name)
+    validators = getattr(field, "validators", [])
+    lows = [v.limit_value for v in validators if isinstance(v, MinValueValidator)]
+    highs = [v.limit_value for v in validators if isinstance(v, MaxValueValidator)]
+    limits: dict[str, Any] = {}
+    if lows:
+        limits["ge"] = max(lows)
+    if highs:
+        limits["le"] = min(highs)
+    max_length = getattr(field, "max_length", None)
+    if max_length is not None:
+        limits["max_length"] = max_length
+    return limits
+
+
+def limited_by(model: type[models.Model], name: str) -> Any:
+    """The model field's limits as pydantic metadata: ``Annotated[str, limited_by(M, "notes")]``."""
+    return Field(**model_limits(model, name))
+
+
 __all__ = [
     "DiaryDate",
     "DiaryDateTime",
@@ -96,5 +126,7 @@ __all__ = [
     "StrictBool",
     "StrictFloat",
     "StrictInt",
+    "limited_by",
+    "model_limits",
     "validate_plausible_date",
 ]

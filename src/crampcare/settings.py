@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Dates and times of a signed-in person's pages in their own zone (the API: its auth).
+    "crampcare.accounts.middleware.TimeZoneMiddleware",
     "crampcare.idempotency.middleware.IdempotencyMiddleware",
     "crampcare.page_middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

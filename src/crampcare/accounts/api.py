@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crampcare.accounts import services
 from crampcare.accounts.auth import session_or_token
+from crampcare.accounts.models import AccessToken, User
+from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.api_types import limited_by
 
 router = Router(tags=["account"], auth=session_or_token)
 
@@ -19,8 +22,8 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
-    display_name: str | None = Field(None, max_length=80)
-    time_zone: str | None = Field(None, max_length=64)
+    display_name: Annotated[str | None, limited_by(User, "display_name")] = None
+    time_zone: Annotated[str | None, limited_by(User, "time_zone")] = None
 
     model_config = {"extra": "forbid"}
 
@@ -34,7 +37,7 @@ class TokenOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=80)
+    name: Annotated[str, limited_by(AccessToken, "name")] = Field(min_length=1)
 
     model_config = {"extra": "forbid"}
 
@@ -44,31 +47,31 @@ class NewTokenOut(TokenOut):
 
 
 @router.get("/me", response=ProfileOut, summary="Your profile")
-def me(request: HttpRequest) -> object:
+def me(request: AuthenticatedHttpRequest) -> object:
     return request.user
 
 
 @router.patch("/me", response=ProfileOut, summary="Change your name or time zone")
-def update_me(request: HttpRequest, payload: ProfileIn) -> object:
+def update_me(request: AuthenticatedHttpRequest, payload: ProfileIn) -> object:
     return services.update_profile(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         display_name=payload.display_name,
         time_zone=payload.time_zone,
     )
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your access tokens")
-def list_tokens(request: HttpRequest) -> object:
-    return services.list_tokens(request.user)  # type: ignore[arg-type]
+def list_tokens(request: AuthenticatedHttpRequest) -> object:
+    return services.list_tokens(request.user)
 
 
 @router.post("/tokens", response={201: NewTokenOut}, summary="Create an access token")
-def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
-    token, secret = services.create_token(request.user, payload.name)  # type: ignore[arg-type]
+def create_token(request: AuthenticatedHttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    token, secret = services.create_token(request.user, payload.name)
     return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an access token")
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
-    services.revoke_token(request.user, token_id)  # type: ignore[arg-type]
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> Status[None]:
+    services.revoke_token(request.user, token_id)
     return Status(204, None)

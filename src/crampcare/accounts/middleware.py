@@ -5,11 +5,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from crampcare.accounts.models import User
 from crampcare.accounts.onboarding import needs_owner
-from crampcare.page_middleware import API_DOCS
+from crampcare.accounts.request import activate_zone
+from crampcare.page_middleware import API_DOCS, API_PREFIX
 
 # Pages that work without an account keep working before the owner exists: a person with a
 # cramp must never meet a set-up screen.
@@ -86,3 +89,25 @@ def _holds_answers(request: HttpRequest) -> bool:
     # assessment answers and result): as personal as a signed-in page.
     session = getattr(request, "session", None)
     return session is not None and session.accessed and not session.is_empty()
+
+
+class TimeZoneMiddleware:
+    """Pages of a signed-in person show dates and times in their own zone.
+
+    The JSON API is passed by here without reading the session: its authentication activates the
+    zone of whoever it finds, session or token (a token's caller is known only in the view).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            user = request.user
+            if user.is_authenticated:
+                assert isinstance(user, User)
+                activate_zone(user)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from crampcare.accounts import services
 from crampcare.accounts.adapter import OWNER_ONLY, SignupClosed
 from crampcare.accounts.forms import DeleteAccountForm, ProfileForm, TokenForm
-from crampcare.accounts.models import User
 from crampcare.accounts.onboarding import needs_owner
+from crampcare.accounts.request import AuthenticatedHttpRequest
 
 
 class SignupView(AllauthSignupView):
@@ -68,26 +68,20 @@ welcome = WelcomeView.as_view()
 
 
 @login_required
-def welcome_next(request: HttpRequest) -> HttpResponse:
+def welcome_next(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do first, shown once the owner account exists."""
     return render(request, "accounts/welcome_next.html")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by @login_required
-    return user
-
-
 def _settings_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     profile_form: ProfileForm | None = None,
     token_form: TokenForm | None = None,
     new_secret: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     return render(
         request,
         "accounts/settings.html",
@@ -102,12 +96,12 @@ def _settings_page(
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=_user(request))
+        form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
             services.update_profile(
-                _user(request),
+                request.user,
                 display_name=form.cleaned_data["display_name"],
                 time_zone=form.cleaned_data["time_zone"],
                 country=form.cleaned_data["country"],
@@ -120,25 +114,25 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _settings_page(request, token_form=form, status=400)
-    _, secret = services.create_token(_user(request), form.cleaned_data["name"])
+    _, secret = services.create_token(request.user, form.cleaned_data["name"])
     return _settings_page(request, new_secret=secret)
 
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    services.revoke_token(_user(request), token_id)
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    services.revoke_token(request.user, token_id)
     messages.success(request, _("The token is revoked. Anything using it can no longer connect."))
     return redirect("accounts:settings")
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and not ratelimit.consume(
         request, action="delete_account", user=user

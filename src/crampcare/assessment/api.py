@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from crampcare.accounts.auth import session_or_token
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.assessment import services
 from crampcare.assessment.errors import InvalidAnswers, NotJSON, parse_json_object
 from crampcare.assessment.schema import AssessmentInput, AssessmentResult
@@ -94,9 +95,9 @@ def evaluate_assessment(request: HttpRequest) -> object:
     openapi_extra=_ANSWERS_BODY,
     auth=session_or_token,
 )
-def create_assessment(request: HttpRequest) -> object:
+def create_assessment(request: AuthenticatedHttpRequest) -> object:
     try:
-        stored = services.save_assessment(request.user, _answers(request))  # type: ignore[arg-type]
+        stored = services.save_assessment(request.user, _answers(request))
         return Status(201, stored)
     except InvalidAnswers as error:
         return _error(error)
@@ -108,7 +109,7 @@ def create_assessment(request: HttpRequest) -> object:
     summary="Your assessments, newest first",
     auth=session_or_token,
 )
-def list_assessments(request: HttpRequest) -> object:
+def list_assessments(request: AuthenticatedHttpRequest) -> object:
     return services.list_for(request.user)
 
 
@@ -118,5 +119,5 @@ def list_assessments(request: HttpRequest) -> object:
     summary="One of your assessments",
     auth=session_or_token,
 )
-def get_assessment(request: HttpRequest, assessment_id: int) -> object:
+def get_assessment(request: AuthenticatedHttpRequest, assessment_id: int) -> object:
     return services.get_for(request.user, assessment_id)

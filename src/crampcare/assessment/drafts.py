@@ -37,12 +37,6 @@ def _signed_in(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # only called once _signed_in() said so
-    return user
-
-
 def current(request: HttpRequest) -> Draft | None:
     """The answers being worked on, or None when nothing has been started."""
     if not _signed_in(request):
@@ -103,8 +97,10 @@ def save(
         finished = finish or bool(draft and draft.finished)
         request.session[SESSION_FINISHED] = finished
         return Draft(answers, finished)
+    user = request.user
+    assert isinstance(user, User)  # _signed_in() said so
     assessment = services.save_answers(
-        _user(request), answers, assessment=draft.assessment if draft else None, finish=finish
+        user, answers, assessment=draft.assessment if draft else None, finish=finish
     )
     if finish:
         # Finished: the next visit to the questionnaire starts from the start page again.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.assessment import drafts, presentation, services
 from crampcare.assessment.clinical import load_clinical
 from crampcare.assessment.errors import BODY, InvalidAnswers
@@ -34,11 +35,6 @@ from crampcare.assessment.questionnaire import (
 
 # Enough to find a name as it is typed, few enough to scan on a phone.
 SUGGESTION_LIMIT = 8
-
-
-def _zone(request: HttpRequest) -> Any:
-    """Dates on these pages are the person's own (visitors without an account: the server's)."""
-    return getattr(request.user, "zone", None) or timezone.get_current_timezone()
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,7 +59,6 @@ def start(request: HttpRequest) -> HttpResponse:
             "resume": resume_step(draft.answers) if draft else None,
             "saved": saved,
             "step_count": len(STEPS),
-            "zone": _zone(request),
         },
     )
 
@@ -153,7 +148,7 @@ def result(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = services.get_for(request.user, assessment_id)
     if request.method == "POST":
         draft = drafts.Draft(assessment.answers, assessment.completed, assessment)
@@ -209,7 +204,6 @@ def _render_result(
         "follow_up": form or presentation.follow_up_form(outcome),
         "assessment": assessment,
         "when": assessment.updated_at if assessment else timezone.now(),
-        "zone": _zone(request),
         "here": request.path,
         "printing": printing,
     }
@@ -219,7 +213,7 @@ def _render_result(
 
 @login_required
 @require_POST
-def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     """ "Change my answers" on a saved result: reopen its answers in the questionnaire."""
     assessment = services.get_for(request.user, assessment_id)
     drafts.work_on(request, assessment)

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
@@ -23,14 +23,18 @@ from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
 from crampcare.accounts.auth import session_or_token
-from crampcare.accounts.models import User
 from crampcare.accounts.ownership import get_owned_or_404
-from crampcare.api_types import DiaryDate, DiaryDateTime, StrictBool, StrictFloat, StrictInt
+from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.api_types import (
+    DiaryDate,
+    DiaryDateTime,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    limited_by,
+)
 from crampcare.diary import services, transfer
 from crampcare.diary.models import (
-    MAX_CRAMPS_PER_NIGHT,
-    MAX_DURATION_MINUTES,
-    SEVERITY_MAX,
     CrampEpisode,
     DailyFactors,
     Footwear,
@@ -41,17 +45,12 @@ from crampcare.diary.models import (
     Side,
 )
 from crampcare.diary.transfer.archive import import_limits
+from crampcare.downloads import attachment
 
 router = Router(tags=["diary"], auth=session_or_token)
 
 Blank = Literal[""]
-Score = Field(None, ge=0, le=SEVERITY_MAX, description="0 (no pain) to 10 (worst).")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by the router's auth
-    return user
+SCORE = "0 (no pain) to 10 (worst)."
 
 
 class Strict(Schema):
@@ -87,22 +86,30 @@ class EpisodeIn(Strict):
     )
     muscle: Muscle | Blank = ""
     side: Side | Blank = ""
-    severity: StrictInt | None = Score
-    duration_minutes: StrictInt | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    severity: Annotated[StrictInt | None, limited_by(CrampEpisode, "severity")] = Field(
+        None, description=SCORE
+    )
+    duration_minutes: Annotated[StrictInt | None, limited_by(CrampEpisode, "duration_minutes")] = (
+        None
+    )
     woke_me: StrictBool | None = None
     helped: list[Relief] = Field(default_factory=list)
-    notes: str = Field("", max_length=2000)
+    notes: Annotated[str, limited_by(CrampEpisode, "notes")] = ""
 
 
 class EpisodePatch(Strict):
     started_at: DiaryDateTime | None = None
     muscle: Muscle | Blank = ""
     side: Side | Blank = ""
-    severity: StrictInt | None = Score
-    duration_minutes: StrictInt | None = Field(None, ge=0, le=MAX_DURATION_MINUTES)
+    severity: Annotated[StrictInt | None, limited_by(CrampEpisode, "severity")] = Field(
+        None, description=SCORE
+    )
+    duration_minutes: Annotated[StrictInt | None, limited_by(CrampEpisode, "duration_minutes")] = (
+        None
+    )
     woke_me: StrictBool | None = None
     helped: list[Relief] | None = None
-    notes: str | None = Field(None, max_length=2000)
+    notes: Annotated[str | None, limited_by(CrampEpisode, "notes")] = None
 
     refuse_nulls = field_validator("started_at", "helped", "notes")(_not_null)
 
@@ -123,29 +130,31 @@ def _fields(payload: Schema) -> dict[str, Any]:
 @router.get("/episodes", response=list[EpisodeOut], summary="Your cramps")
 @paginate
 def list_episodes(
-    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
+    request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
-    return services.episodes(_user(request), start, end)
+    return services.episodes(request.user, start, end)
 
 
 @router.post("/episodes", response={201: EpisodeOut}, summary="Log a cramp")
-def create_episode(request: HttpRequest, payload: EpisodeIn) -> Status[CrampEpisode]:
-    return Status(201, services.create_episode(_user(request), **_fields(payload)))
+def create_episode(request: AuthenticatedHttpRequest, payload: EpisodeIn) -> Status[CrampEpisode]:
+    return Status(201, services.create_episode(request.user, **_fields(payload)))
 
 
 @router.get("/episodes/{episode_id}", response=EpisodeOut, summary="One cramp")
-def get_episode(request: HttpRequest, episode_id: int) -> CrampEpisode:
-    return get_owned_or_404(CrampEpisode, _user(request), pk=episode_id)
+def get_episode(request: AuthenticatedHttpRequest, episode_id: int) -> CrampEpisode:
+    return get_owned_or_404(CrampEpisode, request.user, pk=episode_id)
 
 
 @router.patch("/episodes/{episode_id}", response=EpisodeOut, summary="Change a cramp")
-def update_episode(request: HttpRequest, episode_id: int, payload: EpisodePatch) -> CrampEpisode:
-    return services.update_episode(_user(request), episode_id, **_fields(payload))
+def update_episode(
+    request: AuthenticatedHttpRequest, episode_id: int, payload: EpisodePatch
+) -> CrampEpisode:
+    return services.update_episode(request.user, episode_id, **_fields(payload))
 
 
 @router.delete("/episodes/{episode_id}", response={204: None}, summary="Delete a cramp")
-def delete_episode(request: HttpRequest, episode_id: int) -> Status[None]:
-    services.delete_episode(_user(request), episode_id)
+def delete_episode(request: AuthenticatedHttpRequest, episode_id: int) -> Status[None]:
+    services.delete_episode(request.user, episode_id)
     return Status(204, None)
 
 
@@ -163,18 +172,26 @@ class CheckinOut(Schema):
 
 class CheckinIn(Strict):
     night: DiaryDate
-    cramp_count: StrictInt = Field(ge=0, le=MAX_CRAMPS_PER_NIGHT)
-    severity: StrictInt | None = Score
-    sleep_disruption: StrictInt | None = Field(None, ge=0, le=SEVERITY_MAX)
-    notes: str = Field("", max_length=2000)
+    cramp_count: Annotated[StrictInt, limited_by(NightCheckin, "cramp_count")]
+    severity: Annotated[StrictInt | None, limited_by(NightCheckin, "severity")] = Field(
+        None, description=SCORE
+    )
+    sleep_disruption: Annotated[StrictInt | None, limited_by(NightCheckin, "sleep_disruption")] = (
+        None
+    )
+    notes: Annotated[str, limited_by(NightCheckin, "notes")] = ""
 
 
 class CheckinPatch(Strict):
     night: DiaryDate | None = None
-    cramp_count: StrictInt | None = Field(None, ge=0, le=MAX_CRAMPS_PER_NIGHT)
-    severity: StrictInt | None = Score
-    sleep_disruption: StrictInt | None = Field(None, ge=0, le=SEVERITY_MAX)
-    notes: str | None = Field(None, max_length=2000)
+    cramp_count: Annotated[StrictInt | None, limited_by(NightCheckin, "cramp_count")] = None
+    severity: Annotated[StrictInt | None, limited_by(NightCheckin, "severity")] = Field(
+        None, description=SCORE
+    )
+    sleep_disruption: Annotated[StrictInt | None, limited_by(NightCheckin, "sleep_disruption")] = (
+        None
+    )
+    notes: Annotated[str | None, limited_by(NightCheckin, "notes")] = None
 
     refuse_nulls = field_validator("night", "cramp_count", "notes")(_not_null)
 
@@ -182,9 +199,9 @@ class CheckinPatch(Strict):
 @router.get("/checkins", response=list[CheckinOut], summary="Your morning check-ins")
 @paginate
 def list_checkins(
-    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
+    request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
-    return services.checkins(_user(request), start, end)
+    return services.checkins(request.user, start, end)
 
 
 @router.post(
@@ -193,25 +210,27 @@ def list_checkins(
     summary="Check in for a night",
     description="One check-in per night: sending a night that has one updates it (200).",
 )
-def save_checkin(request: HttpRequest, payload: CheckinIn) -> Status[NightCheckin]:
+def save_checkin(request: AuthenticatedHttpRequest, payload: CheckinIn) -> Status[NightCheckin]:
     fields = _fields(payload)
-    checkin, created = services.record_checkin(_user(request), fields.pop("night"), **fields)
+    checkin, created = services.record_checkin(request.user, fields.pop("night"), **fields)
     return Status(201 if created else 200, checkin)
 
 
 @router.get("/checkins/{checkin_id}", response=CheckinOut, summary="One check-in")
-def get_checkin(request: HttpRequest, checkin_id: int) -> NightCheckin:
-    return get_owned_or_404(NightCheckin, _user(request), pk=checkin_id)
+def get_checkin(request: AuthenticatedHttpRequest, checkin_id: int) -> NightCheckin:
+    return get_owned_or_404(NightCheckin, request.user, pk=checkin_id)
 
 
 @router.patch("/checkins/{checkin_id}", response=CheckinOut, summary="Change a check-in")
-def update_checkin(request: HttpRequest, checkin_id: int, payload: CheckinPatch) -> NightCheckin:
-    return services.update_checkin(_user(request), checkin_id, **_fields(payload))
+def update_checkin(
+    request: AuthenticatedHttpRequest, checkin_id: int, payload: CheckinPatch
+) -> NightCheckin:
+    return services.update_checkin(request.user, checkin_id, **_fields(payload))
 
 
 @router.delete("/checkins/{checkin_id}", response={204: None}, summary="Delete a check-in")
-def delete_checkin(request: HttpRequest, checkin_id: int) -> Status[None]:
-    services.delete_checkin(_user(request), checkin_id)
+def delete_checkin(request: AuthenticatedHttpRequest, checkin_id: int) -> Status[None]:
+    services.delete_checkin(request.user, checkin_id)
     return Status(204, None)
 
 
@@ -234,28 +253,32 @@ class FactorsOut(Schema):
 
 class FactorsIn(Strict):
     date: DiaryDate
-    fluid_cups: StrictFloat | None = Field(None, ge=0, le=40)
-    exercise_minutes: StrictInt | None = Field(None, ge=0, le=1440)
+    fluid_cups: Annotated[StrictFloat | None, limited_by(DailyFactors, "fluid_cups")] = None
+    exercise_minutes: Annotated[StrictInt | None, limited_by(DailyFactors, "exercise_minutes")] = (
+        None
+    )
     exercise_intensity: Intensity | Blank = ""
     exercise_in_heat: StrictBool | None = None
-    sitting_hours: StrictFloat | None = Field(None, ge=0, le=24)
+    sitting_hours: Annotated[StrictFloat | None, limited_by(DailyFactors, "sitting_hours")] = None
     footwear: Footwear | Blank = ""
-    alcohol_drinks: StrictFloat | None = Field(None, ge=0, le=50)
+    alcohol_drinks: Annotated[StrictFloat | None, limited_by(DailyFactors, "alcohol_drinks")] = None
     medicine_change: StrictBool = False
-    medicine_note: str = Field("", max_length=200)
+    medicine_note: Annotated[str, limited_by(DailyFactors, "medicine_note")] = ""
 
 
 class FactorsPatch(Strict):
     date: DiaryDate | None = None
-    fluid_cups: StrictFloat | None = Field(None, ge=0, le=40)
-    exercise_minutes: StrictInt | None = Field(None, ge=0, le=1440)
+    fluid_cups: Annotated[StrictFloat | None, limited_by(DailyFactors, "fluid_cups")] = None
+    exercise_minutes: Annotated[StrictInt | None, limited_by(DailyFactors, "exercise_minutes")] = (
+        None
+    )
     exercise_intensity: Intensity | Blank = ""
     exercise_in_heat: StrictBool | None = None
-    sitting_hours: StrictFloat | None = Field(None, ge=0, le=24)
+    sitting_hours: Annotated[StrictFloat | None, limited_by(DailyFactors, "sitting_hours")] = None
     footwear: Footwear | Blank = ""
-    alcohol_drinks: StrictFloat | None = Field(None, ge=0, le=50)
+    alcohol_drinks: Annotated[StrictFloat | None, limited_by(DailyFactors, "alcohol_drinks")] = None
     medicine_change: StrictBool | None = None
-    medicine_note: str | None = Field(None, max_length=200)
+    medicine_note: Annotated[str | None, limited_by(DailyFactors, "medicine_note")] = None
 
     refuse_nulls = field_validator("date", "medicine_change", "medicine_note")(_not_null)
 
@@ -272,9 +295,9 @@ def _factor_fields(payload: Schema) -> dict[str, Any]:
 @router.get("/factors", response=list[FactorsOut], summary="Your daily factors")
 @paginate
 def list_factors(
-    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
+    request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
-    return services.factors(_user(request), start, end)
+    return services.factors(request.user, start, end)
 
 
 @router.post(
@@ -283,25 +306,27 @@ def list_factors(
     summary="Log a day's factors",
     description="One record per day: sending a day that has one updates it (200).",
 )
-def save_factors(request: HttpRequest, payload: FactorsIn) -> Status[DailyFactors]:
+def save_factors(request: AuthenticatedHttpRequest, payload: FactorsIn) -> Status[DailyFactors]:
     fields = _factor_fields(payload)
-    saved, created = services.record_factors(_user(request), fields.pop("date"), **fields)
+    saved, created = services.record_factors(request.user, fields.pop("date"), **fields)
     return Status(201 if created else 200, saved)
 
 
 @router.get("/factors/{factors_id}", response=FactorsOut, summary="One day's factors")
-def get_factors(request: HttpRequest, factors_id: int) -> DailyFactors:
-    return get_owned_or_404(DailyFactors, _user(request), pk=factors_id)
+def get_factors(request: AuthenticatedHttpRequest, factors_id: int) -> DailyFactors:
+    return get_owned_or_404(DailyFactors, request.user, pk=factors_id)
 
 
 @router.patch("/factors/{factors_id}", response=FactorsOut, summary="Change a day's factors")
-def update_factors(request: HttpRequest, factors_id: int, payload: FactorsPatch) -> DailyFactors:
-    return services.update_factors(_user(request), factors_id, **_factor_fields(payload))
+def update_factors(
+    request: AuthenticatedHttpRequest, factors_id: int, payload: FactorsPatch
+) -> DailyFactors:
+    return services.update_factors(request.user, factors_id, **_factor_fields(payload))
 
 
 @router.delete("/factors/{factors_id}", response={204: None}, summary="Delete a day's factors")
-def delete_factors(request: HttpRequest, factors_id: int) -> Status[None]:
-    services.delete_factors(_user(request), factors_id)
+def delete_factors(request: AuthenticatedHttpRequest, factors_id: int) -> Status[None]:
+    services.delete_factors(request.user, factors_id)
     return Status(204, None)
 
 
@@ -324,9 +349,9 @@ class NightOut(Schema):
     "statistics see it. Defaults to the last 90 nights.",
 )
 def diary_nights(
-    request: HttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
+    request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request.user
     end = end or services.current_night(user)
     start = start or end - dt.timedelta(days=89)
     if end < start:
@@ -344,8 +369,8 @@ def diary_nights(
 
 
 @router.get("/export.json", summary="All your personal data, as one JSON document")
-def export_diary_json(request: HttpRequest) -> dict[str, Any]:
-    return transfer.export_document(_user(request))
+def export_diary_json(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    return transfer.export_document(request.user)
 
 
 @router.get(
@@ -356,12 +381,13 @@ def export_diary_json(request: HttpRequest) -> dict[str, Any]:
         "responses": {200: {"content": {"application/zip": {}}, "description": "The zip"}}
     },
 )
-def export_diary_zip(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    response = HttpResponse(transfer.export_zip(user), content_type="application/zip")
-    filename = transfer.export_filename(user, "zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def export_diary_zip(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    return attachment(
+        transfer.export_zip(user),
+        filename=transfer.export_filename(user, "zip"),
+        content_type="application/zip",
+    )
 
 
 class ProblemOut(Schema):
@@ -394,16 +420,14 @@ class ImportProblemsOut(ImportOut):
     "is true. 413 when the upload is too large, 429 after too many imports in an hour.",
 )
 def import_diary(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     archive: File[UploadedFile],
     valid_only: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
     most = import_limits().upload_bytes
     if (archive.size or 0) > most:
         raise HttpError(413, f"archive: is larger than {filesizeformat(most)}")
-    report = transfer.import_zip(
-        _user(request), archive.read(), valid_only=valid_only, throttle=True
-    )
+    report = transfer.import_zip(request.user, archive.read(), valid_only=valid_only, throttle=True)
     body: dict[str, Any] = {
         "saved": report.saved,
         "created": report.created,

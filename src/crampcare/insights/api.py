@@ -6,12 +6,12 @@ import math
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from crampcare.accounts.auth import session_or_token
-from crampcare.accounts.models import User
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.insights import charts, report, services
 from crampcare.insights.stats import Effect, Period, RateRatio
 from crampcare.insights.stats import messages as m
@@ -263,15 +263,9 @@ def summary_payload(personal: services.PersonalInsights) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by session_or_token
-    return user
-
-
 @router.get("/summary", response=SummaryOut, summary="Your insights: the figures on the page")
-def insights_summary(request: HttpRequest) -> dict[str, Any]:
-    return summary_payload(services.insights_for(_user(request)))
+def insights_summary(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    return summary_payload(services.insights_for(request.user))
 
 
 @router.get(
@@ -286,5 +280,7 @@ def insights_summary(request: HttpRequest) -> dict[str, Any]:
         }
     },
 )
-def insights_report_pdf(request: HttpRequest, query: Query[ReportQuery]) -> HttpResponse:
-    return pdf_response(report.doctor_report(_user(request), query.weeks))
+def insights_report_pdf(
+    request: AuthenticatedHttpRequest, query: Query[ReportQuery]
+) -> HttpResponse:
+    return pdf_response(report.doctor_report(request.user, query.weeks))

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import matplotlib
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -174,7 +175,9 @@ def render_pdf(report: DoctorReport) -> bytes:
     out.text(_("Patient: %(name)s") % {"name": report.person}, bold=True)
     out.text(period)
     out.text(
-        _("Made on %(date)s.") % {"date": date_format(report.generated, "j F Y")}
+        # In the zone of the request (the person's), as the report page shows it.
+        _("Made on %(date)s.")
+        % {"date": date_format(timezone.localtime(report.generated), "j F Y")}
         + " "
         + report.disclaimer,
         muted=True,

@@ -5,25 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crampcare.accounts.models import User
+from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.downloads import attachment
 from crampcare.insights import charts, pdf, report, services
 from crampcare.insights.forms import STRATEGY_IDEAS, ReportForm, SelfTestForm
 from crampcare.insights.models import SelfTest
+from crampcare.validation_errors import attach_errors
 
 # How many weeks the page's charts show; 0 means the whole diary.
 PAGE_WEEKS = (12, 26, 52, 0)
 DEFAULT_PAGE_WEEKS = 26
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by @login_required
-    return user
 
 
 def page_weeks(value: str | None) -> int:
@@ -35,8 +31,8 @@ def page_weeks(value: str | None) -> int:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     shown = page_weeks(request.GET.get("weeks"))
     personal = services.insights_for(user)
     weeks = personal.insights.weeks[-shown:] if shown else personal.insights.weeks
@@ -72,9 +68,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_page(request: HttpRequest) -> HttpResponse:
+def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     weeks = report.weeks_choice(request.GET.get("weeks"))
-    content = report.doctor_report(_user(request), weeks)
+    content = report.doctor_report(request.user, weeks)
     return render(
         request,
         "insights/report.html",
@@ -94,23 +90,24 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     content = report.doctor_report(user, report.weeks_choice(request.GET.get("weeks")))
     return pdf_response(content)
 
 
 def pdf_response(content: report.DoctorReport) -> HttpResponse:
     """The report as a download named after its last night (shared with the API)."""
-    response = HttpResponse(pdf.render_pdf(content), content_type="application/pdf")
-    name = f"crampcare-report-{content.last_night.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(
+        pdf.render_pdf(content),
+        filename=f"crampcare-report-{content.last_night.isoformat()}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required
-def self_test(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def self_test(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     current = services.current_self_test(user)
     return _self_test_page(
         request,
@@ -120,13 +117,13 @@ def self_test(request: HttpRequest) -> HttpResponse:
 
 
 def _self_test_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     current: services.SelfTestView | None,
     form: SelfTestForm | None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     past = [test for test in services.self_tests(user) if current is None or test != current.test]
     return render(
         request,
@@ -138,8 +135,8 @@ def _self_test_page(
 
 @login_required
 @require_POST
-def start_self_test(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def start_self_test(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = SelfTestForm(request.POST)
     if form.is_valid():
         try:
@@ -150,7 +147,7 @@ def start_self_test(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["weeks"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Your test is planned. It starts tonight."))
             return redirect("insights:self_test_detail", test_id=test.pk)
@@ -158,8 +155,8 @@ def start_self_test(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def self_test_detail(request: HttpRequest, test_id: int) -> HttpResponse:
-    user = _user(request)
+def self_test_detail(request: AuthenticatedHttpRequest, test_id: int) -> HttpResponse:
+    user = request.user
     test = services.get_self_test(user, test_id)
     return render(
         request, "insights/self_test_detail.html", {"view": services.self_test_view(user, test)}
@@ -168,15 +165,15 @@ def self_test_detail(request: HttpRequest, test_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def stop_self_test(request: HttpRequest, test_id: int) -> HttpResponse:
-    test: SelfTest = services.stop_self_test(_user(request), test_id)
+def stop_self_test(request: AuthenticatedHttpRequest, test_id: int) -> HttpResponse:
+    test: SelfTest = services.stop_self_test(request.user, test_id)
     messages.success(request, _("Your test is stopped. The nights so far are analysed below."))
     return redirect("insights:self_test_detail", test_id=test.pk)
 
 
 @login_required
 @require_POST
-def delete_self_test(request: HttpRequest, test_id: int) -> HttpResponse:
-    services.delete_self_test(_user(request), test_id)
+def delete_self_test(request: AuthenticatedHttpRequest, test_id: int) -> HttpResponse:
+    services.delete_self_test(request.user, test_id)
     messages.success(request, _("The test is deleted. Your diary entries are kept."))
     return redirect("insights:self_test")

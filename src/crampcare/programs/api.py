@@ -4,15 +4,16 @@ adherence. Every route calls the same services as the pages."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
-from crampcare.api_types import StrictBool, StrictFloat, StrictInt
+from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.api_types import StrictBool, StrictFloat, StrictInt, limited_by
 from crampcare.programs import services, sessions
 from crampcare.programs.display import dose_text, item_views
 from crampcare.programs.hold import (
@@ -126,7 +127,9 @@ class ClearanceIn(Schema):
 
 class CreateIn(Schema):
     bedtime: time = time(22, 0)
-    reminder_minutes_before: StrictInt = Field(15, ge=0, le=240)
+    reminder_minutes_before: Annotated[
+        StrictInt, limited_by(Program, "reminder_minutes_before")
+    ] = 15
     prefers_in_bed: StrictBool = False
     cleared_for_hip_rotation: StrictBool = False
     # Used only when the person has no finished assessment.
@@ -140,7 +143,9 @@ class CreateIn(Schema):
 
 class PreferencesIn(Schema):
     bedtime: time | None = None
-    reminder_minutes_before: StrictInt | None = Field(None, ge=0, le=240)
+    reminder_minutes_before: Annotated[
+        StrictInt | None, limited_by(Program, "reminder_minutes_before")
+    ] = None
     email_reminders: StrictBool | None = None
     paused: StrictBool | None = None
     progression: StrictBool | None = None
@@ -174,8 +179,8 @@ class ProgressIn(Schema):
 
 
 class FinishIn(Schema):
-    difficulty: StrictInt = Field(ge=0, le=10)
-    pain: StrictInt = Field(ge=0, le=10)
+    difficulty: Annotated[StrictInt, limited_by(Session, "difficulty")]
+    pain: Annotated[StrictInt, limited_by(Session, "pain")]
 
     model_config = {"extra": "forbid"}
 
@@ -213,14 +218,8 @@ class ChangeOut(Schema):
     at: datetime
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by the router's auth
-    return user
-
-
-def _program(request: HttpRequest) -> Program:
-    program = services.current_program(_user(request))
+def _program(request: AuthenticatedHttpRequest) -> Program:
+    program = services.current_program(request.user)
     if program is None:
         raise Http404("You have no program yet. Create one with POST /api/v1/program.")
     return program
@@ -298,49 +297,49 @@ def _session_out(session: Session) -> dict[str, Any]:
 
 
 @router.get("", response=ProgramOut, summary="Your program and its plan")
-def program_detail(request: HttpRequest) -> dict[str, Any]:
-    return _program_out(_user(request), _program(request))
+def program_detail(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    return _program_out(request.user, _program(request))
 
 
 @router.post("", response={201: ProgramOut}, summary="Start your program")
-def program_create(request: HttpRequest, payload: CreateIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+def program_create(request: AuthenticatedHttpRequest, payload: CreateIn) -> Status[dict[str, Any]]:
+    user = request.user
     preferences = payload.model_dump(exclude_none=True)
     program = services.create_program(user, preferences)
     return Status(201, _program_out(user, program))
 
 
 @router.patch("", response=ProgramOut, summary="Change bedtime, reminders, or pause")
-def program_update(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
-    user = _user(request)
+def program_update(request: AuthenticatedHttpRequest, payload: PreferencesIn) -> dict[str, Any]:
+    user = request.user
     _program(request)
     program = services.update_preferences(user, **payload.model_dump(exclude_none=True))
     return _program_out(user, program)
 
 
 @router.post("/swap", response=ProgramOut, summary="Swap an exercise for a listed alternative")
-def program_swap(request: HttpRequest, payload: SwapIn) -> dict[str, Any]:
-    user = _user(request)
+def program_swap(request: AuthenticatedHttpRequest, payload: SwapIn) -> dict[str, Any]:
+    user = request.user
     _program(request)
     program = services.swap_exercise(user, payload.slot, payload.exercise_id)
     return _program_out(user, program)
 
 
 @router.post("/maintenance", response=ProgramOut, summary="Switch to the maintenance plan")
-def program_maintenance(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+def program_maintenance(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    user = request.user
     _program(request)
     return _program_out(user, services.accept_maintenance(user))
 
 
 @router.get("/history", response=list[ChangeOut], summary="Every change to your program")
-def program_history(request: HttpRequest) -> list[ProgramChange]:
-    return services.history(_user(request))
+def program_history(request: AuthenticatedHttpRequest) -> list[ProgramChange]:
+    return services.history(request.user)
 
 
 @router.get("/session", response=SessionOut, summary="Tonight's session, if started")
-def program_session(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+def program_session(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    user = request.user
     _program(request)
     session = sessions.tonight_session(user)
     if session is None:
@@ -361,9 +360,9 @@ def _refused(error: ProgramHeld) -> Status[dict[str, Any]]:
     summary="Save where the player is",
     description=HELD_409,
 )
-def program_save_progress(request: HttpRequest, payload: ProgressIn) -> Any:
+def program_save_progress(request: AuthenticatedHttpRequest, payload: ProgressIn) -> Any:
     try:
-        session = sessions.save_progress(_user(request), payload.model_dump())
+        session = sessions.save_progress(request.user, payload.model_dump())
     except ProgramHeld as error:
         return _refused(error)
     return _session_out(session)
@@ -375,10 +374,10 @@ def program_save_progress(request: HttpRequest, payload: ProgressIn) -> Any:
     summary="Log tonight's session",
     description=HELD_409,
 )
-def program_finish_session(request: HttpRequest, payload: FinishIn) -> Any:
+def program_finish_session(request: AuthenticatedHttpRequest, payload: FinishIn) -> Any:
     try:
         session = sessions.finish_session(
-            _user(request), difficulty=payload.difficulty, pain=payload.pain
+            request.user, difficulty=payload.difficulty, pain=payload.pain
         )
     except ProgramHeld as error:
         return _refused(error)
@@ -394,16 +393,18 @@ def program_finish_session(request: HttpRequest, payload: FinishIn) -> Any:
         "program. Stored as a `cleared` change in the history. 422 when nothing is held."
     ),
 )
-def program_clearance(request: HttpRequest, payload: ClearanceIn) -> Status[ProgramChange]:
-    user = _user(request)
+def program_clearance(
+    request: AuthenticatedHttpRequest, payload: ClearanceIn
+) -> Status[ProgramChange]:
+    user = request.user
     _program(request)
     change = record_clearance(user, payload.checked_on, payload.note)
     return Status(201, change)
 
 
 @router.get("/adherence", response=AdherenceOut, summary="Nights done, this week, streak")
-def program_adherence(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+def program_adherence(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    user = request.user
     result = sessions.adherence(user, _program(request))
 
     def week(record: sessions.WeekRecord) -> dict[str, int]:

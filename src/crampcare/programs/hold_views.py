@@ -8,16 +8,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from crampcare.accounts.models import User
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.programs import hold as holds
 from crampcare.programs import services
+from crampcare.validation_errors import attach_errors
 
 if TYPE_CHECKING:
     from crampcare.programs.hold import Hold
@@ -42,10 +43,13 @@ class ClearanceForm(forms.Form):
 
 
 def held_page(
-    request: HttpRequest, hold: Hold, *, form: ClearanceForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    hold: Hold,
+    *,
+    form: ClearanceForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     program = services.current_program(user)
     context = {
         "hold": hold,
@@ -59,9 +63,8 @@ def held_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checked(request: HttpRequest) -> HttpResponse:
+def checked(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     hold = holds.hold_for(user)
     if hold is None:
         return redirect("programs:today")
@@ -74,8 +77,7 @@ def checked(request: HttpRequest) -> HttpResponse:
         except services.NoProgram:
             return redirect("programs:start")
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crampcare.accounts.models import User
+from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.downloads import attachment
 from crampcare.knowledge.loader import get_library
 from crampcare.programs import calendar, reminders, services, sessions, tailoring
 from crampcare.programs.display import (
@@ -43,14 +43,9 @@ from crampcare.programs.hold import hold_for, without_calf_loading
 from crampcare.programs.hold_views import held_page
 from crampcare.programs.models import Phase, Program
 from crampcare.programs.rules import Block
+from crampcare.validation_errors import as_text, attach_errors
 
 View = Callable[..., HttpResponse]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by @login_required
-    return user
 
 
 def _program_needed(view: View) -> View:
@@ -66,17 +61,12 @@ def _program_needed(view: View) -> View:
     return wrapper
 
 
-def _errors_to_form(form: Form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 # -- tonight --------------------------------------------------------------------------------------
 
 
 @login_required
-def today(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def today(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if held := hold_for(user):  # no exercise after a red flag (P14)
         return held_page(request, held)
     program = services.current_program(user)
@@ -98,9 +88,9 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the program, or update the "about you" answers it was built from."""
-    user = _user(request)
+    user = request.user
     program = services.current_program(user)
     has_answers = tailoring.latest_answers(user) is not None
     form_class = StartForm if has_answers else AboutYouForm
@@ -115,7 +105,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 services.update_profile(user, preferences_from(form))
                 messages.success(request, _("Your plan is updated."))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            attach_errors(form, error)
         else:
             return redirect("programs:today" if program is None else "programs:plan")
     status = 400 if form.errors else 200
@@ -135,13 +125,13 @@ def _initial_preferences(program: Program) -> dict[str, Any]:
 
 
 def _plan_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     settings_form: SettingsForm | None = None,
     swap_error: tuple[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     program = services.current_program(user)
     if program is None:
         return redirect("programs:start")
@@ -182,7 +172,7 @@ def _plan_page(
     context = {
         "program": program,
         "held": held,
-        "stale": tailoring.profile_is_stale(_user(request), program),
+        "stale": tailoring.profile_is_stale(request.user, program),
         "plan": plan,
         "level": dose_level(program.level),
         "blocks": blocks,
@@ -230,21 +220,20 @@ def _exercise_name(exercises: Any, exercise_id: str) -> str:
 
 @login_required
 @require_GET
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _plan_page(request)
 
 
 @login_required
 @require_POST
 @_program_needed
-def swap(request: HttpRequest) -> HttpResponse:
+def swap(request: AuthenticatedHttpRequest) -> HttpResponse:
     slot = request.POST.get("slot", "")
     exercise_id = request.POST.get("exercise_id", "")
     try:
-        services.swap_exercise(_user(request), slot, exercise_id)
+        services.swap_exercise(request.user, slot, exercise_id)
     except ValidationError as error:
-        message = " ".join(" ".join(problems) for problems in error.message_dict.values())
-        return _plan_page(request, swap_error=(slot, message), status=400)
+        return _plan_page(request, swap_error=(slot, as_text(error)), status=400)
     messages.success(request, _("Swapped. Your plan is updated from tonight."))
     return redirect("programs:plan")
 
@@ -252,11 +241,11 @@ def swap(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def save_settings(request: HttpRequest) -> HttpResponse:
+def save_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST)
     if not form.is_valid():
         return _plan_page(request, settings_form=form, status=400)
-    user = _user(request)
+    user = request.user
     try:
         services.change_bedtime(user, form.cleaned_data["bedtime"])
         services.change_reminder(
@@ -265,7 +254,7 @@ def save_settings(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email_reminders"],
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        attach_errors(form, error)
         return _plan_page(request, settings_form=form, status=400)
     messages.success(request, _("Your settings are saved."))
     return redirect("programs:plan")
@@ -274,10 +263,10 @@ def save_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def progression(request: HttpRequest) -> HttpResponse:
+def progression(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for progression (a checked box) or go back to the trial's dose (unchecked)."""
     opt_in = request.POST.get("progression") == "on"
-    services.set_progression(_user(request), opt_in)
+    services.set_progression(request.user, opt_in)
     if opt_in:
         message = _(
             "Your routine can now grow: after a good week, the holds get a little longer, and "
@@ -292,9 +281,9 @@ def progression(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def refresh(request: HttpRequest) -> HttpResponse:
+def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Rebuild the plan from the person's latest answers, keeping week, level and swaps."""
-    services.update_profile(_user(request))
+    services.update_profile(request.user)
     messages.success(request, _("Your plan is updated from your latest answers."))
     return redirect("programs:plan")
 
@@ -302,8 +291,8 @@ def refresh(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def pause(request: HttpRequest) -> HttpResponse:
-    services.pause(_user(request))
+def pause(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.pause(request.user)
     messages.success(
         request,
         _("Your program is paused. No reminders until you resume, and paused nights do not count."),
@@ -314,8 +303,8 @@ def pause(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def resume(request: HttpRequest) -> HttpResponse:
-    services.resume(_user(request))
+def resume(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.resume(request.user)
     messages.success(request, _("Welcome back. Your program carries on from where you paused."))
     return redirect("programs:today")
 
@@ -323,11 +312,11 @@ def resume(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def maintenance(request: HttpRequest) -> HttpResponse:
+def maintenance(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
-        services.accept_maintenance(_user(request))
+        services.accept_maintenance(request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, as_text(error))
         return redirect("programs:today")
     messages.success(request, _("You are now keeping it up: the same routine, most nights."))
     return redirect("programs:today")
@@ -336,17 +325,17 @@ def maintenance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def calendar_link(request: HttpRequest) -> HttpResponse:
+def calendar_link(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make a new secret calendar link (replacing any old one) and show it."""
-    calendar.new_calendar_token(_user(request))
+    calendar.new_calendar_token(request.user)
     return redirect(reverse("programs:plan") + "?calendar=new#calendar-title")
 
 
 @login_required
 @require_POST
 @_program_needed
-def calendar_revoke(request: HttpRequest) -> HttpResponse:
-    calendar.revoke_calendar_token(_user(request))
+def calendar_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
+    calendar.revoke_calendar_token(request.user)
     messages.success(
         request, _("The calendar link is turned off. Calendars using it stop updating.")
     )
@@ -355,8 +344,8 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     program = services.current_program(user)
     if program is None:
         return redirect("programs:start")
@@ -372,9 +361,9 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _player_page(
-    request: HttpRequest, *, form: FeedbackForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, *, form: FeedbackForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     program = services.current_program(user)
     if program is None:
         return redirect("programs:start")
@@ -401,8 +390,8 @@ def _player_page(
 
 @login_required
 @require_GET
-def player(request: HttpRequest) -> HttpResponse:
-    if held := hold_for(_user(request)):  # no exercise after a red flag (P14)
+def player(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if held := hold_for(request.user):  # no exercise after a red flag (P14)
         return held_page(request, held)
     return _player_page(request)
 
@@ -410,19 +399,19 @@ def player(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @_program_needed
-def finish(request: HttpRequest) -> HttpResponse:
-    if held := hold_for(_user(request)):  # nothing is logged while held (P15)
+def finish(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if held := hold_for(request.user):  # nothing is logged while held (P15)
         return held_page(request, held, status=409)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return _player_page(request, form=form, status=400)
-    user = _user(request)
+    user = request.user
     try:
         session = sessions.finish_session(
             user, difficulty=form.cleaned_data["difficulty"], pain=form.cleaned_data["pain"]
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        attach_errors(form, error)
         return _player_page(request, form=form, status=400)
     if sessions.was_painful(session):
         messages.warning(
@@ -446,12 +435,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     program = calendar.program_for_calendar_token(token)
     if program is None:
         raise Http404(_("No such calendar."))
-    response = HttpResponse(
+    response = attachment(
         calendar.feed(program, program.owner),  # type: ignore[arg-type]
+        filename="crampcare-bedtime.ics",
         content_type="text/calendar; charset=utf-8",
+        inline=True,  # subscribed to, not saved
+        cache_control="private, no-cache",  # calendar apps poll it; always asked afresh
     )
-    response["Content-Disposition"] = 'inline; filename="crampcare-bedtime.ics"'
-    response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, OperationalError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,6 +42,7 @@ from crampcare.diary.transfer.formats import DataFile
 from crampcare.diary.transfer.layout import FILES
 from crampcare.diary.transfer.program_files import PROGRAM
 from crampcare.programs.models import Program
+from crampcare.validation_errors import messages_by_field
 
 __all__ = ["ImportReport", "Problem", "import_zip"]
 
@@ -249,12 +250,10 @@ def _twice(file: DataFile, line: int) -> str:
 
 
 def _report_validation(name: str, line: int, error: ValidationError, report: ImportReport) -> None:
-    if not hasattr(error, "error_dict"):
-        report.add(name, line, None, " ".join(error.messages))
-        return
-    for column, messages in error.message_dict.items():
-        # Models use "__all__" for rules about the whole row.
-        report.add(name, line, None if column == "__all__" else column, " ".join(messages))
+    for column, messages in messages_by_field(error):
+        # Models use NON_FIELD_ERRORS ("__all__") for rules about the whole row.
+        where = None if column == NON_FIELD_ERRORS else column
+        report.add(name, line, where, " ".join(messages))
 
 
 def _check_program_exists(

@@ -33,6 +33,7 @@ from crampcare.programs.models import Program, ProgramChange, ReminderSent, Sess
 from crampcare.programs.plan import Plan, PlanItem
 from crampcare.programs.profile import PlanProfile
 from crampcare.programs.tailoring import clean_preferences
+from crampcare.validation_errors import messages_by_field
 
 if TYPE_CHECKING:
     from crampcare.accounts.models import User
@@ -48,7 +49,8 @@ def _check_program(user: User, program: Program) -> None:
         clean_preferences(program.preferences)
     except ValidationError as error:
         errors["preferences"] = "; ".join(
-            f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items()
+            f"{key}: {' '.join(messages)}" if key else " ".join(messages)
+            for key, messages in messages_by_field(error)
         )
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in program.swaps.items()):
         errors["swaps"] = _('should map each slot to an exercise id, like {"calf": "..."}')

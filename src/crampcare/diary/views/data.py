@@ -5,46 +5,50 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crampcare.accounts.models import User
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.diary import transfer
 from crampcare.diary.forms import ImportForm
 from crampcare.diary.transfer.archive import import_limits
-from crampcare.diary.views.person import diary_view
+from crampcare.downloads import attachment
 
 
-@diary_view
-def data(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "diary/data.html", {"form": ImportForm()})
 
 
-@diary_view
-def export_csv(request: HttpRequest, user: User) -> HttpResponse:
-    response = HttpResponse(transfer.export_zip(user), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{transfer.export_filename(user, "zip")}"'
+@login_required
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    return attachment(
+        transfer.export_zip(user),
+        filename=transfer.export_filename(user, "zip"),
+        content_type="application/zip",
     )
-    return response
 
 
-@diary_view
-def export_json(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     body = json.dumps(transfer.export_document(user), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{transfer.export_filename(user, "json")}"'
+    return attachment(
+        body,
+        filename=transfer.export_filename(user, "json"),
+        content_type="application/json; charset=utf-8",
     )
-    return response
 
 
 @require_POST
-@diary_view
-def import_csv(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "diary/data.html", {"form": form}, status=400)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import get_owned_or_404
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.diary import services
 from crampcare.diary.forms import (
     CheckinCountForm,
@@ -33,11 +35,10 @@ from crampcare.diary.models import (
 )
 from crampcare.diary.views.person import (
     DEFAULT_WEEKS,
-    attach_errors,
-    diary_view,
     diary_weeks_for,
 )
 from crampcare.knowledge.relief_clock import parse_since
+from crampcare.validation_errors import attach_errors
 
 QUICK_COUNTS = (0, 1, 2, 3)
 SCORES = tuple(range(SEVERITY_MAX + 1))
@@ -50,9 +51,10 @@ def _night_label(night: date) -> str:
 # -- cramps ---------------------------------------------------------------------------------------
 
 
-@diary_view
-def log_cramp(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def log_cramp(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One tap: POST logs a cramp now. GET shows the button (e.g. after signing in)."""
+    user = request.user
     muscle = request.POST.get("muscle") or request.GET.get("muscle", "")
     muscle = muscle if muscle in Muscle.values else ""
     if request.method != "POST":
@@ -76,8 +78,9 @@ def log_cramp(request: HttpRequest, user: User) -> HttpResponse:
     return redirect("diary:episode_edit", pk=episode.pk)
 
 
-@diary_view
-def episode_new(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def episode_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = EpisodeForm(request.POST or None, zone=user.zone)
     if not request.POST:
         form.initial["started_at"] = request.GET.get("started_at") or timezone.now()
@@ -95,8 +98,9 @@ def episode_new(request: HttpRequest, user: User) -> HttpResponse:
     return render(request, "diary/episode_form.html", {"form": form}, status=status)
 
 
-@diary_view
-def episode_edit(request: HttpRequest, user: User, pk: int) -> HttpResponse:
+@login_required
+def episode_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     episode = get_owned_or_404(CrampEpisode, user, pk=pk)
     form = EpisodeForm(request.POST or None, instance=episode, zone=user.zone)
     if request.method == "POST" and form.is_valid():
@@ -113,8 +117,9 @@ def episode_edit(request: HttpRequest, user: User, pk: int) -> HttpResponse:
     )
 
 
-@diary_view
-def episode_delete(request: HttpRequest, user: User, pk: int) -> HttpResponse:
+@login_required
+def episode_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     episode = get_owned_or_404(CrampEpisode, user, pk=pk)
     if request.method == "POST":
         services.delete_episode(user, pk)
@@ -135,12 +140,13 @@ def episode_delete(request: HttpRequest, user: User, pk: int) -> HttpResponse:
 # -- morning check-ins ----------------------------------------------------------------------------
 
 
-@diary_view
-def checkin(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The under-ten-seconds check-in, step one: how many cramps last night (or a missed night).
 
     One template serves the whole page and, for htmx, just the card that changes.
     """
+    user = request.user
     if request.method == "POST":
         form = CheckinCountForm(request.POST)
         if form.is_valid():
@@ -157,9 +163,10 @@ def checkin(request: HttpRequest, user: User) -> HttpResponse:
     return _checkin_step(request, user, "count", night)
 
 
-@diary_view
-def checkin_severity(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def checkin_severity(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step two, optional: one tap for how painful the night's cramps were."""
+    user = request.user
     if request.method == "POST":
         form = CheckinSeverityForm(request.POST)
         if form.is_valid():
@@ -239,9 +246,10 @@ def _checkin_done(request: HttpRequest, user: User, night: date) -> HttpResponse
     return redirect(_diary_at(user, night))
 
 
-@diary_view
-def checkin_details(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def checkin_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything about a night's check-in: the count, pain, lost sleep and notes."""
+    user = request.user
     night, usable = parse_night(
         request.POST.get("night") or request.GET.get("night"),
         default=services.last_night(user),
@@ -267,8 +275,9 @@ def checkin_details(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
-@diary_view
-def checkin_delete(request: HttpRequest, user: User, pk: int) -> HttpResponse:
+@login_required
+def checkin_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     saved = get_owned_or_404(NightCheckin, user, pk=pk)
     if request.method == "POST":
         services.delete_checkin(user, pk)
@@ -289,9 +298,10 @@ def checkin_delete(request: HttpRequest, user: User, pk: int) -> HttpResponse:
 # -- the day's factors ----------------------------------------------------------------------------
 
 
-@diary_view
-def factors(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def factors(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log (or change) the things that might set cramps off, for today or a past day."""
+    user = request.user
     today = services.today(user)
     day, usable = parse_night(request.GET.get("date"), default=today, latest=today)
     if not usable:
@@ -323,8 +333,9 @@ def factors(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
-@diary_view
-def factors_delete(request: HttpRequest, user: User, pk: int) -> HttpResponse:
+@login_required
+def factors_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     saved = get_owned_or_404(DailyFactors, user, pk=pk)
     if request.method == "POST":
         services.delete_factors(user, pk)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from crampcare.accounts.models import User
+from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.diary import services
 from crampcare.diary.models import DailyFactors
 from crampcare.diary.overview import diary_began, in_weeks, missing_nights
 from crampcare.diary.views.entries import QUICK_COUNTS
-from crampcare.diary.views.person import MAX_WEEKS, diary_view, weeks_param
+from crampcare.diary.views.person import MAX_WEEKS, weeks_param
 
 
-@diary_view
-def index(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     weeks = weeks_param(request.GET.get("weeks"))
     latest = services.current_night(user)
     last_night = services.last_night(user)
@@ -40,8 +42,9 @@ def index(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
-@diary_view
-def backfill(request: HttpRequest, user: User) -> HttpResponse:
+@login_required
+def backfill(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     nights = services.backfill_nights(user, services.last_night(user))
     return render(
         request,

@@ -149,6 +149,18 @@ def test_it_makes_a_report_for_an_empty_diary(owner_client: Client, user: User) 
     assert "Not enough nights recorded yet. Record 14 more nights" in text
 
 
+def test_it_dates_the_report_in_the_persons_zone_on_the_page_and_in_the_pdf(
+    owner_client: Client, user: User
+) -> None:
+    # 13:00 UTC on 10 June is 01:00 on 11 June in Auckland (NZST, UTC+12).
+    user.time_zone = "Pacific/Auckland"
+    user.save(update_fields=["time_zone"])
+    page = " ".join(owner_client.get(reverse("insights:report")).content.decode().split())
+    text = pdf_text(owner_client.get(reverse("insights:report_pdf")).content)
+    for shown in (page, text):
+        assert "Made on 11 June 2025." in shown
+
+
 def test_it_prints_the_report_page_with_a_download_link(owner_client: Client, user: User) -> None:
     fill_diary(user, 40)
     page = owner_client.get(reverse("insights:report"), {"weeks": 6}).content.decode()
