@@ -335,7 +335,8 @@ def program_maintenance(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/history", response=list[ChangeOut], summary="Every change to your program")
 def program_history(request: HttpRequest) -> list[ProgramChange]:
-    return services.history(_user(request))
+    user = _user(request)
+    return services.history(user, services.current_program(user))
 
 
 @router.get("/session", response=SessionOut, summary="Tonight's session, if started")
