@@ -24,6 +24,17 @@ def default_time_zone() -> str:
     return settings.DEFAULT_USER_TIME_ZONE
 
 
+def add_email_address(user: User, using: str | None = None) -> None:
+    """The sign-in address as allauth keeps it, for an account made without signing up (the
+    owner by ``createsuperuser``, the demo): as allauth's email page would add it on the first
+    visit (not primary, not verified), so that reading the page never writes."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.using(using).get_or_create(
+        user=user, email=user.email, defaults={"primary": False, "verified": False}
+    )
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -33,6 +44,7 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        add_email_address(user, using=self._db)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:

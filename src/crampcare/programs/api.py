@@ -334,7 +334,8 @@ def program_maintenance(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 
 @router.get("/history", response=list[ChangeOut], summary="Every change to your program")
 def program_history(request: AuthenticatedHttpRequest) -> list[ProgramChange]:
-    return services.history(request.user)
+    user = request.user
+    return services.history(user, services.current_program(user))
 
 
 @router.get("/session", response=SessionOut, summary="Tonight's session, if started")

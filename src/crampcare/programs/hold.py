@@ -184,7 +184,7 @@ def record_clearance(
     now = now or timezone.now()
     note = (note or "").strip()
     with transaction.atomic():
-        program = services.locked_program(user)
+        program = services.locked_program(user, now)
         hold = hold_for(user)
         if hold is None:
             raise ValidationError(

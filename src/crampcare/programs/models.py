@@ -7,7 +7,7 @@ pure core's ``Plan`` stored as JSON (``Plan.model_validate(program.plan)`` reads
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -77,8 +77,21 @@ class Program(OwnedModel):
             models.UniqueConstraint(fields=("owner",), name="programs_one_program_per_person"),
         ]
 
+    # Not a column. Set on a program as shown with weekly steps that are due but not recorded yet
+    # (services.current_program): the changes those steps will record. Such a copy is for
+    # reading only; saving it would skip the history, so it refuses.
+    unrecorded_changes: list[ProgramChange] | None = None
+
     def __str__(self) -> str:
         return f"program week {self.week}, level {self.level}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.unrecorded_changes is not None:
+            raise RuntimeError(
+                "This program shows weekly steps not recorded yet: record them with "
+                "services.advance_program() and save the program read again."
+            )
+        super().save(*args, **kwargs)
 
     def get_plan(self) -> Plan:
         return Plan.model_validate(self.plan)

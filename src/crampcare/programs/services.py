@@ -2,15 +2,22 @@
 
 Each edit regenerates the plan with the pure core (``generate_plan``), bumps the calendar
 sequence, and records a ``ProgramChange`` with what it was before and after, in one transaction:
-the care team can always see how a plan came to be. Weekly progression is applied lazily, the
-first time the program is read in a new program week (``current_program``), from the sessions of
-the week that ended.
+the care team can always see how a plan came to be.
+
+Reading never writes. Weekly progression is an explicit step, ``advance_program`` (one person) or
+``advance_programs`` (everyone), which closes each ended week from its sessions and records it:
+``crampcare send-reminders`` runs it for everyone, and every write to a program or a session runs
+it for that person first (``locked_program``, ``sessions.start_session``). Until it has run, a
+read (``current_program``) shows the program as the step will leave it, computed without saving.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +27,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crampcare.accounts.models import User
 from crampcare.insights.nights import night_of
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.dose import MIN_LEVEL
@@ -36,8 +44,9 @@ from crampcare.programs.progression import (
 from crampcare.programs.tailoring import build_profile, clean_preferences
 
 if TYPE_CHECKING:
-    from crampcare.accounts.models import User
     from crampcare.accounts.ownership import AnyUser
+
+logger = logging.getLogger(__name__)
 
 WEEK = timedelta(days=7)
 
@@ -62,14 +71,12 @@ def tonight(user: User, now: datetime | None = None) -> date:
 
 
 def current_program(user: User, now: datetime | None = None) -> Program | None:
-    """The person's program, with any weekly step that is due applied first."""
+    """The person's program as it stands tonight. Read only: a weekly step that is due but not
+    recorded yet is applied to the copy returned (which refuses to be saved), not to the row."""
     program = Program.objects.for_user(user).first()
     if program is None:
         return None
-    night = tonight(user, now)
-    if not program.paused and night >= program.week_started_on + WEEK:
-        program = _catch_up(user, night)
-    return program
+    return _as_of(program, tonight(user, now), user.zone)
 
 
 def require_program(user: User, now: datetime | None = None) -> Program:
@@ -79,8 +86,15 @@ def require_program(user: User, now: datetime | None = None) -> Program:
     return program
 
 
-def history(user: AnyUser) -> list[ProgramChange]:
-    return list(ProgramChange.objects.for_user(user).order_by("-at", "-id"))
+def history(user: User, program: Program | None = None) -> list[ProgramChange]:
+    """Every change to the person's program, newest first, with the weekly steps that are due
+    but not recorded yet when ``program`` is the one ``current_program`` showed."""
+    changes = list(ProgramChange.objects.for_user(user).order_by("-at", "-id"))
+    unrecorded = program.unrecorded_changes if program is not None else None
+    if not unrecorded:
+        return changes
+    # Stable: recorded changes keep their order; a pending step goes where its time puts it.
+    return sorted([*reversed(unrecorded), *changes], key=attrgetter("at"), reverse=True)
 
 
 def alternatives(program: Program, plan: Plan | None = None) -> dict[str, tuple[str, ...]]:
@@ -131,11 +145,14 @@ def _record(
     )
 
 
-def locked_program(user: AnyUser) -> Program:
-    """The person's program, locked for an edit (call inside a transaction)."""
+def locked_program(user: AnyUser, now: datetime | None = None) -> Program:
+    """The person's program, locked for an edit (call inside a transaction), with the weekly
+    steps due by ``now`` recorded first: every edit starts from the week it is."""
     program = Program.objects.for_user(user).select_for_update().first()
     if program is None:
         raise NoProgram
+    assert isinstance(user, User)  # only a signed-in person owns a program
+    _record_steps(program, tonight(user, now), user.zone)
     return program
 
 
@@ -176,7 +193,7 @@ def update_profile(
     """Rebuild the plan from the latest answers (and new "about you" answers, if given),
     keeping the week, level and the person's swaps. A swap a rule now rules out is set aside."""
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         merged = {**program.preferences, **clean_preferences(preferences or {})}
         profile = build_profile(user, merged)
         before = program.get_plan()
@@ -201,7 +218,7 @@ def swap_exercise(
 ) -> Program:
     """Put one of the slot's listed alternatives in place of its current exercise."""
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         plan = program.get_plan()
         current = plan.item(slot)
         if current is None:
@@ -229,7 +246,7 @@ def swap_exercise(
 
 def change_bedtime(user: AnyUser, bedtime: time, *, now: datetime | None = None) -> Program:
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         bedtime = bedtime.replace(second=0, microsecond=0, tzinfo=None)
         if bedtime == program.bedtime:
             return program
@@ -259,7 +276,7 @@ def change_reminder(
             {"reminder_minutes_before": _("Choose between 0 and 240 minutes before bedtime.")}
         )
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         before = _reminder_state(program)
         if minutes_before is not None:
             _set_preference(program, "reminder_minutes_before", minutes_before)
@@ -276,7 +293,7 @@ def set_progression(user: AnyUser, opt_in: bool, *, now: datetime | None = None)
     """Ask for progression (longer holds and more exercises at bedtime, week by week) or go back
     to the trial's dose. Off is the default; turning it off returns to level 1 at once [R1]."""
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         if program.progression_opt_in == opt_in:
             return program
         before = program.get_plan()
@@ -310,7 +327,7 @@ def pause(user: User, *, now: datetime | None = None) -> Program:
     """Pause the program: no reminders, no calendar events, and the weeks stop counting."""
     now = now or timezone.now()
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         if program.paused:
             return program
         program.paused = True
@@ -324,7 +341,7 @@ def resume(user: User, *, now: datetime | None = None) -> Program:
     """Resume: the current week picks up where it stopped, so paused nights are not missed ones."""
     now = now or timezone.now()
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         if not program.paused:
             return program
         night = night_of(now, user.time_zone)
@@ -355,7 +372,7 @@ def update_preferences(
 ) -> Program:
     """Several preference changes at once (the API's PATCH); each is recorded on its own."""
     with transaction.atomic():
-        program = require_program(user, now)
+        program = locked_program(user, now)
         if bedtime is not None:
             program = change_bedtime(user, bedtime, now=now)
         if reminder_minutes_before is not None or email_reminders is not None:
@@ -374,7 +391,7 @@ def update_preferences(
 def accept_maintenance(user: AnyUser, *, now: datetime | None = None) -> Program:
     """Switch to the maintenance plan: the same routine on most nights (offered after week 6)."""
     with transaction.atomic():
-        program = locked_program(user)
+        program = locked_program(user, now)
         if program.phase == Phase.MAINTENANCE:
             return program
         if program.maintenance_offered_on is None:
@@ -418,16 +435,72 @@ def week_summary(program: Program, week: int | None = None) -> WeekSummary:
     )
 
 
-def _catch_up(user: User, night: date) -> Program:
-    """Close every program week that has ended by ``night``, one weekly step each."""
+def step_due(program: Program, night: date) -> bool:
+    """Whether the program week has ended by ``night`` (a paused program's weeks do not end)."""
+    return not program.paused and night >= program.week_started_on + WEEK
+
+
+def advance_program(user: User, now: datetime | None = None) -> Program | None:
+    """Record every weekly step due by ``now`` for this person, one ended week at a time, and
+    return their program as stored (None without one). Cheap when nothing is due: one read."""
+    program = Program.objects.for_user(user).first()
+    if program is None or not step_due(program, tonight(user, now)):
+        return program
     with transaction.atomic():
-        program = locked_program(user)
-        while not program.paused and night >= program.week_started_on + WEEK:
-            _close_week(program, user.zone)
-    return program
+        return locked_program(user, now)
 
 
-def _close_week(program: Program, zone: ZoneInfo) -> None:
+def advance_programs(now: datetime | None = None) -> int:
+    """Record the weekly steps due by ``now`` for everyone (``crampcare send-reminders`` runs it);
+    returns how many programs moved on. One program's failure does not stop the others."""
+    now = now or timezone.now()
+    # No one's night is more than a day past today's date in UTC (UTC+14 is the furthest zone),
+    # so a week that started later than this cannot have ended for anybody.
+    latest_start = now.astimezone(UTC).date() + timedelta(days=1) - WEEK
+    programs = Program.objects.select_related("owner").filter(
+        paused=False, week_started_on__lte=latest_start
+    )
+    moved = 0
+    for program in programs.order_by("pk"):
+        owner: User = program.owner  # type: ignore[assignment]
+        if not step_due(program, tonight(owner, now)):
+            continue
+        try:
+            advance_program(owner, now)
+        except Exception:
+            logger.exception("could not record the weekly step of program %s", program.pk)
+            continue
+        moved += 1
+    return moved
+
+
+def _record_steps(program: Program, night: date, zone: ZoneInfo) -> None:
+    """Close and record every program week that has ended by ``night`` (program locked)."""
+    while step_due(program, night):
+        change = _close_week(program, zone)
+        program.save()
+        if change is not None:
+            change.save(force_insert=True)
+
+
+def _as_of(program: Program, night: date, zone: ZoneInfo) -> Program:
+    """The program as the weekly steps due by ``night`` will leave it, computed without saving:
+    a copy, with the changes those steps will record in ``unrecorded_changes``."""
+    if not step_due(program, night):
+        return program
+    shown = copy.copy(program)
+    changes = []
+    while step_due(shown, night):
+        change = _close_week(shown, zone)
+        if change is not None:
+            changes.append(change)
+    shown.unrecorded_changes = changes
+    return shown
+
+
+def _close_week(program: Program, zone: ZoneInfo) -> ProgramChange | None:
+    """Apply one weekly step to ``program`` in memory; returns the change to record with it (not
+    saved), or None when the level holds (nothing changed but ``last_step``)."""
     plan = program.get_plan()
     summary = week_summary(program)
     result = advance(plan, summary, catalogue())
@@ -454,22 +527,21 @@ def _close_week(program: Program, zone: ZoneInfo) -> None:
         "change": result.step.change,
         "reason": str(result.step.reason),
     }
-    when = timezone.make_aware(datetime.combine(program.week_started_on, time(12)), zone)
     if result.step.change == "hold":
-        program.save()
-        return
-    kind = ChangeKind.STEP_UP if result.step.change == "up" else ChangeKind.STEP_DOWN
-    _record(
-        program,
-        kind,
-        before,
-        {
+        return None
+    program.sequence += 1
+    return ProgramChange(
+        owner_id=program.owner_id,
+        program=program,
+        kind=ChangeKind.STEP_UP if result.step.change == "up" else ChangeKind.STEP_DOWN,
+        before=before,
+        after={
             "week": program.week,
             "level": program.level,
             "reason": str(result.step.reason),
             "summary": summary.model_dump(mode="json"),
         },
-        when,
+        at=timezone.make_aware(datetime.combine(program.week_started_on, time(12)), zone),
     )
 
 

@@ -23,7 +23,7 @@ from crampcare.programs.hold import check_not_held
 from crampcare.programs.models import SCORE_MAX, Program, Session
 from crampcare.programs.plan import PlanItem, session_items
 from crampcare.programs.progression import PAINFUL_FROM, nights_per_week
-from crampcare.programs.services import require_program, tonight
+from crampcare.programs.services import NoProgram, advance_program, tonight
 
 if TYPE_CHECKING:
     from crampcare.accounts.models import User
@@ -67,9 +67,12 @@ def tonight_session(user: User, now: datetime | None = None) -> Session | None:
 
 
 def start_session(user: User, *, now: datetime | None = None) -> Session:
-    """Tonight's session, started now if it was not already (starting twice is harmless)."""
+    """Tonight's session, started now if it was not already (starting twice is harmless). The
+    weekly steps due are recorded first, so the session counts for the week it is."""
     now = now or timezone.now()
-    program = require_program(user, now)
+    program = advance_program(user, now)
+    if program is None:
+        raise NoProgram
     check_not_held(user)  # no exercise after a red flag until a clinician has checked (P15)
     night = tonight(user, now)
     existing = Session.objects.for_user(user).filter(night=night).first()

@@ -351,7 +351,8 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("programs:start")
     adherence = sessions.adherence(user, program)
     changes = [
-        {"change": change, "text": describe_change(change)} for change in services.history(user)
+        {"change": change, "text": describe_change(change)}
+        for change in services.history(user, program)
     ]
     context = {"program": program, "changes": changes, "adherence": adherence}
     return render(request, "programs/history.html", context)

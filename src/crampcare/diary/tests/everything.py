@@ -180,7 +180,7 @@ def _secrets(user: User) -> Secrets:
             content=b'{"id": 1}',
             created_at=evening(LAST_NIGHT, 18, 30),
         )
-    # Read as stored: ``require_program`` would first apply weekly steps due by the real clock.
+    # Read as stored: ``require_program`` would show the weekly steps due by the real clock.
     program = Program.objects.for_user(user).get()
     assert program.calendar_token_digest
     return Secrets(secret, token.digest, calendar_secret, program.calendar_token_digest)

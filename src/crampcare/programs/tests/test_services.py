@@ -23,8 +23,9 @@ from crampcare.programs.tests.builders import (
 pytestmark = pytest.mark.django_db
 
 
-def _current(user: User, now: datetime) -> Program:
-    program = services.current_program(user, now)
+def _advanced(user: User, now: datetime) -> Program:
+    """The explicit weekly step (send-reminders, or the person's next write) at ``now``."""
+    program = services.advance_program(user, now)
     assert program is not None
     return program
 
@@ -188,7 +189,7 @@ def test_it_does_not_count_paused_nights_against_the_week(user: User) -> None:
 
     assert program.week_started_on == program.started_on + timedelta(days=10)
     # Ten nights later the first week is still open: 3 done, 4 to go.
-    assert _current(user, evening(first_week[3] + timedelta(days=10))).week == 1
+    assert _advanced(user, evening(first_week[3] + timedelta(days=10))).week == 1
     assert _kinds(user) == [ChangeKind.CREATED, ChangeKind.PAUSE, ChangeKind.RESUME]
     resumed = ProgramChange.objects.for_user(user).get(kind=ChangeKind.RESUME)
     assert resumed.after == {"paused": False, "paused_nights": 10}
@@ -198,7 +199,7 @@ def test_it_holds_the_level_while_paused(user: User) -> None:
     make_program(user)
     services.pause(user, now=START)
 
-    later = _current(user, START + timedelta(days=30))
+    later = _advanced(user, START + timedelta(days=30))
 
     assert (later.week, later.level) == (1, 1)
 
@@ -208,7 +209,7 @@ def test_it_steps_up_after_a_good_week(user: User) -> None:
     nights = week_nights(program)
     do_sessions(user, nights[:6], pain=2)
 
-    program = _current(user, evening(nights[-1] + timedelta(days=1)))
+    program = _advanced(user, evening(nights[-1] + timedelta(days=1)))
 
     assert (program.week, program.level) == (2, 2)
     calf = program.get_plan().item("calf")
@@ -227,7 +228,7 @@ def test_it_steps_back_after_a_painful_session(user: User) -> None:
     do_sessions(user, week_nights(program, 2, 5))
     do_sessions(user, week_nights(program, 2, 7)[5:], pain=6)
 
-    program = _current(user, evening(week_nights(program, 3)[0]))
+    program = _advanced(user, evening(week_nights(program, 3)[0]))
 
     assert (program.week, program.level) == (3, 1)
     kinds = _kinds(user)
@@ -242,7 +243,7 @@ def test_it_steps_back_when_few_nights_were_done(user: User) -> None:
     do_sessions(user, week_nights(program, 1, 7))
     do_sessions(user, week_nights(program, 2, 2))
 
-    program = _current(user, evening(week_nights(program, 3)[0]))
+    program = _advanced(user, evening(week_nights(program, 3)[0]))
 
     assert program.level == 1
     assert _change(user, ChangeKind.STEP_DOWN)[1]["reason"] == "low_adherence"
@@ -252,7 +253,7 @@ def test_it_holds_without_a_history_entry_in_a_middling_week(user: User) -> None
     program = make_program(user, progression=True)
     do_sessions(user, week_nights(program, 1, 4))
 
-    program = _current(user, evening(week_nights(program, 2)[0]))
+    program = _advanced(user, evening(week_nights(program, 2)[0]))
 
     assert (program.week, program.level) == (2, 1)
     assert program.last_step == {"week": 1, "change": "hold", "reason": "keep_going"}
@@ -263,7 +264,7 @@ def test_it_catches_up_on_several_weeks_at_once(user: User) -> None:
     program = make_program(user, progression=True)
     do_sessions(user, week_nights(program, 1) + week_nights(program, 2))
 
-    program = _current(user, evening(week_nights(program, 3)[0] + timedelta(14)))
+    program = _advanced(user, evening(week_nights(program, 3)[0] + timedelta(14)))
 
     # Weeks 1 and 2 were good (up, up); weeks 3 and 4 had no sessions (down, down).
     assert (program.week, program.level) == (5, 1)
@@ -281,7 +282,7 @@ def test_it_offers_maintenance_after_six_weeks_and_switches_when_accepted(user: 
         do_sessions(user, week_nights(program, week))
     after = evening(week_nights(program, 7)[0])
 
-    program = _current(user, after)
+    program = _advanced(user, after)
 
     assert program.week == 7
     assert program.level == 6  # up each week to the top in week 6; maintenance never steps up
@@ -302,7 +303,7 @@ def test_it_does_not_offer_maintenance_before_six_weeks(user: User) -> None:
     make_program(user)
 
     with pytest.raises(ValidationError) as error:
-        services.accept_maintenance(user)
+        services.accept_maintenance(user, now=START)
 
     assert "phase" in error.value.message_dict
 

@@ -121,7 +121,8 @@ def test_it_steps_up_after_a_good_week_once_asked_and_back_when_turned_off(user:
     program = make_program(user, progression=True)
     nights = week_nights(program)
     do_sessions(user, nights)
-    later = services.current_program(user, evening(nights[-1] + timedelta(days=1)))
+    the_next_evening = evening(nights[-1] + timedelta(days=1))
+    later = services.current_program(user, the_next_evening)
     assert later is not None
     assert later.last_step == {"week": 1, "change": "up", "reason": "good_week"}
     assert later.level == 2
@@ -129,7 +130,7 @@ def test_it_steps_up_after_a_good_week_once_asked_and_back_when_turned_off(user:
     assert soleus is not None
     assert soleus.block is Block.BEDTIME
 
-    program = services.set_progression(user, False)
+    program = services.set_progression(user, False, now=the_next_evening)
 
     assert (program.progression_opt_in, program.level) == (False, MIN_LEVEL)
     plan = program.get_plan()

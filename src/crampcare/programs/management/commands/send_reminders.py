@@ -3,15 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from crampcare.programs.reminders import email_configured, send_due_reminders
+from crampcare.programs.services import advance_programs
 
 
 class Command(BaseCommand):
     help = (
-        "Email the bedtime reminders that are due now (each person's reminder window, in their "
-        "own time zone). Safe to run every few minutes, e.g. from cron or a systemd timer: a "
-        "night's reminder is never sent twice."
+        "Record the weekly steps of programs whose week has ended, then email the bedtime "
+        "reminders that are due now (each person's reminder window, in their own time zone). "
+        "Safe to run every few minutes, e.g. from cron or a systemd timer: a week is closed "
+        "once and a night's reminder is never sent twice."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -21,6 +24,9 @@ class Command(BaseCommand):
                 "Email is not set up (EMAIL_HOST is unset, or the console or dummy backend is "
                 "in use): reminders are not delivered to anyone."
             )
-        sent = send_due_reminders()
+        now = timezone.now()
+        # First, so tonight's reminder lists the routine of the week it is.
+        advance_programs(now)
+        sent = send_due_reminders(now)
         noun = "reminder" if sent == 1 else "reminders"
         self.stdout.write(f"Sent {sent} {noun}.")

@@ -1,0 +1,242 @@
+"""Reads never write: a GET on any page or API route leaves every table as it was.
+
+Page URLs come from the URL resolver and API routes from the OpenAPI document, so a route added
+tomorrow is covered without touching this test; a path parameter it cannot fill fails it. The
+person signed in has a program (with a weekly step due but not recorded yet, the case where
+reading used to write), sessions, diary entries, assessments, self-tests, tokens and a calendar
+feed; an anonymous visitor then tries the same URLs, with the secret links that work without
+signing in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.sessions.models import Session as BrowserSession
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
+
+from crampcare.accounts.models import AccessToken, User
+from crampcare.api import api
+from crampcare.assessment.models import Assessment
+from crampcare.assessment.questionnaire import STEP_SLUGS
+from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.diary.tests.everything import NOW, Secrets, fill_everything
+from crampcare.insights.models import SelfTest
+from crampcare.knowledge.loader import get_library
+from crampcare.programs import reminders, services
+from crampcare.programs.models import Program
+from crampcare.testing.builders import make_user
+
+pytestmark = pytest.mark.django_db
+
+API_PREFIX = "/api/v1/"
+# Two weeks after the last recorded night: the program weeks since have ended and nothing has
+# recorded their steps, so every page showing the program works them out without saving them.
+READ_AT = NOW + timedelta(days=15)
+
+# Not business data, so not compared. Django's sessions table holds the sign-in itself, and
+# Django saves a session on requests that read it (a flash message shown and consumed, the
+# questionnaire remembering where a visitor is): that is the browser's state, not the person's
+# records. The cache (a table in the database unless REDIS_URL is set) is not a model, so
+# ``apps.get_models()`` does not list it: rate-limit counters and cached fragments may change.
+NOT_BUSINESS_DATA: frozenset[type[Model]] = frozenset({BrowserSession})
+
+
+def _snapshot() -> dict[str, tuple[int, str]]:
+    """For every model: how many rows, and a digest of every column of every row."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model in NOT_BUSINESS_DATA or model._meta.proxy:
+            continue
+        columns = [field.attname for field in model._meta.concrete_fields]
+        digest = hashlib.sha256()
+        count = 0
+        for row in model._base_manager.order_by("pk").values_list(*columns).iterator():
+            digest.update(repr(row).encode())
+            count += 1
+        state[model._meta.label] = (count, digest.hexdigest())
+    return state
+
+
+# -- the URLs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    user: User
+    secrets: Secrets
+
+    def ids(self, model: type[Model]) -> list[str]:
+        found = model._base_manager.filter(owner=self.user).order_by("pk")
+        ids = [str(pk) for pk in found.values_list("pk", flat=True)]
+        assert ids, f"the person has no {model.__name__}"
+        return ids
+
+    def unsubscribe_token(self) -> str:
+        return reminders.unsubscribe_token(Program.objects.for_user(self.user).get())
+
+
+Values = Callable[[Person], list[str]]
+
+
+def _one(model: type[Model]) -> Values:
+    return lambda person: person.ids(model)[:1]
+
+
+def _every(model: type[Model]) -> Values:
+    return lambda person: person.ids(model)
+
+
+# What to put in each path parameter, by the route's name and the parameter's (for the API, by
+# the parameter's alone): the person's own records, content that exists, and the secret links
+# sent to them. Allauth's keys are the ones its emails carry; a made-up one is enough here.
+PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
+    ("accounts:revoke_token", "token_id"): _one(AccessToken),
+    ("assessment:step", "slug"): lambda _: list(STEP_SLUGS),
+    ("assessment:detail", "assessment_id"): _every(Assessment),
+    ("assessment:edit", "assessment_id"): _every(Assessment),
+    ("diary:episode_edit", "pk"): _one(CrampEpisode),
+    ("diary:episode_delete", "pk"): _one(CrampEpisode),
+    ("diary:checkin_delete", "pk"): _one(NightCheckin),
+    ("diary:factors_delete", "pk"): _one(DailyFactors),
+    ("insights:self_test_detail", "test_id"): _every(SelfTest),
+    ("insights:stop_self_test", "test_id"): _one(SelfTest),
+    ("insights:delete_self_test", "test_id"): _one(SelfTest),
+    ("knowledge:topic", "slug"): lambda _: [next(iter(get_library().topics))],
+    ("knowledge:exercise", "slug"): lambda _: [next(iter(get_library().exercises))],
+    ("knowledge:relief_area", "area"): lambda _: [next(iter(get_library().relief_areas))],
+    ("programs:calendar", "token"): lambda person: [person.secrets.calendar_token],
+    ("programs:unsubscribe", "token"): lambda person: [person.unsubscribe_token()],
+}
+ALLAUTH_PARAMETERS: dict[str, Values] = {
+    "key": lambda _: ["made-up-key"],
+    "uidb36": lambda _: ["1"],
+}
+API_PARAMETERS: dict[str, Values] = {
+    "episode_id": _one(CrampEpisode),
+    "checkin_id": _one(NightCheckin),
+    "factors_id": _one(DailyFactors),
+    "token_id": _one(AccessToken),
+    "test_id": _every(SelfTest),
+    "assessment_id": _every(Assessment),
+    "exercise_id": lambda _: [next(iter(get_library().exercises))],
+    "topic_id": lambda _: [next(iter(get_library().topics))],
+}
+
+_ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+_API_PARAMETER = re.compile(r"{(\w+)}")
+# A named group of a regular-expression route (allauth's password reset key), as a parameter.
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^()]*\)")
+
+
+def _patterns(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    """(route, name) of every URL pattern, with the route's text from the root."""
+    for entry in patterns:
+        route = str(entry.pattern)
+        if isinstance(entry.pattern, RegexPattern):  # re_path()
+            route = _REGEX_GROUP.sub(r"<\1>", route.removeprefix("^").removesuffix("$"))
+            route = route.replace("\\", "")
+            assert not set(route) & set("()[]*+?^$|"), f"a route this test cannot fill: {route}"
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if entry.namespace else namespace
+            yield from _patterns(entry.url_patterns, prefix + route, inner.strip(":"))
+        elif isinstance(entry, URLPattern):
+            yield prefix + route, f"{namespace}:{entry.name}".strip(":")
+
+
+def _fill(
+    template: str, parameter: re.Pattern[str], values: Callable[[str], list[str]]
+) -> list[str]:
+    """Every URL ``template`` gives with each parameter replaced by each of its values."""
+    urls = [template]
+    for name in parameter.findall(template):
+        options = values(name)
+        urls = [parameter.sub(_literal(value), url, count=1) for url in urls for value in options]
+    return urls
+
+
+def _literal(value: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: value
+
+
+def page_urls(person: Person) -> list[str]:
+    urls = []
+    for route, name in _patterns(get_resolver().url_patterns):
+
+        def values(parameter: str, name: str = name, route: str = route) -> list[str]:
+            chosen = PAGE_PARAMETERS.get((name, parameter))
+            if chosen is None and name.startswith("api:"):
+                chosen = API_PARAMETERS.get(parameter)
+            if chosen is None and name.startswith("account_"):
+                chosen = ALLAUTH_PARAMETERS.get(parameter)
+            assert chosen, f"{route} ({name}): say what to put in <{parameter}>"
+            return chosen(person)
+
+        urls += ["/" + url for url in _fill(route, _ROUTE_PARAMETER, values)]
+    return urls
+
+
+def api_urls(person: Person) -> list[str]:
+    schema = api.get_openapi_schema(path_prefix=API_PREFIX)
+    urls = []
+    for path, operations in schema["paths"].items():
+        if "get" not in operations:
+            continue
+
+        def values(parameter: str, path: str = path) -> list[str]:
+            chosen = API_PARAMETERS.get(parameter)
+            assert chosen, f"GET {path}: say what to put in {{{parameter}}}"
+            return chosen(person)
+
+        urls += _fill(path, _API_PARAMETER, values)
+    return urls
+
+
+# -- the test ---------------------------------------------------------------------------------
+
+
+def _writes(client: Client, urls: list[str]) -> list[str]:
+    """Each URL whose GET changed a table, with the tables it changed."""
+    found = []
+    for url in urls:
+        before = _snapshot()
+        client.get(url)
+        after = _snapshot()
+        changed = sorted(label for label in before if before[label] != after.get(label))
+        if changed:
+            found.append(f"GET {url} changed {', '.join(changed)}")
+    return found
+
+
+def test_no_get_changes_the_database() -> None:
+    user = make_user("reader@example.org")
+    person = Person(user, fill_everything(user))
+    with time_machine.travel(READ_AT, tick=False):
+        stored = Program.objects.for_user(user).get()
+        shown = services.current_program(user)
+        assert shown is not None
+        assert shown.week > stored.week, "a weekly step should be due and not recorded"
+        urls = list(dict.fromkeys(page_urls(person) + api_urls(person)))
+        assert "/program/" in urls
+        assert f"{API_PREFIX}program" in urls
+        signed_in = Client()
+        signed_in.force_login(user)  # before the snapshots: signing in records last_login
+
+        problems = _writes(signed_in, urls)
+        problems += [f"(anonymous) {line}" for line in _writes(Client(), urls)]
+
+        assert signed_in.session.get("_auth_user_id") == str(user.pk), "a GET signed them out"
+    assert not problems, "\n".join(problems)
