@@ -56,5 +56,8 @@ def site(request: HttpRequest) -> dict[str, object]:
     program_hold = SimpleLazyObject(lambda: hold_for(request.user))
     # Whether "Create an account" leads anywhere: sign-up is closed after the owner on a server
     # without email (settings.OPEN_SIGNUP), and a dead link would only waste a tired person's tap.
-    signup_open = not signed_in and (needs_owner() or settings.OPEN_SIGNUP)
+    # Lazy: only the few pages that offer sign-up ask (needs_owner() may query the database).
+    signup_open = SimpleLazyObject(
+        lambda: not signed_in and (settings.OPEN_SIGNUP or needs_owner())
+    )
     return {"nav_items": items, "program_hold": program_hold, "signup_open": signup_open}
