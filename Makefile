@@ -40,6 +40,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CRAMPCARE_DATA_DIR=$(CURDIR)/var/test-data $(BIN)/mypy src/crampcare
+	$(BIN)/lint-imports
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     FACTORS,
     NightRecord,
     NightTable,

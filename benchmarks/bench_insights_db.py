@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from crampcare.accounts.models import User
+from crampcare.core.stats import compute_insights
 from crampcare.diary.models import NightCheckin
 from crampcare.insights import charts, report, services
 from crampcare.insights.pdf import render_pdf
-from crampcare.insights.stats import compute_insights
 from crampcare.insights.tests.diary_builders import LAST_NIGHT, fill_diary
 
 NIGHTS = 3650

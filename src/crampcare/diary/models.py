@@ -1,7 +1,7 @@
 """The diary: cramp episodes, a morning check-in per night, and the day's possible triggers.
 
 A *night* is named by its evening's date and worked out in the person's own time zone by
-``crampcare.insights.nights`` (a cramp at 02:00 belongs to the previous evening's night). Rows are
+``crampcare.core.nights`` (a cramp at 02:00 belongs to the previous evening's night). Rows are
 read and written only through ``crampcare.diary.services``, which sets ``night``.
 """
 

@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from crampcare.accounts.models import User
+from crampcare.core.nights import check_in_night, nights_in_range
+from crampcare.core.stats import DailyFactors as FactorAnswers
+from crampcare.core.stats import Intensity as StatsIntensity
+from crampcare.core.stats import NightRecord, exposures_from
 from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
-from crampcare.insights.nights import check_in_night, nights_in_range
-from crampcare.insights.stats import DailyFactors as FactorAnswers
-from crampcare.insights.stats import Intensity as StatsIntensity
-from crampcare.insights.stats import NightRecord, exposures_from
 from crampcare.programs.models import Session
 
 BACKFILL_NIGHTS = 14

@@ -1,7 +1,7 @@
 """Diary actions shared by the pages, the API, the import and the demo command.
 
 Every write goes through here so that a cramp's ``night`` is always worked out the same way (in
-the person's time zone, at save time, by ``insights.nights.night_of``) and so that every rule
+the person's time zone, at save time, by ``core.nights.night_of``) and so that every rule
 (no future entries, one check-in per night, one set of factors per day) is checked once.
 Reading nights for the diary page and the statistics (``nights_for``, ``diary_nights``) lives in
 ``crampcare.diary.overview`` and is re-exported here.
@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel, get_owned_or_404
+from crampcare.core.nights import check_in_night, local_day, night_of
 from crampcare.diary.models import CrampEpisode, DailyFactors, Muscle, NightCheckin
 from crampcare.diary.overview import backfill_nights as backfill_nights
 from crampcare.diary.overview import diary_nights as diary_nights
 from crampcare.diary.overview import nights_for as nights_for
-from crampcare.insights.nights import check_in_night, local_day, night_of
 
 EPISODE_FIELDS = (
     "started_at",

@@ -12,10 +12,10 @@ from pydantic import Field
 
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.core.stats import Effect, Period, RateRatio
+from crampcare.core.stats import messages as m
+from crampcare.core.stats.rates import Difference
 from crampcare.insights import charts, report, services
-from crampcare.insights.stats import Effect, Period, RateRatio
-from crampcare.insights.stats import messages as m
-from crampcare.insights.stats.rates import Difference
 from crampcare.insights.views import pdf_response
 
 router = Router(tags=["insights"], auth=session_or_token)

@@ -30,7 +30,7 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     FIRST_WEEK,
     Effect,
     NightRecord,
@@ -39,7 +39,7 @@ from crampcare.insights.stats import (
     Verdict,
     Week,
 )
-from crampcare.insights.stats import messages as m
+from crampcare.core.stats import messages as m
 from crampcare.insights.svg_styles import without_inline_styles
 
 # Real text in the SVG (smaller than outlined glyphs, and it uses the page's font), and fixed

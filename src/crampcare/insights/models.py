@@ -14,8 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.ownership import OwnedModel
-from crampcare.insights.stats import n_of_1_schedule
-from crampcare.insights.stats.nof1 import BLOCK_NIGHTS
+from crampcare.core.stats import n_of_1_schedule
+from crampcare.core.stats.nof1 import BLOCK_NIGHTS
 
 STRATEGY_MAX_LENGTH = 60
 

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from crampcare.accounts.models import User
+from crampcare.core.stats import Effect, Week, weekly_series
+from crampcare.core.stats import messages as m
 from crampcare.diary import services as diary
 from crampcare.diary.models import Relief
 from crampcare.insights import charts
 from crampcare.insights import services as s
-from crampcare.insights.stats import Effect, Week, weekly_series
-from crampcare.insights.stats import messages as m
 
 DEFAULT_WEEKS = 8
 WEEK_CHOICES = tuple(range(4, 13))

@@ -21,9 +21,7 @@ from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import get_owned_or_404
-from crampcare.diary import services as diary
-from crampcare.insights.models import STRATEGY_MAX_LENGTH, SelfTest, TestLength
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     FIRST_WEEK,
     MIN_NIGHTS,
     Effect,
@@ -35,16 +33,18 @@ from crampcare.insights.stats import (
     analyse_n_of_1,
     compute_insights,
 )
-from crampcare.insights.stats import messages as m
-from crampcare.insights.stats.plain import clustered, increase_advice, plain_change
-from crampcare.insights.stats.protocol import (
+from crampcare.core.stats import messages as m
+from crampcare.core.stats.plain import clustered, increase_advice, plain_change
+from crampcare.core.stats.protocol import (
     PROTOCOL_NIGHTS_PER_WEEK,
     ProtocolCheck,
     is_protocol_session,
     trial_protocol,
 )
-from crampcare.insights.stats.rates import Difference
-from crampcare.insights.stats.triggers import CLINICIAN_FACTOR_LABELS
+from crampcare.core.stats.rates import Difference
+from crampcare.core.stats.triggers import CLINICIAN_FACTOR_LABELS
+from crampcare.diary import services as diary
+from crampcare.insights.models import STRATEGY_MAX_LENGTH, SelfTest, TestLength
 from crampcare.programs.models import Program, Session
 
 # Earlier than any diary entry: "the whole diary" without a query to find where it starts.

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from crampcare.accounts.models import User
 from crampcare.config import NON_DELIVERING_EMAIL_BACKENDS
-from crampcare.insights.nights import night_of
+from crampcare.core.nights import night_of
 from crampcare.programs.hold import hold_for
 from crampcare.programs.models import Channel, Program, ReminderSent, Session
 from crampcare.programs.sessions import items_for_night

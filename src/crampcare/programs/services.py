@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
-from crampcare.insights.nights import night_of
+from crampcare.core.nights import night_of
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.dose import MIN_LEVEL
 from crampcare.programs.models import ChangeKind, Phase, Program, ProgramChange, Session

@@ -11,9 +11,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from crampcare.accounts.models import User
+from crampcare.core.nights import night_of
 from crampcare.diary import services, transfer
 from crampcare.diary.demo import BASELINE_WEEKS, generate
-from crampcare.insights.nights import night_of
 from crampcare.testing.cli import run_cli
 
 LONDON = ZoneInfo("Europe/London")

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from crampcare.accounts.models import User
+from crampcare.core.stats import Factor, NightRecord
+from crampcare.core.stats import Intensity as StatsIntensity
 from crampcare.diary import services
 from crampcare.diary.overview import factor_answers
-from crampcare.insights.stats import Factor, NightRecord
-from crampcare.insights.stats import Intensity as StatsIntensity
 
 pytestmark = pytest.mark.django_db
 

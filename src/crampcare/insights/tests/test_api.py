@@ -13,8 +13,8 @@ from django.utils.html import escape
 
 from crampcare.accounts import services as accounts
 from crampcare.accounts.models import User
+from crampcare.core.stats import Effect
 from crampcare.insights import services
-from crampcare.insights.stats import Effect
 from crampcare.insights.tests.diary_builders import NOW, fill_diary
 
 pytestmark = pytest.mark.django_db

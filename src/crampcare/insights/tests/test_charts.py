@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from crampcare.core.stats import NightRecord, compute_insights, program_effect, weekly_series
+from crampcare.core.tests.builders import START, night_series
 from crampcare.insights import charts
-from crampcare.insights.stats import NightRecord, compute_insights, program_effect, weekly_series
-from crampcare.insights.tests.builders import START, night_series
 
 
 def scored(cramps: Sequence[int], pain: Sequence[float]) -> list[NightRecord]:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from crampcare.insights import stats
-from crampcare.insights.nights import CUTOVER_HOUR
-from crampcare.insights.stats import Effect, program_effect, rate_ratio
-from crampcare.insights.tests.builders import night_series
+from crampcare.core import stats
+from crampcare.core.nights import CUTOVER_HOUR
+from crampcare.core.stats import Effect, program_effect, rate_ratio
+from crampcare.core.tests.builders import night_series
 
 DOC = (Path(__file__).resolve().parents[4] / "docs" / "insights.md").read_text(encoding="utf-8")
 

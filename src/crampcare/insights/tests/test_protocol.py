@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crampcare.accounts.models import User
-from crampcare.insights import services
-from crampcare.insights.stats.protocol import (
+from crampcare.core.stats.protocol import (
     PROTOCOL_MIN_SHARE,
     is_protocol_session,
     trial_protocol,
 )
+from crampcare.insights import services
 from crampcare.insights.tests.diary_builders import LAST_NIGHT, NOW, fill_diary
 from crampcare.programs import services as programs
 from crampcare.programs.models import Session

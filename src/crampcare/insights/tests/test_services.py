@@ -10,10 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from crampcare.accounts.models import User
-from crampcare.diary import services as diary
-from crampcare.insights import charts, services
-from crampcare.insights.models import SelfTest
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     BEFORE_PROGRAM,
     Effect,
     NightRecord,
@@ -21,6 +18,9 @@ from crampcare.insights.stats import (
     compute_insights,
     rate_ratio,
 )
+from crampcare.diary import services as diary
+from crampcare.insights import charts, services
+from crampcare.insights.models import SelfTest
 from crampcare.insights.tests.diary_builders import LAST_NIGHT, NOW, cramps_on, fill_diary
 from crampcare.programs import services as programs
 from crampcare.programs.models import Session

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from crampcare.insights.stats import messages
-from crampcare.insights.stats.triggers import FACTOR_LABELS
+from crampcare.core.stats import messages
+from crampcare.core.stats.triggers import FACTOR_LABELS
 
 TEMPLATES = {
     name: value

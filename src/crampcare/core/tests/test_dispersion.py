@@ -11,15 +11,15 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crampcare.insights.stats import program_effect
-from crampcare.insights.stats.rates import (
+from crampcare.core.stats import program_effect
+from crampcare.core.stats.rates import (
     OVERDISPERSED_METHOD,
     RATE_RATIO_METHOD,
     night_rate_ratio,
     pearson_dispersion,
     rate_ratio,
 )
-from crampcare.insights.tests.builders import night_series
+from crampcare.core.tests.builders import night_series
 
 RNG = np.random.default_rng(2012)
 

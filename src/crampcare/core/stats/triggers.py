@@ -7,7 +7,7 @@ have at least :data:`MIN_TRIGGER_NIGHTS` nights: below that, one or two bad nigh
 result. Shown factors are ordered by strength of evidence: smallest p-value first, then the
 ratio furthest from 1 (either way), then the fixed factor order. Because seven comparisons are
 made at once, each result also carries a Holm-adjusted p-value, and the page shows
-:data:`~crampcare.insights.stats.messages.TRIGGERS_WARNING`.
+:data:`~crampcare.core.stats.messages.TRIGGERS_WARNING`.
 """
 
 from __future__ import annotations

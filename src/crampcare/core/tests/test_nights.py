@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crampcare.insights.nights import (
+from crampcare.core.nights import (
     CUTOVER_HOUR,
     NaiveDatetimeError,
     check_in_night,

@@ -2,7 +2,7 @@
 
 Weeks start on Monday and are named by that Monday. Every week from the first recorded night to
 the last is listed, including weeks with nothing recorded (their figures are None), so a chart's
-time axis has no silent jumps. Nights are already local dates (see ``insights.nights``), so no
+time axis has no silent jumps. Nights are already local dates (see ``core.nights``), so no
 time zone is needed here.
 """
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     ALCOHOL_MIN_DRINKS,
     INTENSE_EXERCISE_MIN_MINUTES,
     LONG_SITTING_MIN_HOURS,

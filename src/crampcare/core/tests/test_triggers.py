@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     MIN_TRIGGER_NIGHTS,
     NEW_MEDICINE_WINDOW_NIGHTS,
     Factor,
@@ -11,7 +11,7 @@ from crampcare.insights.stats import (
     possible_triggers,
     rate_ratio,
 )
-from crampcare.insights.tests.builders import START, night_series
+from crampcare.core.tests.builders import START, night_series
 
 
 def _alternating(exposed_cramps: int, other_cramps: int, pairs: int, factor: str):

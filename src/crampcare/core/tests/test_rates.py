@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
 
-from crampcare.insights.stats import mean_difference, rate_ratio
+from crampcare.core.stats import mean_difference, rate_ratio
 
 
 def _rr_from_share(share: float, nights_a: float, nights_b: float) -> float:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     NightRecord,
     NOf1Result,
     NotEnoughData,
@@ -13,7 +13,7 @@ from crampcare.insights.stats import (
     n_of_1_schedule,
     rate_ratio,
 )
-from crampcare.insights.tests.builders import START, night_series
+from crampcare.core.tests.builders import START, night_series
 
 PAIR = ("stretching", "stretching and walking")
 

@@ -51,7 +51,7 @@ class Intensity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class NightRecord:
-    """One recorded night (named by its evening's date, see ``insights.nights``).
+    """One recorded night (named by its evening's date, see ``core.nights``).
 
     ``cramps`` is the number of cramps that night (0 for a cramp-free check-in); ``severities``
     holds the 0-10 pain scores of the cramps that were scored (there may be fewer scores than

@@ -1,6 +1,6 @@
 """A column-per-field view of the diary, so every insight runs as numpy array arithmetic.
 
-Building it is the only per-record Python loop; :func:`~crampcare.insights.stats.summary.
+Building it is the only per-record Python loop; :func:`~crampcare.core.stats.summary.
 compute_insights` builds it once and hands it to every calculation.
 """
 

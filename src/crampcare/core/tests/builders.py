@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from crampcare.insights.stats import NightRecord
+from crampcare.core.stats import NightRecord
 
 START = date(2024, 1, 1)  # a Monday
 

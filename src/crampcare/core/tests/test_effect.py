@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 from scipy import stats
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     BEFORE_PROGRAM,
     FIRST_WEEK,
     LATEST,
@@ -17,7 +17,7 @@ from crampcare.insights.stats import (
     program_effect,
     rate_ratio,
 )
-from crampcare.insights.tests.builders import START, night_series
+from crampcare.core.tests.builders import START, night_series
 
 PROGRAM_START = START + timedelta(days=28)
 

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from crampcare.insights.stats import NightRecord, weekly_series
-from crampcare.insights.tests.builders import START, night_series
+from crampcare.core.stats import NightRecord, weekly_series
+from crampcare.core.tests.builders import START, night_series
 
 
 def test_it_groups_nights_into_weeks_starting_on_monday() -> None:

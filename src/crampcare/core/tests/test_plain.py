@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from crampcare.insights.stats import Effect, program_effect
-from crampcare.insights.stats import messages as m
-from crampcare.insights.stats.plain import increase_advice, plain_change
-from crampcare.insights.tests.builders import night_series
+from crampcare.core.stats import Effect, program_effect
+from crampcare.core.stats import messages as m
+from crampcare.core.stats.plain import increase_advice, plain_change
+from crampcare.core.tests.builders import night_series
 
 
 def effect_of(before: list[int], after: list[int]) -> Effect:

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from crampcare.insights.stats import (
+from crampcare.core.stats import (
     NightTable,
     compute_insights,
     factors_not_shown,
@@ -8,7 +8,7 @@ from crampcare.insights.stats import (
     program_effect,
     weekly_series,
 )
-from crampcare.insights.tests.builders import START, night_series
+from crampcare.core.tests.builders import START, night_series
 
 
 def test_it_gives_the_same_figures_as_each_calculation_on_its_own() -> None:
