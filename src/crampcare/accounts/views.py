@@ -52,6 +52,11 @@ class WelcomeView(SignupView):
         setattr(request, OWNER_ONLY, True)
         return super().dispatch(request, *args, **kwargs)
 
+    def closed(self) -> HttpResponse:
+        # allauth asks again whether sign-up is open after our dispatch did: an owner made in
+        # between by someone else is the same lost race, not a "sign-up is closed" page.
+        return self.signup_lost()
+
     def signup_lost(self) -> HttpResponse:
         # Someone else created the owner a moment earlier: this person signs in or signs up.
         messages.info(self.request, _("This server already has its owner. Sign in, or sign up."))

@@ -277,3 +277,20 @@ def test_it_refuses_a_sign_up_that_lost_the_race_to_a_closed_server(
     assert response.status_code == 409
     assert "closed" in response.content.decode().lower()
     assert not User.objects.filter(email="late@example.org").exists()
+
+
+def test_it_sends_on_a_welcome_that_lost_the_race_between_two_checks(
+    client: Client, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crampcare.accounts import adapter, views
+
+    # The welcome page saw an empty install; by allauth's own check an owner had been made.
+    monkeypatch.setattr(views, "needs_owner", lambda: True)
+    monkeypatch.setattr(adapter, "needs_owner", lambda: False)
+    response = client.post(
+        "/welcome/?next=/diary/",
+        {"email": "late@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fdiary%2F"
+    assert not User.objects.filter(email="late@example.org").exists()
