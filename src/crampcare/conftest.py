@@ -59,7 +59,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
                 )
 
 
-_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_blocker"}
+# (Not django_db_blocker: pytest-django gives it to every test, with the database or without.)
+_DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
 
 @pytest.fixture(autouse=True)
