@@ -39,7 +39,11 @@ BOX_INTROS: Mapping[str, Promise] = {
     "urgent": _("Some of your answers need a doctor to look at them today."),
 }
 BOX_NOTES: Mapping[str, Promise] = {
-    "emergency": _("Emergency numbers: 911 in the US and Canada, 999 in the UK, 112 in Europe."),
+    # The numbers themselves come from emergency_numbers.yaml for the person's country (the call
+    # buttons beside this note), never from a line that lists a few countries.
+    "emergency": _(
+        "If you cannot make the call yourself, ask someone near you to call. Do not drive yourself."
+    ),
     "urgent": _(
         "If your doctor's surgery is closed, call an urgent care service. If things get worse "
         "quickly, call your emergency number."
@@ -154,8 +158,12 @@ class ResultPage:
 
     @property
     def calf_warning(self) -> bool:
-        """A clot or muscle breakdown is suspected: nothing that rubs or loads the calf."""
-        return any(reason.rule in CALF_LOADING_RULES for reason in self.box_reasons)
+        """A clot or muscle breakdown is suspected: nothing that rubs or loads the calf.
+
+        Any fired reason counts, not only those in the box: a suspected clot under another
+        emergency (saddle numbness, say) still forbids rubbing the calf."""
+        reasons = [*self.box_reasons, *self.doctor_reasons]
+        return any(reason.rule in CALF_LOADING_RULES for reason in reasons)
 
 
 def build(result: Mapping[str, Any], answers: Mapping[str, Any]) -> ResultPage:

@@ -4,7 +4,8 @@ When the person's latest assessment says "urgent" or "emergency", exercise waits
 clinician has checked them: the today page, the session player, the "tonight" card, email
 reminders and the calendar feed are held, and session logging is refused. The person lifts the
 hold by recording a dated "I have been checked" confirmation, stored as a ``cleared`` change in
-the program's history. Any red-flag assessment saved after that confirmation holds it again.
+the program's history. A calmer check saved later does not lift it; any red-flag assessment
+saved after that confirmation holds it again.
 
 ``hold_for`` only reads; ``record_clearance`` is the one write. Pages, the API, the reminders
 and the calendar feed all ask ``hold_for``.
@@ -120,13 +121,19 @@ def explanation(hold: Hold) -> str:
     )
 
 
-def _counting_assessments(user: AnyUser) -> list[Assessment]:
-    """The latest finished assessment and any questionnaire in progress started after it."""
-    latest = assessment_services.latest_for(user)
-    newer = assessment_services.list_for(user).filter(completed=False)
-    if latest is not None:
-        newer = newer.filter(created_at__gt=latest.created_at)
-    return [*([latest] if latest else []), *newer[:5]]
+# Enough to pick the most urgent of the red-flag checks since the last clearance.
+_FLAGGED_LIMIT = 20
+
+
+def _flagged_since_clearance(user: AnyUser) -> list[Assessment]:
+    """Every urgent or emergency check (finished or still in progress) saved after the last
+    "I have been checked". A calmer check saved later does not lift the hold: only the
+    clinician's check, recorded by the person, does (hazard P15)."""
+    flagged = assessment_services.list_for(user).filter(result__triage__in=HOLD_LEVELS)
+    cleared = last_clearance(user)
+    if cleared is not None:
+        flagged = flagged.filter(updated_at__gt=cleared.at)
+    return list(flagged.order_by("-updated_at", "-id")[:_FLAGGED_LIMIT])
 
 
 def last_clearance(user: AnyUser) -> ProgramChange | None:
@@ -137,14 +144,9 @@ def hold_for(user: AnyUser) -> Hold | None:
     """The hold on this person's program, or None. Reads only."""
     if not getattr(user, "is_authenticated", False):
         return None
-    flagged = [a for a in _counting_assessments(user) if is_red_flag(a.triage)]
+    flagged = _flagged_since_clearance(user)
     if not flagged:
         return None
-    cleared = last_clearance(user)
-    if cleared is not None:
-        flagged = [a for a in flagged if a.updated_at > cleared.at]
-        if not flagged:
-            return None
     # The most urgent of them; on a tie the newest.
     assessment = sorted(
         flagged, key=lambda a: (HOLD_LEVELS.index(str(a.triage)), -a.updated_at.timestamp())

@@ -216,3 +216,41 @@ def test_it_prints_the_medicine_cards_and_an_unfinished_status(
     assert "Result: Your check is not finished" in page
     assert "verdict-incomplete" in page
     assert "Angiotensin receptor blockers" in page
+
+
+@pytest.mark.parametrize(
+    ("step", "flag"),
+    [
+        ("nerves-and-muscles", "saddle_numbness_or_bladder_bowel"),
+        ("other-signs", "breathless_or_chest_pain"),
+    ],
+)
+def test_it_forbids_rubbing_the_calf_when_a_clot_sits_under_another_emergency(
+    client: Client, user: User, step: str, flag: str
+) -> None:
+    # The swollen calf is "urgent", below the box's emergency: its warning must still show.
+    complete(
+        client,
+        **{
+            "leg-signs": all_no("leg-signs", calf_swelling_one_side="yes"),
+            step: all_no(step, **{flag: "yes"}),
+        },
+    )
+    page = _html(client.get("/assessment/result/"))
+    assert "Call emergency services now</h1>" in page
+    assert "Do not rub, massage, stretch or exercise the calf" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "others"),
+    [("en-AU", "000", ("911", "999")), ("en-GB", "999", ("911", "000")), ("en-US", "911", ("999",))],
+)
+def test_it_names_only_the_emergency_numbers_of_the_persons_country(
+    client: Client, user: User, language: str, number: str, others: tuple[str, ...]
+) -> None:
+    complete(client, **{"other-signs": all_no("other-signs", breathless_or_chest_pain="yes")})
+    for url in ("/assessment/result/", "/assessment/result/?print=1"):
+        page = _html(client.get(url, HTTP_ACCEPT_LANGUAGE=language))
+        assert f'href="tel:{number}"' in page, url
+        for other in others:
+            assert not re.search(rf"\b{other}\b", page), (url, other)

@@ -16,6 +16,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from crampcare.accounts.models import User
 from crampcare.assessment import services as assessment_services
@@ -90,14 +91,34 @@ def test_it_only_reads_when_asked_about_the_hold(
     red_flag(user)
     changes = ProgramChange.objects.for_user(user).count()
 
-    with django_assert_num_queries(3):
+    # The red-flag checks since the last clearance, and that clearance.
+    with django_assert_num_queries(2):
         hold.hold_for(user)
 
     assert ProgramChange.objects.for_user(user).count() == changes
 
 
-def test_it_follows_the_latest_assessment(user: User, program: Program, clock: Any) -> None:
+def test_it_keeps_the_hold_when_a_calmer_check_follows(
+    user: User, program: Program, clock: Any
+) -> None:
     red_flag(user)
+    later(clock)
+    calm(user)
+
+    held = hold.hold_for(user)
+
+    assert held is not None
+    assert held.level == "urgent"
+
+
+def test_it_lifts_the_hold_only_by_the_recorded_check_then_follows_new_checks(
+    user: User, program: Program, clock: Any
+) -> None:
+    red_flag(user)
+    later(clock)
+    calm(user)
+    later(clock)
+    hold.record_clearance(user, checked_on=timezone.localdate())
     later(clock)
     calm(user)
 
