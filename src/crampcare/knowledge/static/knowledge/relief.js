@@ -103,68 +103,32 @@
     link.href = link.getAttribute("href").replace(/since=\d*/, "since=" + since);
   });
 
-  // --- voice ---
-  var synth = window.speechSynthesis && typeof window.SpeechSynthesisUtterance === "function"
-    ? window.speechSynthesis : null;
-  var voiceOn = synth !== null && read(local, VOICE_KEY) === "on";
-  var blocked = null;
+  // --- voice, wake lock and announcements (shared with the session player: guide.js) ---
+  var guide = window.crampcareGuide;
+  var voice = guide.speaker();
+  var voiceOn = voice.available && read(local, VOICE_KEY) === "on";
   function speak(text) {
-    if (!voiceOn || !text) return;
-    try {
-      synth.cancel();
-      var utterance = new window.SpeechSynthesisUtterance(text);
-      utterance.lang = document.documentElement.lang || "en";
-      utterance.rate = 0.95;
-      utterance.onerror = function (event) {
-        if (event.error === "not-allowed") blocked = text;
-      };
-      synth.speak(utterance);
-    } catch (e) { /* no voice: the screen says it all */ }
+    if (voiceOn) voice.speak(text);
   }
-  // Browsers let a page speak only after a tap; if a cue was refused, say it on the next tap.
-  document.addEventListener("pointerdown", function () {
-    if (blocked) { var text = blocked; blocked = null; speak(text); }
-  }, true);
   function showVoice() {
     voiceButton.setAttribute("aria-pressed", voiceOn ? "true" : "false");
     voiceButton.title = say(voiceOn ? "voice_on" : "voice_off");
   }
-  if (synth) {
+  if (voice.available) {
     showVoice();
     voiceButton.addEventListener("click", function () {
       voiceOn = !voiceOn;
       write(local, VOICE_KEY, voiceOn ? "on" : "off");
       showVoice();
-      if (voiceOn) speak(current().spoken); else synth.cancel();
+      if (voiceOn) speak(current().spoken); else voice.stop();
     });
   } else {
     voiceButton.hidden = true;
   }
 
-  // --- screen wake lock: the phone must not go dark mid-stretch ---
-  var lock = null;
-  function keepAwake() {
-    if (!("wakeLock" in navigator) || lock || document.visibilityState !== "visible") return;
-    navigator.wakeLock.request("screen").then(function (sentinel) {
-      lock = sentinel;
-      root.dataset.awake = "true";
-      sentinel.addEventListener("release", function () { lock = null; root.dataset.awake = "false"; });
-    }).catch(function () { root.dataset.awake = "false"; });
-  }
-  // The lock is dropped whenever the page is hidden; take it again when the person comes back.
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") keepAwake();
-  });
-
-  // --- screen reader announcements: on changes that matter, never every second ---
-  var announceTimer = null;
-  function announce(text) {
-    if (!text) return;
-    live.textContent = "";
-    window.clearTimeout(announceTimer);
-    // Emptying first makes a repeated message ("Rest for 5 seconds.") be read again.
-    announceTimer = window.setTimeout(function () { live.textContent = text; }, 60);
-  }
+  // The phone must not go dark mid-stretch.
+  var keepAwake = guide.wakeLock(function (held) { root.dataset.awake = held ? "true" : "false"; });
+  var announce = guide.announcer(live);
 
   // --- the step machine ---
   var state = { step: 0, rep: 1, phase: "ready", remaining: 0, total: 1, paused: false, toldLeft: false };
@@ -319,7 +283,7 @@
   function togglePause() {
     if (state.phase === "done") return;
     state.paused = !state.paused;
-    if (state.paused && synth) synth.cancel();
+    if (state.paused) voice.stop();
     announce(state.paused ? say("paused") : say("resume"));
     render();
   }

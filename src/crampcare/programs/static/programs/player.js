@@ -75,7 +75,6 @@
   var shownItem = -1;
   var lastRep = 0;
   var voice = localStorage.getItem("crampcare-voice") !== "off";
-  var wakeLock = null;
 
   /* -- resuming ------------------------------------------------------------------------------ */
   function readLocal() {
@@ -175,16 +174,14 @@
     el("bar").style.width = Math.min(100, (100 * done) / timeline.total) + "%";
   }
 
-  /* -- voice, announcements, wake lock -------------------------------------------------------- */
+  /* -- voice, announcements, wake lock (shared with the relief guide: guide.js) -------------- */
+  var guide = window.crampcareGuide;
+  var speaker = guide.speaker();
   function say(text) {
-    if (!voice || speed > 1 || !("speechSynthesis" in window)) return;
-    window.speechSynthesis.cancel();
-    var utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = document.documentElement.lang || "en";
-    utterance.rate = 0.95;
-    window.speechSynthesis.speak(utterance);
+    if (voice && speed <= 1) speaker.speak(text);
   }
-  function announce(text) { announcer.textContent = text; }
+  var announce = guide.announcer(announcer);
+  var keepAwake = guide.wakeLock();
 
   function cue(step) {
     var item = data.items[step.item];
@@ -201,19 +198,6 @@
     say(parts.join(" "));
     var side = item.sides > 1 ? T.sides[step.side - 1] + ". " : "";
     announce(item.name + ". " + T.phases[step.phase] + ", " + seconds + " " + T.seconds + ". " + side + counterText(step, item));
-  }
-
-  function keepAwake(on) {
-    if (!("wakeLock" in navigator)) return;
-    if (on && !wakeLock) {
-      navigator.wakeLock.request("screen").then(function (lock) {
-        wakeLock = lock;
-        lock.addEventListener("release", function () { wakeLock = null; });
-      }).catch(function () { /* not allowed now (battery saver, hidden tab) */ });
-    } else if (!on && wakeLock) {
-      wakeLock.release().catch(function () {});
-      wakeLock = null;
-    }
   }
 
   /* -- saving -------------------------------------------------------------------------------- */
@@ -381,7 +365,7 @@
   voiceButton.addEventListener("click", function () {
     voice = !voice;
     try { localStorage.setItem("crampcare-voice", voice ? "on" : "off"); } catch (e) { /* ignore */ }
-    if (!voice && "speechSynthesis" in window) window.speechSynthesis.cancel();
+    if (!voice) speaker.stop();
     showVoice();
   });
 
@@ -397,7 +381,7 @@
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { if (started) saveNow(); }
-    else if (running) keepAwake(true);
+    // (guide.js takes the wake lock again by itself when the page is visible.)
   });
   window.addEventListener("online", function () { if (root.dataset.saved === "false") saveNow(); });
 
