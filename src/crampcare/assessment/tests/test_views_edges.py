@@ -243,7 +243,11 @@ def test_it_forbids_rubbing_the_calf_when_a_clot_sits_under_another_emergency(
 
 @pytest.mark.parametrize(
     ("language", "number", "others"),
-    [("en-AU", "000", ("911", "999")), ("en-GB", "999", ("911", "000")), ("en-US", "911", ("999",))],
+    [
+        ("en-AU", "000", ("911", "999")),
+        ("en-GB", "999", ("911", "000")),
+        ("en-US", "911", ("999",)),
+    ],
 )
 def test_it_names_only_the_emergency_numbers_of_the_persons_country(
     client: Client, user: User, language: str, number: str, others: tuple[str, ...]

@@ -38,7 +38,9 @@ def _named_paths(doc: Path) -> set[str]:
     text = doc.read_text(encoding="utf-8")
     found = {match.group(1) for match in CODE_PATH.finditer(text)}
     found |= {match.group(1) for match in LINK_PATH.finditer(text)}
-    return {path for path in found if path not in NOT_IN_THE_REPOSITORY and ("." in path or "/" in path)}
+    return {
+        path for path in found if path not in NOT_IN_THE_REPOSITORY and ("." in path or "/" in path)
+    }
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda doc: str(doc.relative_to(ROOT)))
