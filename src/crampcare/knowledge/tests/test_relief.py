@@ -209,3 +209,36 @@ def test_it_calls_a_cold_pale_numb_leg_an_emergency() -> None:
     emergency = get_library().relief.emergency.text.en
     assert emergency.startswith("Call an emergency number now")
     assert "cold, pale and numb" in emergency
+
+
+def test_it_links_the_lying_hamstring_steps_only_to_hip_safe_exercises() -> None:
+    from crampcare.programs.rules import HIP_PAST_RIGHT_ANGLE
+
+    lying = area("hamstring").variant("lying")
+    assert lying is not None
+    linked = {step.exercise for step in lying.steps if step.exercise}
+    assert linked
+    assert not linked & HIP_PAST_RIGHT_ANGLE
+
+
+def test_it_calls_chest_symptoms_an_emergency_without_leg_signs() -> None:
+    emergency = get_library().relief.emergency
+    text = " ".join(emergency.text.en.split())
+    assert (
+        "sudden breathlessness, chest pain or cough up blood, even if your legs look normal" in text
+    )
+    assert "leg pain or swelling comes with" not in text
+    # The statin part rests on R13 (R26 covers exertion and heat only).
+    assert "statin" in text
+    assert "R13" in emergency.references
+
+
+def test_it_sends_pregnancy_headache_to_the_emergency_section_of_when_to_see_a_doctor() -> None:
+    topic = get_library().topics["when-to-see-a-doctor"]
+    by_urgency = {
+        section.urgency: " ".join(str(block) for block in section.body)
+        for section in topic.sections
+    }
+    assert "severe headache" in by_urgency["emergency"]
+    assert "severe headache" not in by_urgency["same_day"]
+    assert "during or just after hard exercise" in by_urgency["soon"]
