@@ -95,7 +95,17 @@ class RequestGuardMiddleware:
         if not content_type.startswith("multipart/") and limit is not None and length > limit:
             return 413, "body", _("is larger than %(limit)s bytes") % {"limit": limit}
         try:
-            if content_type in JSON_TYPES:
+            if content_type in FORM_TYPES:
+                for key, values in request.POST.lists():
+                    if "\x00" in key or any("\x00" in value for value in values):
+                        return 400, key, _("contains a NUL character, which we cannot store")
+            # The API reads every body that is not multipart as JSON, whatever its declared type
+            # (a client that forgets the header, curl -d's form type, text/plain), so each is
+            # scanned as JSON there; on pages, only the JSON types are.
+            scan_as_json = content_type in JSON_TYPES or (
+                request.path.startswith("/api/") and not content_type.startswith("multipart/")
+            )
+            if scan_as_json:
                 raw = request.body
                 if json_depth_exceeds(raw, MAX_JSON_DEPTH):
                     return (
@@ -105,10 +115,6 @@ class RequestGuardMiddleware:
                     )
                 if json_has_nul(raw):
                     return 400, "body", _("contains a NUL character, which we cannot store")
-            elif content_type in FORM_TYPES:
-                for key, values in request.POST.lists():
-                    if "\x00" in key or any("\x00" in value for value in values):
-                        return 400, key, _("contains a NUL character, which we cannot store")
         except RequestDataTooBig:
             return 413, "body", _("is larger than %(limit)s bytes") % {"limit": limit}
         except TooManyFieldsSent:

@@ -21,6 +21,47 @@ def test_it_refuses_deeply_nested_json_on_a_public_route(client: Client) -> None
     assert "nests deeper" in response.json()["detail"]
 
 
+# The API reads a body as JSON whatever type it declares: each is guarded the same way.
+ANY_TYPE = ["text/plain", "application/vnd.api+json", "application/x-www-form-urlencoded", ""]
+
+
+@pytest.mark.parametrize("content_type", ANY_TYPE)
+def test_it_refuses_deep_json_on_the_api_whatever_its_declared_type(
+    client: Client, content_type: str
+) -> None:
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(EVALUATE, body, content_type=content_type)
+    assert response.status_code == 400
+    assert "nests deeper" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ANY_TYPE)
+def test_it_refuses_a_nul_on_the_api_whatever_its_declared_type(
+    owner_client: Client, user: User, content_type: str
+) -> None:
+    from crampcare.diary.models import CrampEpisode
+
+    body = '{"started_at": "2026-01-02T03:00:00Z", "muscle": "calf", "notes": "a\\u0000b"}'
+    response = owner_client.post("/api/v1/diary/episodes", body, content_type=content_type)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    assert not CrampEpisode.objects.for_user(user).exists()
+
+
+def test_it_keeps_brackets_in_a_page_form_field(owner_client: Client, user: User) -> None:
+    # A page's form is not JSON: brackets typed into a field are text, never "nested too deep".
+    from urllib.parse import urlencode
+
+    response = owner_client.post(
+        "/account/",
+        urlencode({"display_name": "[" * 40, "time_zone": "Europe/London", "country": "GB"}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code != 400
+    user.refresh_from_db()
+    assert user.display_name == "[" * 40
+
+
 def test_it_counts_depth_outside_strings_only() -> None:
     assert not json_depth_exceeds(b'{"a": "[[[[[[[[[[[[[["}', 3)
     assert not json_depth_exceeds(b'{"a": "\\"[[[[[[["}', 3)
