@@ -10,7 +10,7 @@ Reading nights for the diary page and the statistics (``nights_for``, ``diary_ni
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crampcare.accounts.datafiles.checks import CLOCK_SLACK
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel, get_owned_or_404
 from crampcare.core.nights import check_in_night, local_day, night_of
@@ -49,9 +50,6 @@ FACTOR_FIELDS = (
     "medicine_change",
     "medicine_note",
 )
-
-# A phone's clock can run a little ahead of the server's; a few minutes is not "the future".
-CLOCK_SLACK = timedelta(minutes=5)
 
 M = TypeVar("M", bound=OwnedModel)
 
