@@ -5,33 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.datafiles import cells
-from crampcare.accounts.datafiles.checks import Errors, not_in_future, raise_if_any
 from crampcare.accounts.datafiles.formats import DataFile, instant, json_value, owned_rows, yes_no
-from crampcare.assessment.errors import InvalidAnswers
+from crampcare.assessment import services
 from crampcare.assessment.models import Assessment
-from crampcare.assessment.services import evaluate
 
 if TYPE_CHECKING:
-    from crampcare.accounts.models import User
-
-
-def _check_assessment(user: User, assessment: Assessment) -> None:
-    # The result is worked out again from the answers, as every stored result is (the
-    # assessment's own rule): an edited file cannot make a triage disagree with its answers.
-    try:
-        assessment.result = evaluate(assessment.answers)
-    except InvalidAnswers as error:
-        raise ValidationError(
-            {"answers": "; ".join(str(problem) for problem in error.problems)}
-        ) from None
-    errors: Errors = {}
-    not_in_future(errors, "created_at", assessment.created_at)
-    not_in_future(errors, "updated_at", assessment.updated_at)
-    raise_if_any(errors)
+    pass
 
 
 ASSESSMENTS = DataFile(
@@ -56,7 +38,8 @@ ASSESSMENTS = DataFile(
     model=Assessment,
     key=("created_at",),
     required=("answers",),
-    prepare=_check_assessment,
+    prepare=services.check_imported,
+    save=services.import_assessments,
     worked_out=("result",),
 )
 

@@ -66,6 +66,7 @@ EPISODES = DataFile(
     model=CrampEpisode,
     key=("started_at",),
     prepare=services.prepare_episode,
+    save=services.import_episodes,
     worked_out=("night",),
 )
 
@@ -89,6 +90,7 @@ CHECKINS = DataFile(
     key=("night",),
     required=("cramp_count",),
     prepare=services.prepare_checkin,
+    save=services.import_checkins,
 )
 
 FACTORS = DataFile(
@@ -111,6 +113,7 @@ FACTORS = DataFile(
     model=DailyFactors,
     key=("date",),
     prepare=services.prepare_factors,
+    save=services.import_factors,
 )
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crampcare.accounts.datafiles.checks import Errors, not_in_future, raise_if_any
 from crampcare.accounts.datafiles.formats import (
     DataFile,
     day,
@@ -20,35 +18,11 @@ from crampcare.accounts.datafiles.formats import (
     text,
     whole_number,
 )
-from crampcare.diary.services import today
+from crampcare.insights import services
 from crampcare.insights.models import SelfTest
 
 if TYPE_CHECKING:
-    from crampcare.accounts.models import User
-
-# The schedule is rebuilt from the seed; start_self_test draws it below 2**31.
-_SEED_LIMIT = 2**31
-
-
-def _check_self_test(user: User, test: SelfTest) -> None:
-    errors: Errors = {}
-    test.strategy_a, test.strategy_b = test.strategy_a.strip(), test.strategy_b.strip()
-    if test.strategy_a and test.strategy_a.casefold() == test.strategy_b.casefold():
-        errors["strategy_b"] = _("Choose two different ways to compare.")
-    if test.seed is None:
-        # Not caught by the model: Django skips its checks for fields people cannot edit.
-        errors["seed"] = _("is required")
-    elif not 0 <= test.seed < _SEED_LIMIT:
-        errors["seed"] = _("should be a whole number from 0 to %(high)d") % {
-            "high": _SEED_LIMIT - 1
-        }
-    if test.start > today(user):
-        errors["start"] = _("That day has not happened yet.")
-    if test.stopped_on is not None and test.stopped_on < test.start:
-        errors["stopped_on"] = _("is before the test's first night")
-    not_in_future(errors, "created_at", test.created_at)
-    raise_if_any(errors)
-
+    pass
 
 SELF_TESTS = DataFile(
     name="self_tests.csv",
@@ -70,7 +44,8 @@ SELF_TESTS = DataFile(
     model=SelfTest,
     key=("created_at",),
     required=("start", "weeks", "strategy_a", "strategy_b", "seed"),
-    prepare=_check_self_test,
+    prepare=services.check_imported_self_test,
+    save=services.import_self_tests,
 )
 
 FILES: tuple[DataFile, ...] = (SELF_TESTS,)

@@ -6,8 +6,10 @@ key (``DataFile.key``: a cramp's start, a check-in's night, an assessment's crea
 already in the account updates that record instead of adding a second one; the program, one per
 person, is updated if there is one and created if not. Access tokens are never imported.
 
-Everything is read, parsed and checked before the first write, outside any transaction. Saving
-then runs in short transactions of ``_BATCH`` rows, so a big import never holds the database's
+Everything is read, parsed and checked before the first write, outside any transaction, with
+each app's own rules (the file's ``prepare``: the app's check). Saving goes through each app's
+bulk entry point (the file's ``save``, e.g. ``diary.services.import_episodes``) and runs in short
+transactions of ``_BATCH`` rows, so a big import never holds the database's
 write lock for long and other people keep writing. If saving fails part-way, what this import
 wrote is taken back the same way (new rows deleted, updated rows given their old values), so
 from the person's side it is still all or nothing.
@@ -284,6 +286,7 @@ def _save(
     user: User, file: DataFile, rows: list[_Row], report: ImportReport, written: _Written
 ) -> None:
     assert file.model is not None
+    assert file.save is not None
     model: Any = file.model
     owned = model.objects.for_user(user)
     if file.one_row:
@@ -303,18 +306,16 @@ def _save(
             changed.append(row.record)
         else:
             new.append(row.record)
-    stamped, fields = file.stamped_fields(), file.saved_fields()
+    fields = file.saved_fields()
     for batch in _batches(new):
         with transaction.atomic():
-            _create(model, batch, stamped)
+            file.save(user, batch, None)
         written.created.append((model, [record.pk for record in batch]))
         _step_aside()
     for batch in _batches(changed):
         with transaction.atomic():
             old = list(owned.filter(pk__in=[record.pk for record in batch]).only(*fields))
-            model.objects.bulk_update(batch, fields)
-            if file.after_update is not None:
-                file.after_update(user, batch)
+            file.save(user, batch, fields)
         written.updated.append((model, old, fields))
         _step_aside()
     report.created[file.name] = len(new)
@@ -328,19 +329,6 @@ def _step_aside() -> None:
 
 def _batches(items: list[Any]) -> list[list[Any]]:
     return [items[at : at + _BATCH] for at in range(0, len(items), _BATCH)]
-
-
-def _create(model: Any, new: list[models.Model], stamped: list[str]) -> None:
-    """Insert the new records with the times from the file, not the time of the import."""
-    # Django stamps auto_now/auto_now_add fields as it inserts; an update puts the file's back.
-    kept = [{name: getattr(record, name) for name in stamped} for record in new]
-    model.objects.bulk_create(new)
-    if not stamped or not new:
-        return
-    for record, values in zip(new, kept, strict=True):
-        for name, value in values.items():
-            setattr(record, name, value)
-    model.objects.bulk_update(new, stamped)
 
 
 def _take_back(user: User, written: _Written) -> None:

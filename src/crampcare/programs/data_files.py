@@ -7,15 +7,11 @@ into an account without one gets no calendar feed until the person asks for a ne
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-from django.db.models import F
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crampcare.accounts.datafiles import cells
-from crampcare.accounts.datafiles.checks import Errors, fits, not_in_future, raise_if_any
 from crampcare.accounts.datafiles.formats import (
     DataFile,
     choice,
@@ -27,54 +23,13 @@ from crampcare.accounts.datafiles.formats import (
     whole_number,
     yes_no,
 )
-from crampcare.programs.dose import MAX_LEVEL, MIN_LEVEL
+from crampcare.programs import services
 from crampcare.programs.models import Program, ProgramChange, ReminderSent, Session
-from crampcare.programs.plan import Plan, PlanItem
-from crampcare.programs.profile import PlanProfile
-from crampcare.programs.services import tonight
-from crampcare.programs.tailoring import clean_preferences
-from crampcare.validation_errors import messages_by_field
 
 if TYPE_CHECKING:
-    from crampcare.accounts.models import User
+    pass
 
 __ = gettext_lazy
-
-
-def _check_program(user: User, program: Program) -> None:
-    errors: Errors = {}
-    fits(errors, "plan", Plan, program.plan)
-    fits(errors, "profile", PlanProfile, program.profile)
-    try:
-        clean_preferences(program.preferences)
-    except ValidationError as error:
-        errors["preferences"] = "; ".join(
-            f"{key}: {' '.join(messages)}" if key else " ".join(messages)
-            for key, messages in messages_by_field(error)
-        )
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in program.swaps.items()):
-        errors["swaps"] = _('should map each slot to an exercise id, like {"calf": "..."}')
-    if isinstance(program.week, int) and program.week < 1:
-        errors["week"] = _("should be 1 or more")
-    if isinstance(program.level, int) and not MIN_LEVEL <= program.level <= MAX_LEVEL:
-        errors["level"] = _("should be from %(low)d to %(high)d") % {
-            "low": MIN_LEVEL,
-            "high": MAX_LEVEL,
-        }
-    if program.started_on > tonight(user):
-        errors["started_on"] = _("That night has not happened yet.")
-    if program.week_started_on < program.started_on:
-        errors["week_started_on"] = _("is before the program's first night")
-    for column in ("paused_at", "created_at", "updated_at"):
-        not_in_future(errors, column, getattr(program, column))
-    raise_if_any(errors)
-
-
-def _new_calendar_sequence(user: User, programs: list[Any]) -> None:
-    # The settings changed: calendar apps replace their event only when SEQUENCE goes up.
-    Program.objects.for_user(user).filter(pk__in=[p.pk for p in programs]).update(
-        sequence=F("sequence") + 1
-    )
 
 
 PROGRAM = DataFile(
@@ -117,15 +72,9 @@ PROGRAM = DataFile(
     model=Program,
     one_row=True,
     required=("started_on", "week_started_on", "bedtime", "profile", "plan", "created_at"),
-    prepare=_check_program,
-    after_update=_new_calendar_sequence,
+    prepare=services.check_imported_program,
+    save=services.import_program,
 )
-
-
-def _check_change(user: User, change: ProgramChange) -> None:
-    errors: Errors = {}
-    not_in_future(errors, "at", change.at)
-    raise_if_any(errors)
 
 
 PROGRAM_CHANGES = DataFile(
@@ -147,28 +96,10 @@ PROGRAM_CHANGES = DataFile(
     rows=owned_rows(ProgramChange, "at", "kind"),
     model=ProgramChange,
     key=("at", "kind"),
-    prepare=_check_change,
+    prepare=services.check_imported_change,
+    save=services.import_program_changes,
     of_program=True,
 )
-
-
-def _check_session(user: User, session: Session) -> None:
-    errors: Errors = {}
-    if session.night > tonight(user):
-        errors["night"] = _("That night has not happened yet.")
-    if isinstance(session.week, int) and session.week < 1:
-        errors["week"] = _("should be 1 or more")
-    for index, item in enumerate(session.items):
-        fits(errors, "items", PlanItem, item)
-        if "items" in errors:
-            errors["items"] = _("exercise %(number)d %(problem)s") % {
-                "number": index + 1,
-                "problem": errors["items"],
-            }
-            break
-    for column in ("started_at", "completed_at", "updated_at"):
-        not_in_future(errors, column, getattr(session, column))
-    raise_if_any(errors)
 
 
 SESSIONS = DataFile(
@@ -192,15 +123,10 @@ SESSIONS = DataFile(
     model=Session,
     key=("night",),
     required=("week", "started_at"),
-    prepare=_check_session,
+    prepare=services.check_imported_session,
+    save=services.import_sessions,
     of_program=True,
 )
-
-
-def _check_reminder(user: User, reminder: ReminderSent) -> None:
-    errors: Errors = {}
-    not_in_future(errors, "sent_at", reminder.sent_at)
-    raise_if_any(errors)
 
 
 REMINDERS_SENT = DataFile(
@@ -216,7 +142,8 @@ REMINDERS_SENT = DataFile(
     model=ReminderSent,
     key=("night", "channel"),
     required=("sent_at",),
-    prepare=_check_reminder,
+    prepare=services.check_imported_reminder,
+    save=services.import_reminders_sent,
 )
 
 # The program before the changes and sessions that belong to it.

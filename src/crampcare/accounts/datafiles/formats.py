@@ -114,7 +114,7 @@ def instant_in(zone: ZoneInfo) -> Callable[[datetime], str]:
 
 Rows = Callable[["User"], Iterable[Any]]
 Prepare = Callable[["User", Any], None]
-AfterUpdate = Callable[["User", list[Any]], None]
+BulkSave = Callable[["User", list[Any], list[str] | None], None]
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,14 @@ class DataFile:
     required: tuple[str, ...] = ()
     """Columns the header must have besides the key."""
     prepare: Prepare | None = None
-    """The rules a model cannot check alone; raises ``ValidationError``; sets ``worked_out``."""
+    """The app's check of one record read from the file (the rules a model cannot check alone,
+    as the app's own writes use them); raises ``ValidationError``; sets ``worked_out``."""
     worked_out: tuple[str, ...] = ()
     of_program: bool = False
     """Rows belong to the person's program (which must exist or come in the same import)."""
-    after_update: AfterUpdate | None = None
+    save: BulkSave | None = None
+    """The app's bulk entry point: saves checked records, new ones (``None``) or the given fields
+    of existing ones; called once per batch inside the importer's short transaction."""
     import_note: StrOrPromise = ""
     """For files that are not imported: why, said in the import report."""
 
@@ -160,17 +163,6 @@ class DataFile:
     def saved_fields(self) -> list[str]:
         fields = [column.name for column in self.columns if column.saved]
         return [*fields, *self.worked_out, *(["program"] if self.of_program else [])]
-
-    def stamped_fields(self) -> list[str]:
-        """Saved fields Django would stamp with the import time; set again after saving."""
-        assert self.model is not None
-        saved = set(self.saved_fields())
-        return [
-            field.name
-            for field in self.model._meta.concrete_fields
-            if field.name in saved
-            and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
-        ]
 
 
 def owned_rows(model: Any, *order: str) -> Rows:

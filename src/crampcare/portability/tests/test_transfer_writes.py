@@ -11,6 +11,7 @@ from django.db import IntegrityError, OperationalError
 from django.test import Client, RequestFactory
 
 from crampcare.db_busy import DatabaseBusyMiddleware
+from crampcare.diary import services as diary_services
 from crampcare.diary.models import CrampEpisode
 from crampcare.portability import importing
 from crampcare.portability import services as portability
@@ -97,16 +98,18 @@ def test_it_takes_back_what_it_wrote_when_saving_fails_part_way(
         owner=user, started_at="2024-01-01T00:00:00Z", muscle="foot", night="2023-12-31"
     )
     monkeypatch.setattr(importing, "_BATCH", 100)
-    real_create = importing._create
+    real_save = diary_services.save_as_given
     calls: list[int] = []
 
-    def failing_create(model: Any, new: list[Any], stamped: list[str]) -> None:
-        calls.append(len(new))
-        if len(calls) == 3:
-            raise error
-        real_create(model, new, stamped)
+    def failing_save(model: Any, owner: User, records: list[Any], fields: Any) -> None:
+        if fields is None:  # an insert: the third one fails
+            calls.append(len(records))
+            if len(calls) == 3:
+                raise error
+        real_save(model, owner, records, fields)
 
-    monkeypatch.setattr(importing, "_create", failing_create)
+    # The diary's bulk entry point writes through save_as_given; fail it part-way.
+    monkeypatch.setattr(diary_services, "save_as_given", failing_save)
     if isinstance(error, OperationalError):
         with pytest.raises(OperationalError):
             portability.import_zip(user, _cramps(400))
