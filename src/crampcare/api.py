@@ -17,6 +17,7 @@ from crampcare.assessment.api import router as assessment_router
 from crampcare.diary.api import router as diary_router
 from crampcare.insights.api import router as insights_router
 from crampcare.knowledge.api import router as knowledge_router
+from crampcare.portability.api import router as portability_router
 from crampcare.programs.api import router as programs_router
 from crampcare.validation_errors import messages_by_field
 
@@ -194,4 +195,5 @@ api.add_router("/", knowledge_router)
 api.add_router("/assessments", assessment_router)
 api.add_router("/program", programs_router)
 api.add_router("/diary", diary_router)
+api.add_router("/diary", portability_router)
 api.add_router("/insights", insights_router)

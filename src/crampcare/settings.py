@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "crampcare.programs",
     "crampcare.diary",
     "crampcare.insights",
+    "crampcare.portability",
     "crampcare.idempotency",
     "django.contrib.auth",
     "django.contrib.contenttypes",

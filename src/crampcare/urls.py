@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("crampcare.knowledge.urls")),
     path("assessment/", include("crampcare.assessment.urls")),
     path("program/", include("crampcare.programs.urls")),
+    path("diary/data/", include("crampcare.portability.urls")),
     path("diary/", include("crampcare.diary.urls")),
     path("insights/", include("crampcare.insights.urls")),
     path("accounts/", include("allauth.urls")),

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import get_language
 from pydantic import ValidationError
 
+from crampcare.accounts.datafiles.bulk import save_as_given
+from crampcare.accounts.datafiles.checks import Errors, not_in_future, raise_if_any
 from crampcare.accounts.ownership import get_owned_or_404
 from crampcare.assessment import engine
 from crampcare.assessment.errors import InvalidAnswers
@@ -116,3 +119,30 @@ def get_for(user: AnyUser, assessment_id: int) -> Assessment:
 def discard_unfinished(user: AnyUser, assessment: Assessment) -> None:
     """Delete an unfinished draft the person chose to start over from; finished ones stay."""
     Assessment.objects.for_user(user).filter(pk=assessment.pk, completed=False).delete()
+
+
+# -- import (crampcare.portability) --------------------------------------------------------------
+
+
+def check_imported(user: User, assessment: Assessment) -> None:
+    """Check an assessment read from an export; raises Django's ``ValidationError`` by column."""
+    # The result is worked out again from the answers, as every stored result is (the
+    # assessment's own rule): an edited file cannot make a triage disagree with its answers.
+    try:
+        assessment.result = evaluate(assessment.answers)
+    except InvalidAnswers as error:
+        raise DjangoValidationError(
+            {"answers": "; ".join(str(problem) for problem in error.problems)}
+        ) from None
+    errors: Errors = {}
+    not_in_future(errors, "created_at", assessment.created_at)
+    not_in_future(errors, "updated_at", assessment.updated_at)
+    raise_if_any(errors)
+
+
+def import_assessments(
+    user: User, assessments: list[Assessment], update_fields: list[str] | None = None
+) -> None:
+    """Save assessments that ``check_imported`` passed: new ones (``update_fields`` None) in
+    bulk, or those fields of existing ones."""
+    save_as_given(Assessment, user, assessments, update_fields)

@@ -274,23 +274,6 @@ class FactorsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "date"}
 
 
-class ImportForm(forms.Form):
-    archive = forms.FileField(
-        label=_("Your crampcare export (.zip or .json)"),
-        help_text=_(
-            "A file made by “Download as CSV files” or “Download as JSON”, here or on another "
-            "crampcare."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".zip,application/zip,.json,application/json"}
-        ),
-    )
-    valid_only = forms.BooleanField(
-        label=_("If some rows have problems, import the valid rows anyway"),
-        required=False,
-    )
-
-
 def parse_night(value: str | None, *, default: date, latest: date) -> tuple[date, bool]:
     """A night from a query string: (the night, whether the given value was usable)."""
     if not value:

@@ -10,7 +10,7 @@ Reading nights for the diary page and the statistics (``nights_for``, ``diary_ni
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -18,6 +18,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crampcare.accounts.datafiles.bulk import save_as_given
+from crampcare.accounts.datafiles.checks import CLOCK_SLACK
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel, get_owned_or_404
 from crampcare.core.nights import check_in_night, local_day, night_of
@@ -49,9 +51,6 @@ FACTOR_FIELDS = (
     "medicine_change",
     "medicine_note",
 )
-
-# A phone's clock can run a little ahead of the server's; a few minutes is not "the future".
-CLOCK_SLACK = timedelta(minutes=5)
 
 M = TypeVar("M", bound=OwnedModel)
 
@@ -191,6 +190,30 @@ def prepare_factors(user: User, factors: DailyFactors) -> None:
         raise ValidationError({"date": _("Say which day this is about.")})
     if day > today(user):
         raise ValidationError({"date": _("That day has not happened yet.")})
+
+
+# -- import (crampcare.portability) --------------------------------------------------------------
+# Each takes records that ``prepare_*`` (the same rules as every single save above) and the
+# model's own checks have passed; new records (``update_fields`` None) are inserted in bulk, or
+# those fields of existing records are updated in bulk.
+
+
+def import_episodes(
+    user: User, episodes: list[CrampEpisode], update_fields: list[str] | None = None
+) -> None:
+    save_as_given(CrampEpisode, user, episodes, update_fields)
+
+
+def import_checkins(
+    user: User, checkins: list[NightCheckin], update_fields: list[str] | None = None
+) -> None:
+    save_as_given(NightCheckin, user, checkins, update_fields)
+
+
+def import_factors(
+    user: User, factors: list[DailyFactors], update_fields: list[str] | None = None
+) -> None:
+    save_as_given(DailyFactors, user, factors, update_fields)
 
 
 # -- lists for the API ----------------------------------------------------------------------------

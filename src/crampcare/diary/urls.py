@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crampcare.diary.views import data, entries, pages
+from crampcare.diary.views import entries, pages
 
 app_name = "diary"
 
@@ -17,8 +17,4 @@ urlpatterns = [
     path("checkins/<int:pk>/delete/", entries.checkin_delete, name="checkin_delete"),
     path("factors/", entries.factors, name="factors"),
     path("factors/<int:pk>/delete/", entries.factors_delete, name="factors_delete"),
-    path("data/", data.data, name="data"),
-    path("data/export.zip", data.export_csv, name="export_csv"),
-    path("data/export.json", data.export_json, name="export_json"),
-    path("data/import/", data.import_csv, name="import_csv"),
 ]

@@ -44,6 +44,9 @@ from crampcare.core.stats.protocol import (
 from crampcare.core.stats.rates import Difference
 from crampcare.core.stats.triggers import CLINICIAN_FACTOR_LABELS
 from crampcare.diary import services as diary
+from crampcare.insights.imports import SEED_LIMIT
+from crampcare.insights.imports import check_imported_self_test as check_imported_self_test
+from crampcare.insights.imports import import_self_tests as import_self_tests
 from crampcare.insights.models import STRATEGY_MAX_LENGTH, SelfTest, TestLength
 from crampcare.programs.models import Program, Session
 
@@ -432,7 +435,7 @@ def start_self_test(user: User, strategy_a: str, strategy_b: str, weeks: int) ->
             strategy_b=second,
             weeks=weeks,
             # A fresh seed per test: the order must not be guessable or the same for everyone.
-            seed=secrets.randbelow(2**31),
+            seed=secrets.randbelow(SEED_LIMIT),
             start=tonight,
         )
         test.full_clean()

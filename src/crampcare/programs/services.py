@@ -31,6 +31,14 @@ from crampcare.accounts.models import User
 from crampcare.core.nights import night_of
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.dose import MIN_LEVEL
+from crampcare.programs.imports import check_imported_change as check_imported_change
+from crampcare.programs.imports import check_imported_program as check_imported_program
+from crampcare.programs.imports import check_imported_reminder as check_imported_reminder
+from crampcare.programs.imports import check_imported_session as check_imported_session
+from crampcare.programs.imports import import_program as import_program
+from crampcare.programs.imports import import_program_changes as import_program_changes
+from crampcare.programs.imports import import_reminders_sent as import_reminders_sent
+from crampcare.programs.imports import import_sessions as import_sessions
 from crampcare.programs.models import ChangeKind, Phase, Program, ProgramChange, Session
 from crampcare.programs.plan import Plan, generate_plan, swap_options
 from crampcare.programs.profile import PlanProfile

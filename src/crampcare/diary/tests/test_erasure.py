@@ -13,7 +13,7 @@ from django.db.models import Model
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel
 from crampcare.accounts.services import delete_account
-from crampcare.diary.tests.everything import fill_everything
+from crampcare.portability.tests.everything import fill_everything
 
 pytestmark = pytest.mark.django_db
 

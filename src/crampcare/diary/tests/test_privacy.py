@@ -33,10 +33,10 @@ OWNER_SCOPED_ROUTES = {
     "diary:checkin_delete",
     "diary:factors",
     "diary:factors_delete",
-    "diary:data",
-    "diary:export_csv",
-    "diary:export_json",
-    "diary:import_csv",
+    "portability:data",
+    "portability:export_csv",
+    "portability:export_json",
+    "portability:import_csv",
     "api:list_episodes",
     "api:create_episode",
     "api:get_episode",
@@ -120,9 +120,9 @@ PAGE_ROUTES = [
     ("get", "diary:checkin_severity", f"?night={NIGHT}"),
     ("get", "diary:checkin_details", f"?night={NIGHT}"),
     ("get", "diary:factors", f"?date={NIGHT}"),
-    ("get", "diary:data", ""),
-    ("get", "diary:export_csv", ""),
-    ("get", "diary:export_json", ""),
+    ("get", "portability:data", ""),
+    ("get", "portability:export_csv", ""),
+    ("get", "portability:export_json", ""),
 ]
 
 
@@ -166,7 +166,7 @@ def test_it_shows_a_stranger_only_their_own_empty_diary(
     response = stranger_client.get(reverse(name) + query, follow=True)
     assert response.status_code == 200
     body = response.content
-    if name == "diary:export_csv":
+    if name == "portability:export_csv":
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             body = b"".join(archive.read(n) for n in archive.namelist())
     assert SECRET.encode() not in body

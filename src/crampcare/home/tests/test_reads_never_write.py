@@ -31,9 +31,9 @@ from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
-from crampcare.diary.tests.everything import NOW, Secrets, fill_everything
 from crampcare.insights.models import SelfTest
 from crampcare.knowledge.loader import get_library
+from crampcare.portability.tests.everything import NOW, Secrets, fill_everything
 from crampcare.programs import reminders, services
 from crampcare.programs.models import Program
 from crampcare.testing.builders import make_user

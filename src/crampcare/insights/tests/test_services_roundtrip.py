@@ -6,10 +6,10 @@ import pytest
 import time_machine
 
 from crampcare.accounts.models import User
-from crampcare.diary.transfer.exporting import export_zip
-from crampcare.diary.transfer.importing import import_zip
 from crampcare.insights import services
 from crampcare.insights.tests.diary_builders import NOW, fill_diary
+from crampcare.portability.exporting import export_zip
+from crampcare.portability.importing import import_zip
 from crampcare.testing.builders import make_user
 
 pytestmark = pytest.mark.django_db

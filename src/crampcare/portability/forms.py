@@ -1,0 +1,23 @@
+"""The data page's one form: an export to bring back in."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Your crampcare export (.zip or .json)"),
+        help_text=_(
+            "A file made by “Download as CSV files” or “Download as JSON”, here or on another "
+            "crampcare."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".zip,application/zip,.json,application/json"}
+        ),
+    )
+    valid_only = forms.BooleanField(
+        label=_("If some rows have problems, import the valid rows anyway"),
+        required=False,
+    )
