@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from crampcare.api_errors import error_body
@@ -46,6 +47,12 @@ def json_depth_exceeds(raw: bytes, limit: int) -> bool:
     return False
 
 
+def contains_nul(value: Any) -> bool:
+    """Whether any text in ``value`` (a string, or the strings and keys of nested lists and
+    dicts) holds a NUL character, which PostgreSQL cannot store and SQLite would keep."""
+    return any("\x00" in text for text in _strings(value))
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -68,7 +75,7 @@ def json_has_nul(raw: bytes) -> bool:
         document = json.loads(raw)
     except ValueError:
         return False  # not JSON: the view reports that
-    return any("\x00" in text for text in _strings(document))
+    return contains_nul(document)
 
 
 class RequestGuardMiddleware:
@@ -130,10 +137,15 @@ def _content_length(request: HttpRequest) -> int:
 
 
 def refuse(request: HttpRequest, status: int, field: str, message: str) -> HttpResponse:
+    response: HttpResponse
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body([(field, message)]), status=status)
-    text = _("We could not accept this request: %(field)s %(message)s.") % {
-        "field": field,
-        "message": message,
-    }
-    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+        response = JsonResponse(error_body([(field, message)]), status=status)
+    else:
+        text = _("We could not accept this request: %(field)s %(message)s.") % {
+            "field": field,
+            "message": message,
+        }
+        response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    # Answered before the privacy headers' middleware runs: never kept by a cache either.
+    add_never_cache_headers(response)
+    return response

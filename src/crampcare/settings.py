@@ -77,11 +77,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Dates and times of a signed-in person's pages in their own zone (the API: its auth).
     "crampcare.accounts.middleware.TimeZoneMiddleware",
-    "crampcare.idempotency.middleware.IdempotencyMiddleware",
     "crampcare.page_middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crampcare.page_middleware.PageCSPMiddleware",
     "crampcare.accounts.middleware.PrivacyHeadersMiddleware",
+    # Inside the privacy headers and the CSP, so a replayed answer gets them like the first.
+    "crampcare.idempotency.middleware.IdempotencyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crampcare.accounts.middleware.OnboardingMiddleware",

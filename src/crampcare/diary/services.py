@@ -22,6 +22,7 @@ from crampcare.accounts.datafiles.bulk import save_as_given
 from crampcare.accounts.datafiles.checks import CLOCK_SLACK
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel, get_owned_or_404
+from crampcare.api_types import EARLIEST_YEAR
 from crampcare.core.nights import check_in_night, local_day, night_of
 from crampcare.diary.models import CrampEpisode, DailyFactors, Muscle, NightCheckin
 from crampcare.diary.overview import backfill_nights as backfill_nights
@@ -116,12 +117,19 @@ def prepare_episode(user: User, episode: CrampEpisode) -> None:
     if timezone.is_naive(started):
         raise ValidationError({"started_at": _("Give the time with its time zone.")})
     # In UTC to whole seconds: what the database returns anyway, and what the CSV export writes.
+    if started.year < EARLIEST_YEAR:
+        raise ValidationError({"started_at": _too_early()})
     episode.started_at = started.astimezone(UTC).replace(microsecond=0)
     if episode.started_at > timezone.now() + CLOCK_SLACK:
         raise ValidationError({"started_at": _("That time is in the future.")})
     if episode.helped is None:
         episode.helped = []
     episode.night = night_of(episode.started_at, user.time_zone)
+
+
+def _too_early() -> str:
+    # The diary is about real nights: the same floor as the API's dates (api_types).
+    return _("must be in %(year)s or later") % {"year": EARLIEST_YEAR}
 
 
 # -- morning check-ins ----------------------------------------------------------------------------
@@ -156,6 +164,8 @@ def prepare_checkin(user: User, checkin: NightCheckin) -> None:
     night = checkin.night
     if not isinstance(night, date):
         raise ValidationError({"night": _("Say which night this is about.")})
+    if night.year < EARLIEST_YEAR:
+        raise ValidationError({"night": _too_early()})
     if night > current_night(user):
         raise ValidationError({"night": _("That night has not happened yet.")})
 
@@ -188,6 +198,8 @@ def prepare_factors(user: User, factors: DailyFactors) -> None:
     day = factors.date
     if not isinstance(day, date):
         raise ValidationError({"date": _("Say which day this is about.")})
+    if day.year < EARLIEST_YEAR:
+        raise ValidationError({"date": _too_early()})
     if day > today(user):
         raise ValidationError({"date": _("That day has not happened yet.")})
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
@@ -31,6 +32,7 @@ from django.utils.translation import ngettext
 from crampcare.accounts.datafiles.cells import CellError
 from crampcare.accounts.datafiles.formats import DataFile
 from crampcare.accounts.models import User
+from crampcare.api_types import EARLIEST_YEAR
 from crampcare.diary.data_files import PROFILE
 from crampcare.portability.archive import (
     ImportReport,
@@ -44,6 +46,7 @@ from crampcare.portability.documents import document_files, looks_like_json
 from crampcare.portability.layout import FILES
 from crampcare.programs.data_files import PROGRAM
 from crampcare.programs.models import Program
+from crampcare.request_guards import contains_nul
 from crampcare.validation_errors import messages_by_field
 
 __all__ = ["ImportReport", "Problem", "import_zip"]
@@ -200,12 +203,30 @@ def _load_cells(
     for column in file.columns:
         if not column.saved or column.name not in cells:
             continue
+        text = cells[column.name]
         try:
-            values[column.name] = column.load(cells[column.name])
+            value = column.load(text)
         except CellError as error:
             report.add(file.name, line, column.name, str(error))
             ok = False
+            continue
+        problem = _implausible(text, value)
+        if problem:
+            report.add(file.name, line, column.name, problem)
+            ok = False
+            continue
+        values[column.name] = value
     return values if ok else None
+
+
+def _implausible(text: str, value: Any) -> str | None:
+    """What no file of ours can hold, whatever the column: a NUL character (in the cell, or in
+    the JSON it holds) or a date before 1900. Forms and the API refuse the same."""
+    if "\x00" in text or contains_nul(value):
+        return _("contains a NUL character, which we cannot store")
+    if isinstance(value, date) and value.year < EARLIEST_YEAR:
+        return _("must be in %(year)s or later") % {"year": EARLIEST_YEAR}
+    return None
 
 
 def _parse_file(user: User, file: DataFile, content: Source, report: ImportReport) -> list[_Row]:

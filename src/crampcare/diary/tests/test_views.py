@@ -388,3 +388,26 @@ def test_it_keeps_the_diary_to_a_fixed_number_of_queries(
         page = owner_client.get("/diary/?weeks=8").content.decode()
     assert page.count('class="episodes"') == 55
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "field"),
+    [
+        ("/diary/factors/", {"date": "0001-01-01", "fluid_cups": "4"}, "date"),
+        ("/diary/factors/", {"date": "1899-12-31", "fluid_cups": "4"}, "date"),
+        ("/diary/checkin/", {"night": "1899-12-31", "cramp_count": "1"}, "night"),
+        (
+            "/diary/cramps/new/",
+            {"started_at": "1899-12-31T23:00", "muscle": "calf", "side": "left"},
+            "started_at",
+        ),
+    ],
+)
+def test_it_refuses_a_date_before_1900_in_every_diary_form(
+    owner_client: Client, londoner: User, morning, url: str, data: dict[str, str], field: str
+) -> None:
+    response = owner_client.post(url, data)
+    assert response.status_code == 400
+    assert "must be in 1900 or later" in response.content.decode().lower()
+    for model in (DailyFactors, NightCheckin, CrampEpisode):
+        assert not model.objects.for_user(londoner).exists()

@@ -106,3 +106,9 @@ def test_it_answers_a_body_over_the_limit_with_a_json_413(owner_client: Client) 
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
     assert "larger than 1000 bytes" in response.json()["detail"]
+
+
+def test_it_lets_no_cache_keep_a_refusal(client: Client) -> None:
+    response = client.post(EVALUATE, "[" * 100, content_type="application/json")
+    assert response.status_code == 400
+    assert "no-store" in response["Cache-Control"]

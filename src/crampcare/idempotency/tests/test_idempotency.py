@@ -47,6 +47,15 @@ def test_it_answers_a_retry_with_the_first_answer_and_its_id(user: User) -> None
     assert CrampEpisode.objects.for_user(user).count() == 1
 
 
+def test_it_replays_with_the_same_privacy_headers_as_the_first_answer(user: User) -> None:
+    client = _token_client(user)
+    first = _post(client, BODY)
+    again = _post(client, BODY)
+    for header in ("Cache-Control", "Content-Security-Policy", "Permissions-Policy"):
+        assert again.get(header) == first.get(header), header
+    assert "no-store" in again["Cache-Control"]
+
+
 def test_it_still_says_already_logged_without_a_key(user: User) -> None:
     client = _token_client(user)
     assert _post(client, BODY, key=None).status_code == 201

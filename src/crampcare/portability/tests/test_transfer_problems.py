@@ -295,3 +295,37 @@ def test_it_imports_through_the_api_and_says_tokens_stay_behind(
     assert Program.objects.for_user(user).get().created_at == datetime(
         2025, 5, 1, 19, 0, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "message"),
+    [
+        ("episodes.csv", "started_at", "1899-12-31T23:00:00+00:00", "must be in 1900 or later"),
+        ("episodes.csv", "started_at", "0001-01-01T00:00:00+14:00", ""),
+        ("checkins.csv", "night", "0001-01-01", "must be in 1900 or later"),
+        ("factors.csv", "date", "1899-12-31", "must be in 1900 or later"),
+        ("sessions.csv", "night", "1899-12-31", "must be in 1900 or later"),
+        ("episodes.csv", "notes", "a\x00b", "contains a NUL character"),
+        ("checkins.csv", "notes", "\x00", "contains a NUL character"),
+        (
+            "assessments.csv",
+            "answers",
+            '{"age": 70, "medications": ["a\\u0000"]}',
+            "contains a NUL",
+        ),
+    ],
+)
+def test_it_refuses_dates_before_1900_and_nul_characters_in_any_file(
+    user: User, exported: dict[str, str], file: str, column: str, value: str, message: str
+) -> None:
+    assert file in exported, sorted(exported)
+    rows = _rows(exported[file])
+    assert column in rows[0], sorted(rows[0])
+    rows[0][column] = value
+    report = _import(user, {**exported, file: _csv(rows)})
+    assert not report.saved
+    problems = [p for p in report.problems if p.file == file]
+    assert [(p.line, p.column) for p in problems] == [(2, column)], report.problems
+    assert problems[0].message.startswith(message)
+    assert _nothing_saved(user)
+    assert not NightCheckin.objects.for_user(user).exists()
