@@ -13,6 +13,7 @@ from django.http import Http404
 from crampcare.accounts.models import User
 from crampcare.diary import services
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_it_refuses_a_cramp_in_the_future(user: User) -> None:
     with pytest.raises(ValidationError) as caught:
         services.create_episode(user, started_at=datetime.now(UTC) + timedelta(hours=1))
     assert caught.value.message_dict == {"started_at": ["That time is in the future."]}
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_refuses_a_time_without_a_zone(user: User) -> None:
@@ -121,7 +122,7 @@ def test_it_validates_every_field_and_names_it(user: User) -> None:
         )
     assert set(caught.value.message_dict) == {"severity", "muscle", "helped"}
     assert "dancing is not one of the choices." in caught.value.message_dict["helped"]
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_refuses_two_cramps_at_the_same_instant(user: User) -> None:

@@ -306,13 +306,13 @@ def _save(
     stamped, fields = file.stamped_fields(), file.saved_fields()
     for batch in _batches(new):
         with transaction.atomic():
-            _create(model, batch, stamped)
+            _create(owned, batch, stamped)
         written.created.append((model, [record.pk for record in batch]))
         _step_aside()
     for batch in _batches(changed):
         with transaction.atomic():
             old = list(owned.filter(pk__in=[record.pk for record in batch]).only(*fields))
-            model.objects.bulk_update(batch, fields)
+            owned.bulk_update(batch, fields)
             if file.after_update is not None:
                 file.after_update(user, batch)
         written.updated.append((model, old, fields))
@@ -330,17 +330,17 @@ def _batches(items: list[Any]) -> list[list[Any]]:
     return [items[at : at + _BATCH] for at in range(0, len(items), _BATCH)]
 
 
-def _create(model: Any, new: list[models.Model], stamped: list[str]) -> None:
+def _create(owned: Any, new: list[models.Model], stamped: list[str]) -> None:
     """Insert the new records with the times from the file, not the time of the import."""
     # Django stamps auto_now/auto_now_add fields as it inserts; an update puts the file's back.
     kept = [{name: getattr(record, name) for name in stamped} for record in new]
-    model.objects.bulk_create(new)
+    owned.bulk_create(new)
     if not stamped or not new:
         return
     for record, values in zip(new, kept, strict=True):
         for name, value in values.items():
             setattr(record, name, value)
-    model.objects.bulk_update(new, stamped)
+    owned.bulk_update(new, stamped)
 
 
 def _take_back(user: User, written: _Written) -> None:
@@ -348,7 +348,7 @@ def _take_back(user: User, written: _Written) -> None:
     try:
         for model, old, fields in reversed(written.updated):
             with transaction.atomic():
-                model.objects.bulk_update(old, fields)
+                model.objects.for_user(user).bulk_update(old, fields)
             _step_aside()
         for model, pks in reversed(written.created):
             with transaction.atomic():
