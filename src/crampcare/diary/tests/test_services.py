@@ -191,7 +191,7 @@ def test_it_refuses_factors_for_tomorrow(user: User) -> None:
 
 def test_it_refuses_a_date_range_that_ends_before_it_starts(user: User) -> None:
     with pytest.raises(ValidationError, match="before the start"):
-        services.episodes(user, date(2024, 6, 5), date(2024, 6, 1))
+        services.episodes(user, user, date(2024, 6, 5), date(2024, 6, 1))
 
 
 def test_it_rejects_fields_it_does_not_know_as_a_programming_error(user: User) -> None:

@@ -89,9 +89,9 @@ def test_it_round_trips_the_csv_export_exactly(user: User) -> None:
         assert again[name] == first[name], name
     # The profile comes along too, except the email address, which is the new account's sign-in.
     assert again["profile.csv"] == first["profile.csv"].replace(user.email, fresh.email)
-    assert services.nights_for(fresh, date(2024, 1, 1), date(2024, 12, 31)) == services.nights_for(
-        user, date(2024, 1, 1), date(2024, 12, 31)
-    )
+    assert services.nights_for(
+        fresh, fresh, date(2024, 1, 1), date(2024, 12, 31)
+    ) == services.nights_for(user, user, date(2024, 1, 1), date(2024, 12, 31))
 
 
 def test_it_writes_readable_columns(user: User) -> None:
