@@ -63,7 +63,7 @@ def user_for_token(secret: str) -> User | None:
     if found is None:
         return None
     if found.cc_token_stale:
-        AccessToken.objects.filter(pk=found.cc_token_id).update(last_used_at=now)
+        AccessToken.objects.for_user(found).filter(pk=found.cc_token_id).update(last_used_at=now)
     owner: User = found
     return owner
 

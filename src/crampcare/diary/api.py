@@ -127,7 +127,7 @@ def _fields(payload: Schema) -> dict[str, Any]:
 def list_episodes(
     request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
-    return services.episodes(request.user, start, end)
+    return services.episodes(request.user, request.user, start, end)
 
 
 @router.post("/episodes", response={201: EpisodeOut}, summary="Log a cramp")
@@ -196,7 +196,7 @@ class CheckinPatch(Strict):
 def list_checkins(
     request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
-    return services.checkins(request.user, start, end)
+    return services.checkins(request.user, request.user, start, end)
 
 
 @router.post(
@@ -292,7 +292,7 @@ def _factor_fields(payload: Schema) -> dict[str, Any]:
 def list_factors(
     request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
 ) -> Any:
-    return services.factors(request.user, start, end)
+    return services.factors(request.user, request.user, start, end)
 
 
 @router.post(
@@ -359,5 +359,5 @@ def diary_nights(
             "exposures": sorted(record.exposures),
             "not_recorded": sorted(record.not_recorded),
         }
-        for record in services.nights_for(user, start, end)
+        for record in services.nights_for(user, user, start, end)
     ]

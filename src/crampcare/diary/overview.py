@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from crampcare.accounts.models import User
 from crampcare.core.nights import check_in_night, nights_in_range
@@ -22,6 +23,9 @@ from crampcare.core.stats import Intensity as StatsIntensity
 from crampcare.core.stats import NightRecord, exposures_from
 from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
 from crampcare.programs.models import Session
+
+if TYPE_CHECKING:
+    from crampcare.accounts.ownership import AnyUser
 
 BACKFILL_NIGHTS = 14
 
@@ -62,16 +66,22 @@ class DiaryNight:
         return max(0, (self.cramps or 0) - len(self.episodes))
 
 
-def diary_nights(user: User, start: date, end: date) -> list[DiaryNight]:
+def diary_nights(actor: AnyUser, subject: User, start: date, end: date) -> list[DiaryNight]:
     """Every night from ``start`` to ``end`` (newest first), recorded or not. Three queries."""
     nights = nights_in_range(start, end)
     by_night: dict[date, list[CrampEpisode]] = defaultdict(list)
-    for episode in CrampEpisode.objects.for_user(user).filter(night__range=(start, end)):
+    for episode in CrampEpisode.objects.for_reader(actor, subject).filter(
+        night__range=(start, end)
+    ):
         by_night[episode.night].append(episode)
     checkins = {
-        c.night: c for c in NightCheckin.objects.for_user(user).filter(night__range=(start, end))
+        c.night: c
+        for c in NightCheckin.objects.for_reader(actor, subject).filter(night__range=(start, end))
     }
-    days = {f.date: f for f in DailyFactors.objects.for_user(user).filter(date__range=(start, end))}
+    days = {
+        f.date: f
+        for f in DailyFactors.objects.for_reader(actor, subject).filter(date__range=(start, end))
+    }
     return [
         DiaryNight(
             night=night,
@@ -84,7 +94,7 @@ def diary_nights(user: User, start: date, end: date) -> list[DiaryNight]:
     ]
 
 
-def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
+def nights_for(actor: AnyUser, subject: User, start: date, end: date) -> list[NightRecord]:
     """The recorded nights from ``start`` to ``end``, oldest first, ready for the statistics.
 
     ``exposures`` come from the factors of the night's own date (the day before the sleep).
@@ -96,7 +106,7 @@ def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
     scores: dict[date, list[float]] = defaultdict(list)
     logged: dict[date, int] = defaultdict(int)
     for night, severity in (
-        CrampEpisode.objects.for_user(user)
+        CrampEpisode.objects.for_reader(actor, subject)
         .filter(night__range=(start, end))
         .values_list("night", "severity")
     ):
@@ -105,13 +115,13 @@ def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
             scores[night].append(float(severity))
     said = {
         night: (count, severity)
-        for night, count, severity in NightCheckin.objects.for_user(user)
+        for night, count, severity in NightCheckin.objects.for_reader(actor, subject)
         .filter(night__range=(start, end))
         .values_list("night", "cramp_count", "severity")
     }
     answers = {
         row[0]: factor_answers(*row[1:])
-        for row in DailyFactors.objects.for_user(user)
+        for row in DailyFactors.objects.for_reader(actor, subject)
         .filter(date__range=(start, end))
         .values_list(
             "date",
@@ -126,7 +136,7 @@ def nights_for(user: User, start: date, end: date) -> list[NightRecord]:
         )
     }
     sessions = set(
-        Session.objects.for_user(user)
+        Session.objects.for_reader(actor, subject)
         .filter(night__range=(start, end), completed_at__isnull=False)
         .values_list("night", flat=True)
     )
@@ -186,7 +196,7 @@ def factor_answers(
 def backfill_nights(user: User, last: date, count: int = BACKFILL_NIGHTS) -> list[DiaryNight]:
     """The nights that can be missing, newest first: the ``count`` nights up to and including
     ``last``, but none before the diary began (see :func:`diary_began`)."""
-    nights = diary_nights(user, last - timedelta(days=count - 1), last)
+    nights = diary_nights(user, user, last - timedelta(days=count - 1), last)
     began = diary_began(user, nights)
     return [n for n in nights if n.night >= began]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -28,6 +28,9 @@ from crampcare.diary.models import CrampEpisode, DailyFactors, Muscle, NightChec
 from crampcare.diary.overview import backfill_nights as backfill_nights
 from crampcare.diary.overview import diary_nights as diary_nights
 from crampcare.diary.overview import nights_for as nights_for
+
+if TYPE_CHECKING:
+    from crampcare.accounts.ownership import AnyUser
 
 EPISODE_FIELDS = (
     "started_at",
@@ -232,22 +235,23 @@ def import_factors(
 
 
 def episodes(
-    user: User, start: date | None = None, end: date | None = None
+    actor: AnyUser, subject: User, start: date | None = None, end: date | None = None
 ) -> models.QuerySet[CrampEpisode]:
-    """The person's cramps, newest first, optionally only those of nights ``start``..``end``."""
-    return _between(CrampEpisode.objects.for_user(user), "night", start, end)
+    """The cramps of ``subject`` as ``actor`` reads them (``ownership.for_reader``), newest
+    first, optionally only those of nights ``start``..``end``."""
+    return _between(CrampEpisode.objects.for_reader(actor, subject), "night", start, end)
 
 
 def checkins(
-    user: User, start: date | None = None, end: date | None = None
+    actor: AnyUser, subject: User, start: date | None = None, end: date | None = None
 ) -> models.QuerySet[NightCheckin]:
-    return _between(NightCheckin.objects.for_user(user), "night", start, end)
+    return _between(NightCheckin.objects.for_reader(actor, subject), "night", start, end)
 
 
 def factors(
-    user: User, start: date | None = None, end: date | None = None
+    actor: AnyUser, subject: User, start: date | None = None, end: date | None = None
 ) -> models.QuerySet[DailyFactors]:
-    return _between(DailyFactors.objects.for_user(user), "date", start, end)
+    return _between(DailyFactors.objects.for_reader(actor, subject), "date", start, end)
 
 
 def _between(

@@ -282,7 +282,9 @@ def clinician_summary(
 def _tally(user: User, records: Sequence[s.NightRecord], first: date, last: date) -> Tally:
     scored = [r.mean_severity for r in records if r.mean_severity is not None]
     cramps = sum(r.cramps for r in records)
-    logged = list(diary.episodes(user, first, last).values_list("woke_me", "duration_minutes"))
+    logged = list(
+        diary.episodes(user, user, first, last).values_list("woke_me", "duration_minutes")
+    )
     durations = [minutes for _, minutes in logged if minutes is not None]
     return Tally(
         nights_in_window=(last - first).days + 1,
@@ -300,7 +302,7 @@ def _tally(user: User, records: Sequence[s.NightRecord], first: date, last: date
 def _helped(user: User, first: date, last: date) -> list[tuple[str, int]]:
     """What the person said helped during cramps in the window, most often first."""
     counts: Counter[str] = Counter()
-    for helped in diary.episodes(user, first, last).values_list("helped", flat=True):
+    for helped in diary.episodes(user, user, first, last).values_list("helped", flat=True):
         counts.update(item for item in helped or [] if item in Relief.values)
     labels = dict(Relief.choices)
     return [(str(labels[item]), count) for item, count in counts.most_common()]
@@ -308,7 +310,7 @@ def _helped(user: User, first: date, last: date) -> list[tuple[str, int]]:
 
 def _medicine_changes(user: User, first: date, last: date) -> list[tuple[date, str]]:
     rows = (
-        diary.factors(user, first, last)
+        diary.factors(user, user, first, last)
         .filter(medicine_change=True)
         .order_by("date")
         .values_list("date", "medicine_note")

@@ -69,7 +69,7 @@ def program_start(user: User) -> date | None:
 
 def records_for(user: User, start: date, end: date) -> list[NightRecord]:
     """The recorded nights from ``start`` to ``end``, oldest first, with program sessions marked."""
-    return diary.nights_for(user, start, end)
+    return diary.nights_for(user, user, start, end)
 
 
 @dataclass(frozen=True, slots=True)

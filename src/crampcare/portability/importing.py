@@ -357,7 +357,7 @@ def _take_back(user: User, written: _Written) -> None:
     try:
         for model, old, fields in reversed(written.updated):
             with transaction.atomic():
-                model.objects.bulk_update(old, fields)
+                model.objects.for_user(user).bulk_update(old, fields)
             _step_aside()
         for model, pks in reversed(written.created):
             with transaction.atomic():

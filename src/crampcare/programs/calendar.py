@@ -32,6 +32,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
+from crampcare.accounts.ownership import system_access
 from crampcare.programs.hold import hold_for
 from crampcare.programs.models import Program
 from crampcare.programs.rules import Block
@@ -99,11 +100,12 @@ def program_for_calendar_token(secret: str) -> Program | None:
     """The program a feed secret opens, or None (unknown, revoked or replaced)."""
     if not secret.startswith(CALENDAR_PREFIX):
         return None
-    return (
-        Program.objects.select_related("owner")
-        .filter(calendar_token_digest=_digest(secret), owner__is_active=True)
-        .first()
-    )
+    with system_access("a calendar feed's secret names its program, for a reader not signed in"):
+        return (
+            Program.objects.select_related("owner")
+            .filter(calendar_token_digest=_digest(secret), owner__is_active=True)
+            .first()
+        )
 
 
 def feed_url(secret: str, base_url: str | None = None) -> str:

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crampcare.accounts.models import User
+from crampcare.accounts.ownership import system_access
 from crampcare.config import NON_DELIVERING_EMAIL_BACKENDS
 from crampcare.core.nights import night_of
 from crampcare.programs.hold import hold_for
@@ -62,7 +63,8 @@ def program_for_unsubscribe_token(token: str) -> Program | None:
         program_id = int(signer.unsign(token, max_age=UNSUBSCRIBE_MAX_AGE))
     except (signing.BadSignature, ValueError):
         return None
-    return Program.objects.filter(pk=program_id).first()
+    with system_access("an unsubscribe link names its program by a signed id"):
+        return Program.objects.filter(pk=program_id).first()
 
 
 def unsubscribe_url(program: Program) -> str:
@@ -102,9 +104,12 @@ class Due:
 
 def due_reminders(now: datetime) -> list[Due]:
     """Email reminders whose window is open now and that were not sent yet."""
-    programs = Program.objects.select_related("owner").filter(
-        email_reminders=True, paused=False, owner__is_active=True
-    )
+    with system_access("reminders go to everyone whose window is open"):
+        programs = list(
+            Program.objects.select_related("owner").filter(
+                email_reminders=True, paused=False, owner__is_active=True
+            )
+        )
     due = []
     for program in programs:
         owner: User = program.owner  # type: ignore[assignment]
@@ -117,16 +122,17 @@ def due_reminders(now: datetime) -> list[Due]:
     # Leave out nights already reminded, or already stretched.
     owners = [item.owner.pk for item in due]
     nights = {item.night for item in due}
-    sent = set(
-        ReminderSent.objects.filter(
-            owner_id__in=owners, night__in=nights, channel=Channel.EMAIL
-        ).values_list("owner_id", "night")
-    )
-    done = set(
-        Session.objects.filter(
-            owner_id__in=owners, night__in=nights, completed_at__isnull=False
-        ).values_list("owner_id", "night")
-    )
+    with system_access("reminders skip the nights already reminded or stretched, for everyone"):
+        sent = set(
+            ReminderSent.objects.filter(
+                owner_id__in=owners, night__in=nights, channel=Channel.EMAIL
+            ).values_list("owner_id", "night")
+        )
+        done = set(
+            Session.objects.filter(
+                owner_id__in=owners, night__in=nights, completed_at__isnull=False
+            ).values_list("owner_id", "night")
+        )
     skip = sent | done
     return [item for item in due if (item.owner.pk, item.night) not in skip]
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.models import User
+from crampcare.accounts.ownership import system_access
 from crampcare.core.nights import night_of
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.dose import MIN_LEVEL
@@ -324,7 +325,7 @@ def set_progression(user: AnyUser, opt_in: bool, *, now: datetime | None = None)
 def unsubscribe_email(program: Program) -> None:
     """Turn email reminders off (from an unsubscribe link: no signed-in user)."""
     with transaction.atomic():
-        program = Program.objects.select_for_update().get(pk=program.pk)
+        program = Program.objects.same_owner_as(program).select_for_update().get(pk=program.pk)
         if program.email_reminders:
             before = _reminder_state(program)
             program.email_reminders = False
@@ -425,12 +426,14 @@ def accept_maintenance(user: AnyUser, *, now: datetime | None = None) -> Program
 def week_summary(program: Program, week: int | None = None) -> WeekSummary:
     """The sessions of a program week, as the progression rules want them."""
     week = program.week if week is None else week
-    stats = Session.objects.filter(
-        program=program, week=week, completed_at__isnull=False
-    ).aggregate(
-        done=Count("pk"),
-        painful=Count("pk", filter=Q(pain__gte=PAINFUL_FROM)),
-        max_pain=Max("pain"),
+    stats = (
+        Session.objects.same_owner_as(program)
+        .filter(program=program, week=week, completed_at__isnull=False)
+        .aggregate(
+            done=Count("pk"),
+            painful=Count("pk", filter=Q(pain__gte=PAINFUL_FROM)),
+            max_pain=Max("pain"),
+        )
     )
     # A week has at most 7 nights; extra sessions (say, one done while paused) do not count twice.
     done = min(7, stats["done"])
@@ -465,11 +468,14 @@ def advance_programs(now: datetime | None = None) -> int:
     # No one's night is more than a day past today's date in UTC (UTC+14 is the furthest zone),
     # so a week that started later than this cannot have ended for anybody.
     latest_start = now.astimezone(UTC).date() + timedelta(days=1) - WEEK
-    programs = Program.objects.select_related("owner").filter(
-        paused=False, week_started_on__lte=latest_start
-    )
+    with system_access("weekly steps are recorded for everyone whose week has ended"):
+        programs = list(
+            Program.objects.select_related("owner")
+            .filter(paused=False, week_started_on__lte=latest_start)
+            .order_by("pk")
+        )
     moved = 0
-    for program in programs.order_by("pk"):
+    for program in programs:
         owner: User = program.owner  # type: ignore[assignment]
         if not step_due(program, tonight(owner, now)):
             continue

@@ -23,7 +23,8 @@ def save_as_given(
     """
     if any(record.owner_id != user.pk for record in records):
         raise ValueError(f"{model.__name__}: every record must belong to the person importing")
-    manager: Any = model.objects
+    # Through the person's own rows: the scoped manager refuses bulk writes that name nobody.
+    manager: Any = model.objects.for_user(user)
     if update_fields is not None:
         manager.bulk_update(records, update_fields)
         return

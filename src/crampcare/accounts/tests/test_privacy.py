@@ -11,6 +11,7 @@ from django.test import Client
 
 from crampcare.accounts import services
 from crampcare.accounts.models import AccessToken, User
+from crampcare.testing.builders import every_row
 
 OWNER_SCOPED_ROUTES = {
     "accounts:revoke_token",
@@ -25,21 +26,21 @@ def test_it_hides_another_persons_token_from_the_page(stranger_client: Client, u
     token, _ = services.create_token(user, "mine")
     response = stranger_client.post(f"/account/tokens/{token.pk}/revoke/")
     assert response.status_code == 404
-    assert AccessToken.objects.filter(pk=token.pk).exists()
+    assert every_row(AccessToken).filter(pk=token.pk).exists()
 
 
 def test_it_hides_another_persons_token_from_the_api(stranger_client: Client, user: User) -> None:
     token, _ = services.create_token(user, "mine")
     response = stranger_client.delete(f"/api/v1/tokens/{token.pk}")
     assert response.status_code == 404
-    assert AccessToken.objects.filter(pk=token.pk).exists()
+    assert every_row(AccessToken).filter(pk=token.pk).exists()
     assert stranger_client.get("/api/v1/tokens").json() == []
 
 
 def test_it_lets_the_owner_revoke_through_the_api(owner_client: Client, user: User) -> None:
     token, _ = services.create_token(user, "mine")
     assert owner_client.delete(f"/api/v1/tokens/{token.pk}").status_code == 204
-    assert not AccessToken.objects.filter(pk=token.pk).exists()
+    assert not every_row(AccessToken).filter(pk=token.pk).exists()
 
 
 def test_it_shows_each_person_only_their_own_settings(stranger_client: Client, user: User) -> None:

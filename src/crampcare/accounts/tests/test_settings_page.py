@@ -5,6 +5,7 @@ from django.test import Client
 
 from crampcare.accounts import services
 from crampcare.accounts.models import AccessToken, User
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_it_erases_every_record_when_the_account_is_deleted(
     response = owner_client.post("/account/delete/", {"password": "correct horse battery staple"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
-    assert AccessToken.objects.count() == 1
+    assert every_row(AccessToken).count() == 1
     assert owner_client.get("/account/").status_code == 302
 
 

@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from crampcare.accounts import services
 from crampcare.accounts.models import AccessToken, User
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_stores_only_a_digest_of_the_secret(user: User) -> None:
     token, secret = services.create_token(user, "script")
-    stored = AccessToken.objects.get(pk=token.pk)
+    stored = every_row(AccessToken).get(pk=token.pk)
     assert secret.startswith("cc_")
     assert secret not in (stored.digest, stored.prefix)
     assert len(stored.digest) == 64
@@ -91,11 +92,11 @@ def test_it_notes_the_last_use_at_most_once_a_minute(user: User) -> None:
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         services.user_for_token(secret)
-    first = AccessToken.objects.get(pk=token.pk).last_used_at
+    first = every_row(AccessToken).get(pk=token.pk).last_used_at
     assert first == start
     with time_machine.travel(start + timedelta(seconds=59), tick=False):
         services.user_for_token(secret)
-    assert AccessToken.objects.get(pk=token.pk).last_used_at == first
+    assert every_row(AccessToken).get(pk=token.pk).last_used_at == first
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         services.user_for_token(secret)
-    assert AccessToken.objects.get(pk=token.pk).last_used_at == start + timedelta(seconds=61)
+    assert every_row(AccessToken).get(pk=token.pk).last_used_at == start + timedelta(seconds=61)

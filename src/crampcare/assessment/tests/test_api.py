@@ -13,6 +13,7 @@ from crampcare.assessment.models import Assessment
 from crampcare.assessment.schema import SYMPTOM_IDS
 from crampcare.assessment.tests.builders import typical_payload
 from crampcare.assessment.tests.docs import json_blocks, section
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +32,12 @@ def test_it_evaluates_without_an_account_and_stores_nothing(client: Client, user
     body = response.json()
     assert body["triage"] == "emergency"
     assert body["reasons"][0]["rule"] == "possible_muscle_breakdown"
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_stores_nothing_when_a_signed_in_person_only_evaluates(owner_client: Client) -> None:
     assert _post(owner_client, EVALUATE, typical_payload()).status_code == 200
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_stores_an_assessment_for_the_signed_in_person(owner_client: Client, user: User) -> None:
@@ -61,7 +62,7 @@ def test_it_stores_through_a_personal_access_token(client: Client, user: User) -
 def test_it_asks_anonymous_callers_to_sign_in_before_storing(client: Client, user: User) -> None:
     assert _post(client, COLLECTION, typical_payload()).status_code == 401
     assert client.get(COLLECTION).status_code == 401
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_lists_only_the_callers_own_assessments(
@@ -106,7 +107,7 @@ def test_it_names_every_invalid_field(owner_client: Client, url: str) -> None:
         "symptoms.dark_urine": "must be true, false or null",
     }
     assert response.json()["detail"].startswith("Please correct: age: must be between 18 and 120")
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 @pytest.mark.parametrize("url", [EVALUATE, COLLECTION])
@@ -116,7 +117,7 @@ def test_it_answers_malformed_json_with_400(owner_client: Client, url: str) -> N
     (error,) = response.json()["errors"]
     assert error["field"] == "body"
     assert error["message"].startswith("is not valid JSON")
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 @pytest.mark.parametrize("body", ["[1, 2]", '"age"', "null"])

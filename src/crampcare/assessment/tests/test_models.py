@@ -6,6 +6,7 @@ from crampcare.accounts.models import User
 from crampcare.assessment import services
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_it_has_no_level_before_a_result_exists(user: User) -> None:
 def test_it_is_deleted_with_its_owner(user: User) -> None:
     services.save_assessment(user, typical_payload())
     user.delete()
-    assert not Assessment.objects.exists()
+    assert not every_row(Assessment).exists()
 
 
 def test_it_lists_the_newest_first(user: User) -> None:

@@ -12,6 +12,7 @@ from crampcare.accounts.models import User
 from crampcare.assessment import services
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.testing.builders import every_row
 
 OWNER_SCOPED_ROUTES = {
     "assessment:detail",
@@ -84,7 +85,7 @@ def test_it_keeps_each_visitors_answers_apart(client: Client, user: User) -> Non
 def test_it_stores_nothing_for_anonymous_evaluation(client: Client, user: User) -> None:
     client.post("/api/v1/assessments/evaluate", typical_payload(), content_type="application/json")
     client.post("/assessment/step/about-you/", {"age": "70"})
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_lists_only_the_readers_own_results(

@@ -9,6 +9,7 @@ from crampcare.assessment.errors import InvalidAnswers
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.schema import validate_payload
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_it_evaluates_exactly_as_the_engine_does() -> None:
 
 def test_it_stores_nothing_when_it_only_evaluates(user: User) -> None:
     services.evaluate(typical_payload())
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_names_every_bad_field_at_once() -> None:
@@ -47,7 +48,7 @@ def test_it_saves_a_finished_assessment_with_its_result(user: User) -> None:
 def test_it_saves_nothing_when_the_answers_are_invalid(user: User) -> None:
     with pytest.raises(InvalidAnswers):
         services.save_assessment(user, typical_payload(age="seventy"))
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_saves_answers_page_by_page_into_one_draft(user: User) -> None:
@@ -60,7 +61,7 @@ def test_it_saves_answers_page_by_page_into_one_draft(user: User) -> None:
     assert updated.result["triage"] == "emergency"
     finished = services.save_answers(user, updated.answers, assessment=updated, finish=True)
     assert finished.completed
-    assert Assessment.objects.count() == 1
+    assert every_row(Assessment).count() == 1
 
 
 def test_it_keeps_a_finished_assessment_finished_when_answers_change(user: User) -> None:
@@ -88,7 +89,7 @@ def test_it_claims_a_visitors_answers_for_their_new_account(user: User) -> None:
 
 def test_it_does_not_claim_answers_that_no_longer_validate(user: User) -> None:
     assert services.claim_anonymous(user, {"age": 3}) is None
-    assert Assessment.objects.count() == 0
+    assert every_row(Assessment).count() == 0
 
 
 def test_it_finds_the_latest_finished_and_the_unfinished(user: User) -> None:

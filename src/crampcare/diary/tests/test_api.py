@@ -9,6 +9,7 @@ from crampcare.accounts import services as accounts
 from crampcare.accounts.models import User
 from crampcare.diary import services
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_it_answers_422_naming_each_bad_field(owner_client: Client) -> None:
     errors = _errors(response)
     assert set(errors) >= {"started_at", "severity", "helped.0", "colour"}
     assert errors["colour"] == "is not a field we know"
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_answers_422_for_a_time_without_its_offset(owner_client: Client) -> None:

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.db.models import Model
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel
 from crampcare.accounts.services import delete_account
 from crampcare.portability.tests.everything import fill_everything
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
 
-def _owned_models() -> list[type[Model]]:
+def _owned_models() -> list[type[OwnedModel]]:
     return [model for model in apps.get_models() if issubclass(model, OwnedModel)]
 
 
 def _rows_of(owner_id: int) -> dict[str, int]:
     # Counted without the ownership chokepoint on purpose: nothing of theirs may remain anywhere.
     return {
-        model._meta.label: model._default_manager.filter(owner_id=owner_id).count()
+        model._meta.label: every_row(model).filter(owner_id=owner_id).count()
         for model in _owned_models()
     }
 

@@ -30,14 +30,17 @@ def test_it_counts_the_larger_of_the_logged_cramps_and_the_checkin(user: User) -
     services.record_checkin(user, N1, cramp_count=1)  # said fewer than were logged
     _cramp(user, N2, 2)
     services.record_checkin(user, N2, cramp_count=3)  # logged fewer than were said
-    records = services.nights_for(user, N1, N3)
+    records = services.nights_for(user, user, N1, N3)
     assert [(r.night, r.cramps) for r in records] == [(N1, 2), (N2, 3)]
 
 
 def test_it_records_cramp_free_nights_and_leaves_silent_nights_out(user: User) -> None:
     services.record_checkin(user, N1, cramp_count=0)
     services.record_checkin(user, N3, cramp_count=1)
-    assert [(r.night, r.cramps) for r in services.nights_for(user, N1, N3)] == [(N1, 0), (N3, 1)]
+    assert [(r.night, r.cramps) for r in services.nights_for(user, user, N1, N3)] == [
+        (N1, 0),
+        (N3, 1),
+    ]
 
 
 def test_it_uses_logged_scores_and_falls_back_to_the_checkins(user: User) -> None:
@@ -46,7 +49,7 @@ def test_it_uses_logged_scores_and_falls_back_to_the_checkins(user: User) -> Non
     services.record_checkin(user, N1, cramp_count=2, severity=3)
     services.record_checkin(user, N2, cramp_count=2, severity=5)
     services.record_checkin(user, N3, cramp_count=0, severity=5)
-    records = {r.night: r for r in services.nights_for(user, N1, N3)}
+    records = {r.night: r for r in services.nights_for(user, user, N1, N3)}
     assert records[N1].severities == (7.0,)
     assert records[N2].severities == (5.0,)
     assert records[N3].severities == ()
@@ -56,7 +59,7 @@ def test_it_takes_the_factors_of_the_nights_own_day(user: User) -> None:
     services.record_checkin(user, N1, cramp_count=2)
     services.record_checkin(user, N2, cramp_count=0)
     services.record_factors(user, N1, fluid_cups=Decimal(3), sitting_hours=Decimal(10))
-    first, second = services.nights_for(user, N1, N2)
+    first, second = services.nights_for(user, user, N1, N2)
     assert first.exposures == {Factor.LOW_FLUIDS, Factor.LONG_SITTING}
     assert Factor.ALCOHOL in first.not_recorded
     assert Factor.LOW_FLUIDS not in first.not_recorded
@@ -67,7 +70,7 @@ def test_it_takes_the_factors_of_the_nights_own_day(user: User) -> None:
 
 def test_it_returns_the_statistics_own_records(user: User) -> None:
     services.record_checkin(user, N1, cramp_count=1)
-    (record,) = services.nights_for(user, N1, N1)
+    (record,) = services.nights_for(user, user, N1, N1)
     assert isinstance(record, NightRecord)
     assert record.program_done is False
 
@@ -82,7 +85,7 @@ def test_it_marks_the_nights_with_a_finished_program_session(user: User) -> None
     sessions.start_session(user, now=evening + timedelta(days=1))  # started, never finished
     for night in (N1, N2, N3):
         services.record_checkin(user, night, cramp_count=0)
-    assert [r.program_done for r in services.nights_for(user, N1, N3)] == [True, False, False]
+    assert [r.program_done for r in services.nights_for(user, user, N1, N3)] == [True, False, False]
 
 
 def test_it_reads_nights_in_four_queries_whatever_the_range(
@@ -94,9 +97,9 @@ def test_it_reads_nights_in_four_queries_whatever_the_range(
         services.record_factors(user, night, fluid_cups=Decimal(day % 9))
         _cramp(user, night, 23, severity=day % 10)
     with django_assert_num_queries(4):
-        assert len(services.nights_for(user, date(2024, 2, 1), date(2024, 2, 28))) == 28
+        assert len(services.nights_for(user, user, date(2024, 2, 1), date(2024, 2, 28))) == 28
     with django_assert_num_queries(3):
-        assert len(services.diary_nights(user, date(2024, 2, 1), date(2024, 2, 28))) == 28
+        assert len(services.diary_nights(user, user, date(2024, 2, 1), date(2024, 2, 28))) == 28
 
 
 def test_it_lists_every_night_newest_first_with_the_gaps(user: User) -> None:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from crampcare.accounts.models import User
 from crampcare.diary import services
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.testing.builders import every_row
 
 OWNER_SCOPED_ROUTES = {
     "diary:index",
@@ -75,9 +76,9 @@ class Entries:
         return {"episode": self.episode.pk, "checkin": self.checkin.pk, "factors": self.factors.pk}
 
     def unchanged(self) -> bool:
-        episode = CrampEpisode.objects.get(pk=self.episode.pk)  # test-side check, not app code
-        checkin = NightCheckin.objects.get(pk=self.checkin.pk)
-        factors = DailyFactors.objects.get(pk=self.factors.pk)
+        episode = every_row(CrampEpisode).get(pk=self.episode.pk)  # test-side check, not app code
+        checkin = every_row(NightCheckin).get(pk=self.checkin.pk)
+        factors = every_row(DailyFactors).get(pk=self.factors.pk)
         return (episode.notes, episode.severity, checkin.cramp_count, factors.medicine_note) == (
             SECRET,
             5,

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from crampcare.accounts.models import User
 from crampcare.diary import services
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +69,14 @@ def test_it_ignores_an_implausible_relief_start_time(
 def test_it_shows_the_one_tap_button_on_a_get_without_logging(owner_client: Client) -> None:
     page = owner_client.get("/diary/cramp/?muscle=foot").content.decode()
     assert 'name="muscle" value="foot"' in page
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_asks_visitors_to_sign_in_before_logging(client: Client, user: User) -> None:
     response = client.post("/diary/cramp/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_saves_edited_details_in_the_persons_zone(
@@ -126,7 +127,7 @@ def test_it_refuses_a_future_time_beside_the_field(
     response = owner_client.post("/diary/cramps/new/", {"started_at": "2024-06-05T22:00"})
     assert response.status_code == 400
     assert "That time is in the future." in response.content.decode()
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_refuses_a_time_the_clocks_skipped(owner_client: Client, londoner: User) -> None:
@@ -140,10 +141,10 @@ def test_it_deletes_a_cramp_only_after_asking(owner_client: Client, londoner: Us
     episode = services.create_episode(londoner, started_at=MORNING - timedelta(days=3))
     page = owner_client.get(f"/diary/cramps/{episode.pk}/delete/").content.decode()
     assert "Delete this cramp?" in page
-    assert CrampEpisode.objects.filter(pk=episode.pk).exists()
+    assert every_row(CrampEpisode).filter(pk=episode.pk).exists()
     response = owner_client.post(f"/diary/cramps/{episode.pk}/delete/")
     assert response.status_code == 302
-    assert not CrampEpisode.objects.filter(pk=episode.pk).exists()
+    assert not every_row(CrampEpisode).filter(pk=episode.pk).exists()
 
 
 def test_it_checks_in_with_no_cramps_in_one_tap(
@@ -195,7 +196,7 @@ def test_it_refuses_a_checkin_for_tonight_before_it_has_begun(
     response = owner_client.post("/diary/checkin/", {"night": "2024-06-05", "cramp_count": "1"})
     assert response.status_code == 400
     assert "That night has not happened yet." in response.content.decode()
-    assert not NightCheckin.objects.exists()
+    assert not every_row(NightCheckin).exists()
 
 
 def test_it_refuses_a_count_that_is_not_a_number(
@@ -339,7 +340,7 @@ def test_it_refuses_factors_for_tomorrow_and_keeps_the_form(
     assert response.status_code == 400
     assert "That day has not happened yet." in page
     assert 'value="4"' in page
-    assert not DailyFactors.objects.exists()
+    assert not every_row(DailyFactors).exists()
 
 
 def test_it_shows_nights_cramps_and_factors_on_the_diary(

@@ -22,7 +22,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     weeks = weeks_param(request.GET.get("weeks"))
     latest = services.current_night(user)
     last_night = services.last_night(user)
-    nights = services.diary_nights(user, latest - timedelta(days=7 * weeks - 1), latest)
+    nights = services.diary_nights(user, user, latest - timedelta(days=7 * weeks - 1), latest)
     by_night = {n.night: n for n in nights}
     today = services.today(user)
     return render(

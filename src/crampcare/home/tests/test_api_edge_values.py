@@ -10,6 +10,7 @@ from django.test import Client
 
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.testing.builders import every_row
 
 API = "/api/v1"
 NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
@@ -39,7 +40,7 @@ def test_it_refuses_an_implausible_cramp_time_with_a_422(owner_client: Client, s
     )
     assert response.status_code == 422
     assert "started_at" in _errors(response)
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 @pytest.mark.parametrize("started_at", EXTREME_INSTANTS[:2])
@@ -67,7 +68,7 @@ def test_it_refuses_an_implausible_checkin_night(owner_client: Client, night) ->
     )
     assert response.status_code == 422
     assert "night" in _errors(response)
-    assert not NightCheckin.objects.exists()
+    assert not every_row(NightCheckin).exists()
 
 
 @pytest.mark.parametrize("day", EXTREME_DATES)
@@ -77,7 +78,7 @@ def test_it_refuses_an_implausible_factors_date(owner_client: Client, day) -> No
     )
     assert response.status_code == 422
     assert "date" in _errors(response)
-    assert not DailyFactors.objects.exists()
+    assert not every_row(DailyFactors).exists()
 
 
 @pytest.mark.parametrize("route", ["episodes", "checkins", "factors", "nights"])
@@ -111,7 +112,7 @@ def test_it_refuses_anything_but_true_or_false_as_a_yes_no(owner_client: Client,
     )
     assert response.status_code == 422
     assert "woke_me" in _errors(response)
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 @pytest.mark.parametrize("severity", ["5", 5.0, True])
@@ -159,11 +160,11 @@ def test_it_refuses_an_implausible_time_in_the_cramp_form(
     response = owner_client.post("/diary/cramps/new/", {"started_at": started_at})
     assert response.status_code in {200, 400}
     assert "started_at" in response.context["form"].errors
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 @pytest.mark.parametrize("night", EXTREME_DATES)
 def test_it_refuses_an_implausible_night_in_the_checkin_form(owner_client: Client, night) -> None:
     response = owner_client.post("/diary/checkin/", {"night": night, "cramp_count": "1"})
     assert response.status_code == 400
-    assert not NightCheckin.objects.exists()
+    assert not every_row(NightCheckin).exists()

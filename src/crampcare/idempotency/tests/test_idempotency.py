@@ -13,6 +13,7 @@ from crampcare.accounts import services as accounts
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode
 from crampcare.idempotency.models import IdempotencyKey
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_it_keeps_no_answer_that_was_refused(user: User) -> None:
     client = _token_client(user)
     refused = _post(client, {"started_at": "not a time"})
     assert refused.status_code == 422
-    assert not IdempotencyKey.objects.exists()
+    assert not every_row(IdempotencyKey).exists()
     assert _post(client, {"started_at": "not a time"}).status_code == 422
     assert _post(client, BODY, key="retry-2").status_code == 201
 
@@ -130,7 +131,7 @@ def test_it_answers_409_while_the_first_request_is_in_flight(user: User) -> None
     response = _post(client, BODY)
     assert response.status_code == 409
     assert response["Retry-After"] == "1"
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 @pytest.mark.parametrize("key", ["", " ", "x" * 256, "naïve", "two words"])
@@ -138,12 +139,12 @@ def test_it_refuses_a_malformed_key(user: User, key: str) -> None:
     response = _post(_token_client(user), BODY, key=key)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
-    assert not CrampEpisode.objects.exists()
+    assert not every_row(CrampEpisode).exists()
 
 
 def test_it_leaves_an_unauthenticated_write_to_the_api(client: Client) -> None:
     assert _post(client, BODY).status_code == 401
-    assert not IdempotencyKey.objects.exists()
+    assert not every_row(IdempotencyKey).exists()
 
 
 def test_it_replays_deletes_and_changes_too(user: User) -> None:
@@ -176,4 +177,4 @@ def test_it_says_the_file_upload_takes_no_key(user: User) -> None:
     )
     assert response.status_code == 422
     assert "file uploads" in response.json()["errors"][0]["message"]
-    assert not IdempotencyKey.objects.exists()
+    assert not every_row(IdempotencyKey).exists()

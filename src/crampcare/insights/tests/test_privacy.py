@@ -14,6 +14,7 @@ from crampcare.accounts.models import User
 from crampcare.insights import services
 from crampcare.insights.models import SelfTest
 from crampcare.insights.tests.diary_builders import fill_diary
+from crampcare.testing.builders import every_row
 
 OWNER_SCOPED_ROUTES = {
     "insights:self_test_detail",
@@ -56,7 +57,7 @@ def test_it_lets_no_stranger_change_a_test(
     stranger_client: Client, test_of_owner: SelfTest, name: str
 ) -> None:
     assert stranger_client.post(reverse(name, args=[test_of_owner.pk])).status_code == 404
-    unchanged = SelfTest.objects.get(pk=test_of_owner.pk)
+    unchanged = every_row(SelfTest).get(pk=test_of_owner.pk)
     assert unchanged.stopped_on is None
 
 
@@ -65,7 +66,7 @@ def test_it_asks_visitors_to_sign_in(client: Client, test_of_owner: SelfTest, na
     response = client.post(reverse(name, args=[test_of_owner.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-    assert SelfTest.objects.get(pk=test_of_owner.pk).stopped_on is None
+    assert every_row(SelfTest).get(pk=test_of_owner.pk).stopped_on is None
 
 
 def test_it_builds_insights_from_the_readers_own_diary(

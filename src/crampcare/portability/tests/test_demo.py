@@ -76,7 +76,7 @@ def test_it_creates_a_demo_account_with_about_seventy_nights() -> None:
     password = output.split("Password (shown only now): ")[1].split()[0]
     assert len(password) >= 16
     assert user.check_password(password)
-    nights = services.nights_for(user, LAST_NIGHT - timedelta(days=69), LAST_NIGHT)
+    nights = services.nights_for(user, user, LAST_NIGHT - timedelta(days=69), LAST_NIGHT)
     assert 60 <= len(nights) <= 70
     assert sum(n.program_done for n in nights) > 20
     assert f"{len(nights)} nights recorded from 2024-03-27 to 2024-06-04" in output

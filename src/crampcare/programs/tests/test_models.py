@@ -9,6 +9,7 @@ from crampcare.accounts.models import User
 from crampcare.programs.models import Channel, Program, ReminderSent, Session
 from crampcare.programs.plan import Plan
 from crampcare.programs.tests.builders import make_program
+from crampcare.testing.builders import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -61,5 +62,5 @@ def test_it_erases_the_program_and_its_records_with_the_account(user: User) -> N
 
     delete_account(user)
 
-    assert not Program.objects.exists()
-    assert not ProgramChange.objects.exists()
+    assert not every_row(Program).exists()
+    assert not every_row(ProgramChange).exists()

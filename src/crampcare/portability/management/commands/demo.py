@@ -91,7 +91,7 @@ class Command(BaseCommand):
         self._report(user, password, diary, sessions)
 
     def _report(self, user: User, password: str, diary: DemoDiary, sessions: int | None) -> None:
-        nights = services.nights_for(user, diary.first_night, diary.last_night)
+        nights = services.nights_for(user, user, diary.first_night, diary.last_night)
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo account ready: {user.email}"))
         write(f"Password (shown only now): {password}")
