@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from crampcare.accounts.models import User
+from crampcare.assessment.models import Assessment
+from crampcare.assessment.rendering import ids_to_words
 from crampcare.diary import transfer
 from crampcare.diary.tests.everything import NOW, at, fill_everything
 from crampcare.programs.models import Program, Session
@@ -73,3 +75,21 @@ def test_it_imports_a_program_file_with_the_words_and_stores_the_reason_ids(user
     assert sessions == [s.items for s in Session.objects.for_user(user).order_by("night")]
     with at(NOW):
         assert transfer.csv_files(fresh)["program.csv"] == transfer.csv_files(user)["program.csv"]
+
+
+def test_it_imports_an_assessments_file_with_the_words_and_stores_the_ids(user: User) -> None:
+    fill_everything(user)
+    old = _old_files(user)
+    old["assessments.csv"] = _rewrite(old["assessments.csv"], "result", ids_to_words)
+    assert '""message"":' in old["assessments.csv"]
+    fresh = make_user("fresh@example.org")
+
+    with at(NOW):
+        report = transfer.import_zip(fresh, _archive(old))
+
+    assert report.ok, [str(problem) for problem in report.problems]
+    mine = Assessment.objects.for_user(user).order_by("created_at")
+    theirs = Assessment.objects.for_user(fresh).order_by("created_at")
+    assert [a.result for a in theirs] == [a.result for a in mine]
+    assert "message" not in json.dumps([a.result for a in theirs])
+    assert [a.shown_result() for a in theirs] == [a.shown_result() for a in mine]

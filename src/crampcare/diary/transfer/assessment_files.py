@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crampcare.assessment.errors import InvalidAnswers
 from crampcare.assessment.models import Assessment
-from crampcare.assessment.services import evaluate
+from crampcare.assessment.services import assess
 from crampcare.diary.transfer import cells
 from crampcare.diary.transfer.checks import Errors, not_in_future, raise_if_any
 from crampcare.diary.transfer.formats import DataFile, instant, json_value, owned_rows, yes_no
@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 def _check_assessment(user: User, assessment: Assessment) -> None:
     # The result is worked out again from the answers, as every stored result is (the
-    # assessment's own rule): an edited file cannot make a triage disagree with its answers.
+    # assessment's own rule): an edited file cannot make a triage disagree with its answers. So
+    # files exported when results carried their words import as ids like any other.
     try:
-        assessment.result = evaluate(assessment.answers)
+        assessment.result = assess(assessment.answers)
     except InvalidAnswers as error:
         raise ValidationError(
             {"answers": "; ".join(str(problem) for problem in error.problems)}
