@@ -17,6 +17,7 @@ from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.assessment import services
 from crampcare.assessment.errors import InvalidAnswers, NotJSON, parse_json_object
+from crampcare.assessment.models import Assessment
 from crampcare.assessment.schema import AssessmentInput, AssessmentResult
 
 router = Router(tags=["assessment"])
@@ -39,6 +40,11 @@ class AssessmentOut(Schema):
     completed: bool
     answers: dict[str, Any]
     result: AssessmentResult
+
+    @staticmethod
+    def resolve_result(obj: Assessment) -> dict[str, Any]:
+        # Stored as ids; worded here, in the reader's language.
+        return obj.shown_result()
 
 
 _EXAMPLE = {

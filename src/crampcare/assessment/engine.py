@@ -11,7 +11,8 @@ from typing import Any
 from crampcare.assessment.clinical import load_clinical
 from crampcare.assessment.logic import Facts
 from crampcare.assessment.medicines import match_medications
-from crampcare.assessment.profile import risk_profile
+from crampcare.assessment.profile import risk_factors
+from crampcare.assessment.rendering import render_result
 from crampcare.assessment.schema import (
     AssessmentInput,
     AssessmentResult,
@@ -22,25 +23,33 @@ from crampcare.assessment.triage import triage
 from crampcare.knowledge.base import DEFAULT_LANGUAGE
 
 
-def evaluate(data: AssessmentInput, language: str = DEFAULT_LANGUAGE) -> AssessmentResult:
-    """Triage and risk profile for one set of answers, with messages in ``language``.
-
-    Views pass Django's active language; the API and CLI use the default (English).
-    """
+def assess(data: AssessmentInput) -> dict[str, Any]:
+    """Triage and risk profile for one set of answers, as a result is stored: ids and parameters,
+    no words (see rendering.py)."""
     content = load_clinical()
     medicines = match_medications(data.medications)
     facts = Facts(answers=data, medication_classes=medicines.classes)
     outcome = triage(facts, content)
-    return AssessmentResult(
-        triage=outcome.level,
-        status=result_status(outcome.level, outcome.incomplete),
-        incomplete=list(outcome.incomplete),  # type: ignore[arg-type]
-        reasons=outcome.reasons(language),
-        contributors=risk_profile(
-            facts, content, language, fired_rules={item.rule.id for item in outcome.fired}
-        ),
-        unrecognised_medications=list(medicines.unrecognised),
-    )
+    return {
+        "triage": outcome.level.value,
+        "status": result_status(outcome.level, outcome.incomplete),
+        "incomplete": list(outcome.incomplete),
+        "reasons": outcome.stored_reasons(),
+        "contributors": [
+            {"id": factor_id, "modifiable": modifiable}
+            for factor_id, modifiable in risk_factors(facts, content)
+        ],
+        "unrecognised_medications": list(medicines.unrecognised),
+    }
+
+
+def evaluate(data: AssessmentInput, language: str = DEFAULT_LANGUAGE) -> AssessmentResult:
+    """Triage and risk profile for one set of answers, with messages in ``language``: what
+    :func:`assess` stores, rendered at once.
+
+    Views pass Django's active language; the API and CLI use the default (English).
+    """
+    return render_result(assess(data), language)
 
 
 def evaluate_payload(

@@ -1,8 +1,10 @@
 """A person's saved assessments: the answers as given and the result they led to.
 
 Rows are read and written only through ``crampcare.assessment.services`` (and the owner-scoped
-chokepoint behind it). ``answers`` is the input payload of docs/assessment.md and ``result`` the
-output object for those answers, recomputed whenever the answers change, so the two always agree.
+chokepoint behind it). ``answers`` is the input payload of docs/assessment.md and ``result`` what
+the engine decided for those answers, recomputed whenever the answers change, so the two always
+agree. ``result`` holds ids and parameters, not words (rendering.py); :meth:`shown_result` gives
+the output object of docs/assessment.md, worded in the language active when it is read.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.ownership import OwnedModel
+from crampcare.assessment.rendering import rendered
 from crampcare.assessment.schema import result_status
 
 
@@ -38,6 +41,11 @@ class Assessment(OwnedModel):
     def triage(self) -> str | None:
         value: Any = (self.result or {}).get("triage")
         return str(value) if value else None
+
+    def shown_result(self, language: str | None = None) -> dict[str, Any]:
+        """The result object (docs/assessment.md) in ``language``, by default the active one;
+        empty while nothing has been worked out."""
+        return rendered(self.result or {}, language)
 
     @property
     def status(self) -> str | None:

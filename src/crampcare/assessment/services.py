@@ -45,9 +45,19 @@ def evaluate(payload: Mapping[str, Any], language: str | None = None) -> dict[st
     return result.model_dump(mode="json")
 
 
+def assess(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The result for these answers as it is stored: ids and parameters, no words (rendered when
+    read: ``Assessment.shown_result``). Raises ``InvalidAnswers`` naming every bad field."""
+    try:
+        data = validate_payload(payload)
+    except ValidationError as error:
+        raise InvalidAnswers.from_validation_error(error) from None
+    return engine.assess(data)
+
+
 def save_assessment(user: User, payload: Mapping[str, Any]) -> Assessment:
     """Evaluate and store a finished assessment for ``user``; nothing is stored if it is invalid."""
-    result = evaluate(payload)
+    result = assess(payload)
     return Assessment.objects.create(
         owner=user, answers=dict(payload), result=result, completed=True
     )
@@ -65,7 +75,7 @@ def save_answers(
     The result is recomputed each time so it always matches the answers. ``finish`` marks the
     questionnaire as finished; a finished assessment stays finished when its answers change.
     """
-    result = evaluate(answers)
+    result = assess(answers)
     with transaction.atomic():
         if assessment is None:
             assessment = Assessment(owner=user)
@@ -127,9 +137,10 @@ def discard_unfinished(user: AnyUser, assessment: Assessment) -> None:
 def check_imported(user: User, assessment: Assessment) -> None:
     """Check an assessment read from an export; raises Django's ``ValidationError`` by column."""
     # The result is worked out again from the answers, as every stored result is (the
-    # assessment's own rule): an edited file cannot make a triage disagree with its answers.
+    # assessment's own rule): an edited file cannot make a triage disagree with its answers. So
+    # files exported when results carried their words import as ids like any other.
     try:
-        assessment.result = evaluate(assessment.answers)
+        assessment.result = assess(assessment.answers)
     except InvalidAnswers as error:
         raise DjangoValidationError(
             {"answers": "; ".join(str(problem) for problem in error.problems)}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from crampcare.assessment.clinical import ClinicalContent, TriageRule
 from crampcare.assessment.logic import Facts, evaluate_condition
-from crampcare.assessment.schema import Answer, Reason, TriageLevel
+from crampcare.assessment.schema import Answer, TriageLevel
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,11 @@ class TriageOutcome:
     # red-flag ids that apply but have no answer, in question order
     incomplete: tuple[str, ...]
 
-    def reasons(self, language: str) -> list[Reason]:
+    def stored_reasons(self) -> list[dict[str, object]]:
+        """Each rule that fired, as a result stores it: its id, level and the answers that fired
+        it. The words are rendered when read (rendering.reason_words)."""
         return [
-            Reason(
-                rule=item.rule.id,
-                level=item.rule.level,
-                message=item.rule.message.get(language),
-                action=item.rule.action.get(language),
-                references=list(item.rule.references),
-                fired_by=item.fired_by,
-            )
+            {"rule": item.rule.id, "level": item.rule.level.value, "fired_by": item.fired_by}
             for item in self.fired
         ]
 

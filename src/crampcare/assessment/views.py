@@ -47,7 +47,7 @@ def start(request: HttpRequest) -> HttpResponse:
         presentation.SavedCheck(
             assessment=item,
             status=item.status or "incomplete",
-            summary=presentation.one_line(item.result or {}),
+            summary=presentation.one_line(item.shown_result()),
         )
         for item in services.list_for(request.user).filter(completed=True)[:20]
     ]
@@ -152,8 +152,10 @@ def detail(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRespons
     assessment = services.get_for(request.user, assessment_id)
     if request.method == "POST":
         draft = drafts.Draft(assessment.answers, assessment.completed, assessment)
-        return _answer_again(request, assessment.answers, assessment.result, draft=draft)
-    return _render_result(request, assessment.answers, assessment.result, assessment=assessment)
+        return _answer_again(request, assessment.answers, assessment.shown_result(), draft=draft)
+    return _render_result(
+        request, assessment.answers, assessment.shown_result(), assessment=assessment
+    )
 
 
 def _answer_again(

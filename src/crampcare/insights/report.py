@@ -340,7 +340,7 @@ def assessment_section(user: User) -> AssessmentSection:
             level_label="",
             note=_("No assessment on record: the questionnaire has not been completed."),
         )
-    result: dict[str, Any] = assessment.result or {}
+    result: dict[str, Any] = assessment.shown_result()  # worded in the reader's language
     level = str(result.get("triage") or "") or None
     unanswered = len(result.get("incomplete") or [])
     typed = [str(name) for name in (assessment.answers or {}).get("medications") or []]

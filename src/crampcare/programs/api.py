@@ -25,6 +25,7 @@ from crampcare.programs.hold import (
 )
 from crampcare.programs.models import Program, ProgramChange, Session
 from crampcare.programs.plan import PlanItem
+from crampcare.programs.reasons import ShownWhy
 
 router = Router(tags=["program"], auth=session_or_token)
 
@@ -45,13 +46,21 @@ class CitedOut(Schema):
     references: list[str]
 
 
+class WhyOut(Schema):
+    id: str | None = Field(
+        description="The reason's id in plan_reasons.yaml (null: a line kept from before the ids)."
+    )
+    text: str
+    references: list[str]
+
+
 class ItemOut(Schema):
     slot: str
     exercise_id: str
     name: str
     block: str
     role: str
-    why: CitedOut
+    why: WhyOut
     dose: PlanDoseOut
     cautions: list[CitedOut]
     steps: list[str]
@@ -63,7 +72,7 @@ class NoteOut(Schema):
     action: str
     exercise_id: str
     replaced_by: str | None
-    why: CitedOut
+    why: WhyOut
 
 
 class HeldReasonOut(Schema):
@@ -225,6 +234,10 @@ def _program(request: AuthenticatedHttpRequest) -> Program:
     return program
 
 
+def _why(shown: ShownWhy) -> dict[str, Any]:
+    return {"id": shown.id, "text": shown.text, "references": shown.references}
+
+
 def _items(items: list[PlanItem] | tuple[PlanItem, ...], options: dict[str, Any]) -> list[dict]:
     return [
         {
@@ -233,7 +246,7 @@ def _items(items: list[PlanItem] | tuple[PlanItem, ...], options: dict[str, Any]
             "name": view.name,
             "block": str(view.item.block),
             "role": str(view.item.role),
-            "why": {"text": view.item.why.text.get(), "references": view.item.why.references},
+            "why": _why(view.item.shown_why),
             "dose": {
                 **view.item.dose.model_dump(mode="json"),
                 "seconds": view.item.seconds,
@@ -276,7 +289,7 @@ def _program_out(user: User, program: Program) -> dict[str, Any]:
         "notes": [
             {
                 **note.model_dump(mode="json"),
-                "why": {"text": note.why.text.get(), "references": note.why.references},
+                "why": _why(note.shown_why),
             }
             for note in plan.notes
         ],

@@ -162,7 +162,7 @@ def _hold_of(user: AnyUser, assessment: Assessment) -> Hold:
             message=str(reason.get("message", "")),
             action=str(reason.get("action", "")),
         )
-        for reason in (assessment.result or {}).get("reasons", [])
+        for reason in assessment.shown_result().get("reasons", [])
         if is_red_flag(reason.get("level"))
     )
     zone = getattr(user, "zone", None)

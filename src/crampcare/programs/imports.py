@@ -22,6 +22,7 @@ from crampcare.programs.dose import MAX_LEVEL, MIN_LEVEL
 from crampcare.programs.models import Program, ProgramChange, ReminderSent, Session
 from crampcare.programs.plan import Plan, PlanItem
 from crampcare.programs.profile import PlanProfile
+from crampcare.programs.reasons import items_with, plan_with, why_to_id
 from crampcare.programs.tailoring import clean_preferences
 from crampcare.validation_errors import messages_by_field
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
 def check_imported_program(user: User, program: Program) -> None:
     errors: Errors = {}
+    if isinstance(program.plan, dict):
+        # Files exported before the plan kept reason ids carry the cited lines' words.
+        program.plan = plan_with(program.plan, why_to_id)
     fits(errors, "plan", Plan, program.plan)
     fits(errors, "profile", PlanProfile, program.profile)
     try:
@@ -77,6 +81,8 @@ def check_imported_session(user: User, session: Session) -> None:
         errors["night"] = _("That night has not happened yet.")
     if isinstance(session.week, int) and session.week < 1:
         errors["week"] = _("should be 1 or more")
+    if isinstance(session.items, list):
+        session.items = items_with(session.items, why_to_id)  # as for the plan, above
     for index, item in enumerate(session.items):
         fits(errors, "items", PlanItem, item)
         if "items" in errors:

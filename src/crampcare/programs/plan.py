@@ -2,7 +2,8 @@
 
 The bedtime routine's core is the trial's protocol (a calf and a hamstring stretch, both legs,
 just before sleep) [R1]; complementary work is added by profile; tailoring rules (rules.py) swap or
-leave out what does not suit the person and record why in ``Plan.notes``. The bedtime routine
+leave out what does not suit the person and record why in ``Plan.notes`` (as reason ids, see
+reasons.py). The bedtime routine
 never takes more than 10 minutes: extras that do not fit move to the daytime.
 """
 
@@ -19,19 +20,16 @@ from crampcare.programs import dose as doses
 from crampcare.programs.catalogue import Catalogue, ExerciseInfo
 from crampcare.programs.dose import BEDTIME_LIMIT_SECONDS, Days, Dose, Level
 from crampcare.programs.profile import PlanProfile
-from crampcare.programs.rules import (
-    TEN_MINUTES_RULE,
-    TEN_MINUTES_WHY,
-    TRIAL_DOSE_RULE,
-    TRIAL_DOSE_WHY,
-    Block,
-    Why,
-    excluding_rules,
-)
+from crampcare.programs.reasons import KeptWhy, ShownWhy, render_why
+from crampcare.programs.rules import TEN_MINUTES_RULE, TRIAL_DOSE_RULE, Block, excluding_rules
 from crampcare.programs.slots import SLOTS, SLOTS_BY_ID, Dosing, Role, Slot
 
 Phase = Literal["program", "maintenance"]
 NoteAction = Literal["replaced", "left_out", "moved"]
+# What a plan stores for its cited "why" lines: a reason id in plan_reasons.yaml, whose words are
+# rendered when the plan is read; or, in plans stored before the ids, a line that matched no
+# reason, kept as it was.
+StoredWhy = str | KeptWhy
 
 
 class ItemCaution(Cited):
@@ -49,9 +47,14 @@ class PlanItem(BaseModel):
     name: Text
     block: Block
     role: Role
-    why: Why
+    why: StoredWhy
     dose: Dose
     cautions: tuple[ItemCaution, ...] = ()
+
+    @property
+    def shown_why(self) -> ShownWhy:
+        """Why it is in the plan, in the language active now."""
+        return render_why(self.why)
 
     @property
     def seconds(self) -> int:
@@ -67,7 +70,12 @@ class PlanNote(BaseModel):
     action: NoteAction
     exercise_id: str
     replaced_by: str | None = None
-    why: Why
+    why: StoredWhy
+
+    @property
+    def shown_why(self) -> ShownWhy:
+        """Why the plan changed, in the language active now."""
+        return render_why(self.why)
 
 
 class Plan(BaseModel):
@@ -250,7 +258,7 @@ class _Builder:
                         rule=TRIAL_DOSE_RULE,
                         action="moved",
                         exercise_id=item.exercise_id,
-                        why=TRIAL_DOSE_WHY,
+                        why=TRIAL_DOSE_RULE,
                     )
                 )
             elif used + item.seconds <= BEDTIME_LIMIT_SECONDS:
@@ -263,7 +271,7 @@ class _Builder:
                         rule=TEN_MINUTES_RULE,
                         action="moved",
                         exercise_id=item.exercise_id,
-                        why=TEN_MINUTES_WHY,
+                        why=TEN_MINUTES_RULE,
                     )
                 )
         return fitted

@@ -1,9 +1,10 @@
 """Tailoring rules: who should not get which exercise, and why.
 
-Each rule is one row of :data:`RULES`: when it applies to a person, which exercises it leaves out
-(in which part of the plan), and a cited one-line reason that is shown to the person and recorded
-in the plan's notes. Rules for a condition combine the exercises named here (so the rule holds on
-any catalogue) with those the exercise library itself marks "avoid" for that condition.
+Each rule is one row of :data:`RULES`: when it applies to a person and which exercises it leaves
+out (in which part of the plan). Its id is also the id of its cited one-line reason, recorded in
+the plan's notes and worded from knowledge/content/plan_reasons.yaml when shown. Rules for a
+condition combine the exercises named here (so the rule holds on any catalogue) with those the
+exercise library itself marks "avoid" for that condition.
 """
 
 from __future__ import annotations
@@ -12,19 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from crampcare.knowledge.base import Cited, Text
 from crampcare.programs.catalogue import ExerciseInfo
 from crampcare.programs.profile import PREGNANCY_CAUTION, PlanProfile
-
-
-class Why(Cited):
-    """One cited line: why something is in a plan, or why it was left out."""
-
-    text: Text
-
-
-def why(text: str, *references: str) -> Why:
-    return Why(text=Text(en=text), references=list(references))
 
 
 class Block(StrEnum):
@@ -88,7 +78,11 @@ class Rule:
     id: str
     applies: Callable[[PlanProfile], bool]
     avoids: Callable[[PlanProfile, ExerciseInfo, Block], bool]
-    why: Why
+
+    @property
+    def why(self) -> str:
+        """The id of the cited line a plan note carries (plan_reasons.yaml): the rule's own."""
+        return self.id
 
     def excludes(self, profile: PlanProfile, exercise: ExerciseInfo, block: Block) -> bool:
         return self.applies(profile) and self.avoids(profile, exercise, block)
@@ -173,106 +167,52 @@ RULES: tuple[Rule, ...] = (
         "pregnancy-no-lying-on-back",
         _pregnancy_applies,
         _pregnancy_avoids,
-        why(
-            "After the first three months of pregnancy, lying flat on your back can press on a "
-            "large vein, so your plan uses versions done sitting, propped up or on your side.",
-            "R27",
-        ),
     ),
     Rule(
         "hip-replacement-precautions",
         _hip_applies,
         _hip_avoids,
-        why(
-            "With a hip replacement, deep hip bending with twisting can strain the new joint, so "
-            "pigeon pose and knee-to-chest are left out, stretches that bend the hip to a right "
-            "angle give way to versions done reclined or lying with a long strap, and the figure-4 "
-            "stretches wait until your surgeon says hip-turning stretches are fine.",
-            "R30",
-        ),
     ),
     Rule(
         "knee-no-deep-bending",
         _knee_applies,
         _knee_avoids,
-        why(
-            "To spare your knee, stretches that bend it a long way (heel to buttock, kneeling, "
-            "pigeon pose) are left out. Stretch to a firm pull, never to pain.",
-            "R28",
-        ),
     ),
     Rule(
         "balance-seated-or-in-bed",
         _balance_applies,
         _balance_avoids,
-        why(
-            "At bedtime you are tired and the light is low, so with balance problems your routine "
-            "is done sitting or in bed. The trial taught a seated version to anyone who found "
-            "standing hard.",
-            "R1",
-        ),
     ),
     Rule(
         "limited-mobility-in-bed",
         _mobility_applies,
         _mobility_avoids,
-        why(
-            "Your bedtime routine is done sitting or in bed, so you do not need to stand for long "
-            "or get down to the floor. The trial taught a seated version too.",
-            "R1",
-        ),
     ),
     Rule(
         "prefers-in-bed",
         _in_bed_applies,
         _in_bed_avoids,
-        why(
-            "You asked for a routine you can do in bed or sitting. The trial taught a seated "
-            "version of its stretches too.",
-            "R1",
-        ),
     ),
     Rule(
         "no-step-stretch-at-bedtime",
         _step_applies,
         _step_avoids,
-        why(
-            "Over 65 or with balance problems, no stretches on a step or stair just before sleep: "
-            "you are tired, the light is low and a slip on a stair can mean a fall. The trial "
-            "used a wall or a chair.",
-            "R1",
-            "R41",
-        ),
     ),
     Rule(
         "gentler-hip-stretch",
         _gentle_hip_applies,
         _gentle_hip_avoids,
-        why(
-            "Pigeon pose asks a lot of the hips and knees, so your plan uses the gentler figure-4 "
-            "stretch for the same buttock muscles. Stretch to a firm pull, not pain.",
-            "R28",
-        ),
     ),
 )
 
-# Not an exclusion: the note recorded when an extra stays out of the bedtime routine because the
-# person follows the trial's dose (the default, unless they asked for more).
+# Not exclusions: the notes recorded when an extra moves out of the bedtime routine, because the
+# person follows the trial's dose (the default, unless they asked for more), or because the routine
+# stays within 10 minutes. Their words are in plan_reasons.yaml under the same ids.
 TRIAL_DOSE_RULE = "trial-dose-bedtime"
-TRIAL_DOSE_WHY = why(
-    "Your bedtime routine is the trial's: a calf and a hamstring stretch, 10 seconds, 3 times per "
-    "leg, just before sleep, every night for six weeks. This extra is for the daytime. If you "
-    "want more at bedtime, you can ask for it on your plan page.",
-    "R1",
-)
-
-# Not an exclusion: the note recorded when an extra moves out of the bedtime routine.
 TEN_MINUTES_RULE = "ten-minute-bedtime"
-TEN_MINUTES_WHY = why(
-    "Your bedtime routine stays within 10 minutes, so this extra moved to the daytime. The trial's "
-    "two stretches took only a few minutes a night.",
-    "R1",
-)
+
+# Every id a plan note can carry, each with its words in plan_reasons.yaml (checked when loaded).
+CHANGE_REASONS: tuple[str, ...] = (*(rule.id for rule in RULES), TRIAL_DOSE_RULE, TEN_MINUTES_RULE)
 
 
 def excluding_rules(profile: PlanProfile, exercise: ExerciseInfo, block: Block) -> list[Rule]:

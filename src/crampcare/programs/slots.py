@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from crampcare.programs.dose import Days
 from crampcare.programs.profile import PlanProfile
-from crampcare.programs.rules import Block, Why, in_bed_routine, why
+from crampcare.programs.rules import Block, in_bed_routine
 
 
 class Role(StrEnum):
@@ -41,7 +41,8 @@ class Slot:
     dosing: Dosing
     wanted: Callable[[PlanProfile], bool]
     standard: tuple[str, ...]
-    why: Why
+    # The id of the cited line that says why the slot is there (plan_reasons.yaml).
+    why: str
     # Preference order when the bedtime routine is in bed or seated; None: same as standard.
     in_bed: tuple[str, ...] | None = None
     days: Days = Days.EVERY
@@ -85,18 +86,6 @@ def _exercise_cramps(profile: PlanProfile) -> bool:
     return profile.cramps_with_exercise
 
 
-_TRIAL_WHY = why(
-    "One of the two bedtime stretches from a trial in people over 55: after 6 weeks of "
-    "stretching just before sleep, they had fewer and milder night cramps.",
-    "R1",
-)
-_COOL_DOWN_WHY = why(
-    "After exercise, slow down and stretch gently. Gentle stretching is also what to do if a "
-    "cramp starts.",
-    "R21",
-    "R28",
-)
-
 SLOTS: tuple[Slot, ...] = (
     # Bedtime, in priority order. The core first: the trial's protocol.
     Slot(
@@ -111,7 +100,7 @@ SLOTS: tuple[Slot, ...] = (
             "calf-stretch-towel-bed",
             "calf-stretch-towel-reclined",
         ),
-        _TRIAL_WHY,
+        "trial-stretch",
         # The reclined version keeps the hip well open after a hip replacement.
         in_bed=("calf-stretch-towel-bed", "calf-stretch-towel-reclined", "calf-stretch-seated"),
     ),
@@ -128,7 +117,7 @@ SLOTS: tuple[Slot, ...] = (
             "hamstring-stretch-supine",
             "hamstring-stretch-side-lying",
         ),
-        _TRIAL_WHY,
+        "trial-stretch",
         # The seated and lying strap stretches give way, after a hip replacement, to the lying
         # stretch that keeps the hip under a right angle.
         in_bed=(
@@ -145,12 +134,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.TRIAL,
         _calf_cramps,
         ("soleus-stretch-wall",),
-        why(
-            "An extra: stretches the lower calf muscle (soleus), which the straight-knee stretch "
-            "misses.",
-            "R28",
-            "R29",
-        ),
+        "soleus",
         in_bed=(),
     ),
     Slot(
@@ -165,12 +149,7 @@ SLOTS: tuple[Slot, ...] = (
             "hip-flexor-stretch-standing",
             "hip-flexor-stretch-seated",
         ),
-        why(
-            "An extra for your cramps in the front of the thigh: a gentle stretch of those "
-            "muscles.",
-            "R28",
-            "R29",
-        ),
+        "quadriceps",
         in_bed=("quad-stretch-side-lying", "hip-flexor-stretch-seated"),
     ),
     Slot(
@@ -180,7 +159,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.TRIAL,
         _foot_cramps,
         ("plantar-fascia-stretch", "toe-stretch-seated"),
-        why("An extra for your foot cramps: a gentle stretch of the sole and toes.", "R28"),
+        "foot",
     ),
     Slot(
         "hip",
@@ -189,10 +168,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.TRIAL,
         _everyone,
         ("pigeon-pose", "figure-four-supine", "figure-four-seated"),
-        why(
-            "An extra: loosens the buttock and hip muscles, alongside the leg stretches.",
-            "R28",
-        ),
+        "hip",
         in_bed=("figure-four-supine", "figure-four-seated"),
     ),
     Slot(
@@ -202,11 +178,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.STRENGTH,
         _everyone,
         ("clamshell", "glute-bridge"),
-        why(
-            "An extra, every other night: builds strength in the buttock muscles that steady "
-            "your hips.",
-            "R29",
-        ),
+        "glutes",
         days=Days.ALTERNATE,
     ),
     Slot(
@@ -216,11 +188,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.STRENGTH,
         _everyone,
         ("heel-raises-supported", "heel-raises-seated"),
-        why(
-            "An extra, every other day, in the daytime rather than when you are tired at "
-            "bedtime: builds calf strength, which helps you stay steady on your feet.",
-            "R41",
-        ),
+        "heel-raises",
         days=Days.ALTERNATE,
     ),
     # Daytime movement breaks for people who sit a lot.
@@ -231,11 +199,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.LIBRARY,
         _sits_a_lot,
         ("desk-calf-pumps", "ankle-pumps"),
-        why(
-            "You sit for many hours a day. Every hour or so, work your calves while seated: "
-            "staying in one position for a long time may bring on cramps.",
-            "R25",
-        ),
+        "desk-calf-pumps",
     ),
     Slot(
         "walking-break",
@@ -244,10 +208,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.LIBRARY,
         _sits_a_lot,
         ("walking-break", "seated-marching"),
-        why(
-            "A few times a day, get up and walk for a couple of minutes to break up long sitting.",
-            "R25",
-        ),
+        "walking-break",
     ),
     # Around the person's own exercise, for cramps during or after it.
     Slot(
@@ -257,11 +218,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.LIBRARY,
         _exercise_cramps,
         ("march-in-place-warm-up", "seated-marching"),
-        why(
-            "Cramps during exercise seem linked to tired muscles, so start gently and build up. "
-            "No warm-up has been proven to prevent them.",
-            "R20",
-        ),
+        "warm-up",
     ),
     Slot(
         "leg-swings",
@@ -270,7 +227,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.LIBRARY,
         _exercise_cramps,
         ("leg-swings-supported",),
-        why("Loosens your hips and thighs before you exercise.", "R28"),
+        "leg-swings",
     ),
     Slot(
         "cool-down-calf",
@@ -279,7 +236,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.COOL_DOWN,
         _exercise_cramps,
         ("calf-stretch-wall", "calf-stretch-seated"),
-        _COOL_DOWN_WHY,
+        "cool-down",
     ),
     Slot(
         "cool-down-hamstring",
@@ -288,7 +245,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.COOL_DOWN,
         _exercise_cramps,
         ("hamstring-stretch-standing", "hamstring-stretch-seated"),
-        _COOL_DOWN_WHY,
+        "cool-down",
     ),
     Slot(
         "cool-down-quadriceps",
@@ -297,7 +254,7 @@ SLOTS: tuple[Slot, ...] = (
         Dosing.COOL_DOWN,
         _quadriceps_and_exercise,
         ("quad-stretch-standing", "hip-flexor-stretch-standing", "hip-flexor-stretch-seated"),
-        _COOL_DOWN_WHY,
+        "cool-down",
     ),
 )
 

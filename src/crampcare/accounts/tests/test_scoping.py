@@ -27,7 +27,7 @@ from crampcare.accounts.ownership import (
     register_reader_access,
     system_access,
 )
-from crampcare.diary.tests.everything import fill_everything
+from crampcare.portability.tests.everything import fill_everything
 from crampcare.testing.builders import make_user
 
 pytestmark = pytest.mark.django_db

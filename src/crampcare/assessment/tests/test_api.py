@@ -78,7 +78,7 @@ def test_it_lists_only_the_callers_own_assessments(
 def test_it_returns_one_assessment_to_its_owner(owner_client: Client, user: User) -> None:
     stored = services.save_assessment(user, typical_payload())
     body = owner_client.get(f"{COLLECTION}/{stored.pk}").json()
-    assert body["result"] == stored.result
+    assert body["result"] == stored.shown_result()
     assert owner_client.get(f"{COLLECTION}/999999").status_code == 404
 
 

@@ -47,7 +47,7 @@ def test_it_gives_the_same_result_through_every_interface(
     assert evaluated == service
     assert stored.json()["result"] == service
     assert cli == service
-    assert Assessment.objects.for_user(user).get().result == service
+    assert Assessment.objects.for_user(user).get().shown_result() == service
 
 
 def test_it_covers_incomplete_emergency_and_self_care() -> None:

@@ -9,13 +9,13 @@ from crampcare.programs.catalogue import default_catalogue
 from crampcare.programs.dose import BEDTIME_LIMIT_SECONDS, Dose
 from crampcare.programs.plan import generate_plan
 from crampcare.programs.profile import PlanProfile
+from crampcare.programs.reasons import plan_reasons, render_why
 from crampcare.programs.rules import (
     DEEP_HIP_FLEXION,
     DEEP_KNEE_BENDING,
     FIGURE_FOUR_LYING,
     PIGEON_POSE,
     RULES,
-    TEN_MINUTES_WHY,
 )
 from crampcare.programs.slots import SLOTS, every_exercise_id
 from crampcare.programs.tests.catalogue_data import LIBRARY_FILE
@@ -48,9 +48,9 @@ def test_it_times_a_dose_exactly_as_the_library_does() -> None:
 
 def test_it_cites_only_references_that_exist() -> None:
     known = {entry["id"] for entry in read_yaml("references.yaml")["references"]}
-    cited = {ref for rule in RULES for ref in rule.why.references}
-    cited |= {ref for slot in SLOTS for ref in slot.why.references}
-    cited |= set(TEN_MINUTES_WHY.references)
+    cited = {ref for reason in plan_reasons().values() for ref in reason.references}
+    cited |= {ref for rule in RULES for ref in render_why(rule.why).references}
+    cited |= {ref for slot in SLOTS for ref in render_why(slot.why).references}
 
     assert cited
     assert sorted(cited - known) == []

@@ -58,7 +58,7 @@ def test_it_records_which_rule_removed_what(catalogue: Catalogue, rule_id: str) 
     rule = next(rule for rule in RULES if rule.id == rule_id)
     for note in notes:
         assert note.why == rule.why
-        assert note.why.references
+        assert note.shown_why.references
         assert note.exercise_id not in {item.exercise_id for item in plan.items}
     assert_plan_is_safe(plan, catalogue)
 
