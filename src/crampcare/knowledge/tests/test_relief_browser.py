@@ -429,3 +429,10 @@ def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None
     page.goto(f"{live_server.url}/cramp-now/hamstring/?variant=lying&speed={FAST}")
     walk_to_the_end(page)
     assert page.evaluate("window.__relief")["steps"] == [str(i) for i in range(len(lying.steps))]
+    # Easing, then it came back: still the lying steps, never the sitting ones.
+    page.locator("#relief-check").get_by_role("link", name="It’s easing").click()
+    page.get_by_role("heading", name="Good. Let the muscle settle.").wait_for()
+    assert "variant=lying" in page.url
+    page.get_by_role("link", name="It came back").click()
+    page.locator(".relief-step.is-current").get_by_text(lying.steps[0].text.en).wait_for()
+    assert "variant=lying" in page.url
