@@ -13,7 +13,7 @@ import pytest
 
 from crampcare.knowledge.loader import get_library
 from crampcare.knowledge.schema import RELIEF_AREA_ORDER
-from crampcare.testing.browser import look
+from crampcare.testing.browser import look, look_both_schemes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -398,7 +398,7 @@ def test_it_keeps_the_hamstring_countdown_on_the_phone_screen(
     controls = dark_page.locator(".relief-controls").bounding_box()
     ease = dark_page.locator(".relief-ease-now").bounding_box()
     assert ease["y"] + ease["height"] <= controls["y"]
-    look(dark_page, "relief-guide-hamstring-start")
+    look_both_schemes(dark_page, "relief-guide-hamstring-start")
 
 
 def test_it_says_what_happens_next_when_still_cramping_early(page: Any, live_server: Any) -> None:
@@ -411,7 +411,7 @@ def test_it_says_what_happens_next_when_still_cramping_early(page: Any, live_ser
     assert "If it has not eased after 10 minutes in all, we will tell you where to get help" in text
     assert "more minute" in text
     assert relief_state(page)["phase"] != "done"
-    look(page, "relief-still-early")
+    look_both_schemes(page, "relief-still-early")
 
 
 def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None:
