@@ -411,7 +411,15 @@ def test_it_says_what_happens_next_when_still_cramping_early(page: Any, live_ser
     assert "If it has not eased after 10 minutes in all, we will tell you where to get help" in text
     assert "more minute" in text
     assert relief_state(page)["phase"] != "done"
+    # Paused, so both colour schemes show the same moment (axe and screenshots take a while).
+    page.get_by_role("button", name="Pause").click()
+    # "Resume" is longer than "Pause": the row of controls still fits the phone's width.
+    next_box = page.locator(".relief-controls [data-action=next]").bounding_box()
+    assert next_box is not None
+    # Inside the bar's side padding (0.8rem), as the other buttons are.
+    assert next_box["x"] + next_box["width"] <= page.viewport_size["width"] - 12
     look_both_schemes(page, "relief-still-early")
+    assert note.is_visible()
 
 
 def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None:
