@@ -350,9 +350,8 @@ class _PlacedLabel:
 
 def _axes_points(ax: Axes) -> tuple[float, float]:
     """The plot area's width and height in points (fixed: the figures have fixed margins)."""
-    box = ax.get_position()
-    width, height = ax.figure.get_size_inches()
-    return box.width * width * 72, box.height * height * 72
+    points_per_pixel = 72 / ax.figure.dpi
+    return ax.bbox.width * points_per_pixel, ax.bbox.height * points_per_pixel
 
 
 def _label_points(text: str) -> tuple[float, float]:

@@ -3,13 +3,16 @@ bar, a pain dot or another label, for any shape of data, at phone and at PDF wid
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from crampcare.core.stats import NightRecord, compute_insights
@@ -23,7 +26,8 @@ SLACK = 0.5
 def _labels(figure: Figure, renderer: Any) -> list[tuple[str, Bbox]]:
     found = []
     for ax in figure.axes:
-        texts = [*ax.texts, ax.title, ax._left_title, ax._right_title]
+        # The value labels and "Program started" (annotations) and the titles.
+        texts = [child for child in ax.get_children() if isinstance(child, Text)]
         for text in texts:
             if not text.get_visible() or not text.get_text():
                 continue
@@ -44,9 +48,8 @@ def _markers(figure: Figure, renderer: Any) -> list[tuple[str, Bbox]]:
             if line.get_marker() in (None, "None", ""):
                 continue
             radius = line.get_markersize() * figure.dpi / 72 / 2
-            xs, ys = line.get_xdata(), line.get_ydata()
-            for x, y in zip(xs, ys, strict=True):
-                if y != y:  # NaN: a week without a pain score draws no dot
+            for x, y in np.asarray(line.get_xydata(), dtype=float):
+                if math.isnan(y):  # a week without a pain score draws no dot
                     continue
                 cx, cy = ax.transData.transform((x, y))
                 found.append(
