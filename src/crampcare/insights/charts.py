@@ -28,6 +28,8 @@ from django.utils.translation import ngettext
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import MaxNLocator
 
 from crampcare.core.stats import (
@@ -327,6 +329,40 @@ def _mark_program_start(ax: Axes, program_start: date | None, palette: Palette) 
     )
 
 
+# Period labels: bold, a point smaller than the text, in a box padded by 0.15 of the font size,
+# lifted this far above the highest mark beneath them (a pain dot reaches 3 points up).
+PERIOD_LABEL_SIZE = FONT_SIZE - 1
+PERIOD_LABEL_PAD = 0.15
+PERIOD_LABEL_LIFT_POINTS = 6.0
+PERIOD_LABEL_GAP_POINTS = 2.0
+BAR_WIDTH_DAYS = 5.6
+DOT_SIZE_POINTS = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class _PlacedLabel:
+    left: float  # data units
+    right: float
+    base: float  # the data value the label is lifted from
+    lift: float  # points from the base to the box's bottom
+    height: float  # points
+
+
+def _axes_points(ax: Axes) -> tuple[float, float]:
+    """The plot area's width and height in points (fixed: the figures have fixed margins)."""
+    points_per_pixel = 72 / ax.figure.dpi
+    return ax.bbox.width * points_per_pixel, ax.bbox.height * points_per_pixel
+
+
+def _label_points(text: str) -> tuple[float, float]:
+    """A period label's box, width and height in points, measured from the font."""
+    font = FontProperties(size=PERIOD_LABEL_SIZE, weight="bold")
+    width, _height, _descent = text_to_path.get_text_width_height_descent(text, font, ismath=False)
+    pad = 2 * PERIOD_LABEL_PAD * PERIOD_LABEL_SIZE
+    # Line height, as matplotlib lays out a line of text, and a point of slack on each side.
+    return width + pad + 2, 1.2 * PERIOD_LABEL_SIZE + pad + 2
+
+
 def _mark_periods(
     ax: Axes,
     effect: Effect | NotEnoughData,
@@ -337,13 +373,19 @@ def _mark_periods(
 ) -> float:
     """Draw each compared period's average as a line over its nights, labelled with the value.
 
-    The label sits above every data point under the period (bars or dots), so it never hides
-    one. Returns the highest label position, so the caller can leave room for it.
+    A label sits above every data point its box spans (bars or dots, measured with the label's
+    real width, so it never hides one), and above the other period's label when the two would
+    meet. Returns the y limit that keeps every label inside the plot area.
     """
-    highest = 0.0
+    needed = 0.0
     if not isinstance(effect, Effect):
-        return highest
+        return needed
     left, right = ax.get_xlim()
+    width_points, height_points = _axes_points(ax)
+    days_per_point = (right - left) / width_points
+    # How far from a point's x a mark reaches sideways: half a bar, or a dot's radius.
+    reach = BAR_WIDTH_DAYS / 2 if not severity else DOT_SIZE_POINTS / 2 * days_per_point
+    placed: list[_PlacedLabel] = []
     for period_ in (effect.baseline, effect.latest):
         value = period_.mean_severity if severity else period_.cramps_per_night
         if value is None:
@@ -353,22 +395,52 @@ def _mark_periods(
         if start >= end:
             continue
         ax.hlines(value, start, end, colors=palette.ink, linewidth=2.5)
-        under = [y for x, y in points if start - 3.5 <= x <= end + 3.5 and not math.isnan(y)]
-        label_y = max([value, *under])
-        highest = max(highest, label_y)
+        text = m.number(value)
+        label_width, label_height = _label_points(text)
+        centre = (start + end) / 2
+        half = label_width / 2 * days_per_point
+        under = [y for x, y in points if abs(x - centre) < half + reach and not math.isnan(y)]
+        label = _PlacedLabel(
+            centre - half,
+            centre + half,
+            max([value, *under]),
+            PERIOD_LABEL_LIFT_POINTS,
+            label_height,
+        )
+        for other in placed:
+            if label.left < other.right and other.left < label.right:
+                # Side by side they would meet: this one goes on top of the other.
+                label = _PlacedLabel(
+                    label.left,
+                    label.right,
+                    max(label.base, other.base),
+                    max(label.lift, other.lift + other.height + PERIOD_LABEL_GAP_POINTS),
+                    label.height,
+                )
+        placed.append(label)
+        # The box's bottom edge is `lift` points above the base; matplotlib pads the box around
+        # the text, so the text itself starts `pad` higher.
+        pad = PERIOD_LABEL_PAD * PERIOD_LABEL_SIZE
         ax.annotate(
-            m.number(value),
-            xy=((start + end) / 2, label_y),
-            xytext=(0, 5),
+            text,
+            xy=(centre, label.base),
+            xytext=(0, label.lift + pad + 1),
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=FONT_SIZE - 1,
+            fontsize=PERIOD_LABEL_SIZE,
             fontweight="bold",
             color=palette.ink,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": palette.surface, "linewidth": 0},
+            bbox={
+                "boxstyle": f"round,pad={PERIOD_LABEL_PAD}",
+                "facecolor": palette.surface,
+                "linewidth": 0,
+            },
         )
-    return highest
+        # The y limit that leaves the label's top inside the plot: base + top points <= limit.
+        top = label.lift + label.height
+        needed = max(needed, label.base / max(0.05, 1 - top / height_points))
+    return needed
 
 
 def _figure(height: float, width: float = WIDTH_INCHES, top: float = 0.0) -> Figure:
@@ -414,7 +486,7 @@ def frequency_figure(
         ax, ax_done = figure.subplots(), None
     centres = [_centre(w.start) for w in weeks]
     rates = [w.cramps_per_night if w.cramps_per_night is not None else 0.0 for w in weeks]
-    ax.bar(centres, rates, width=5.6, color=palette.cramps)
+    ax.bar(centres, rates, width=BAR_WIDTH_DAYS, color=palette.cramps)
     _style_axes(ax, palette, weeks)
     top = max([*rates, 1.0])
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
@@ -422,12 +494,12 @@ def frequency_figure(
     labelled = _mark_periods(
         ax, effect, palette, list(zip(centres, rates, strict=True)), severity=False
     )
-    # Headroom over the tallest bar, and more over a period label so the label fits inside.
-    ax.set_ylim(0, max(top * 1.25, labelled * 1.35))
+    # Headroom over the tallest bar, and over the period labels so they fit inside.
+    ax.set_ylim(0, max(top * 1.25, labelled))
     _mark_program_start(ax, program_start, palette)
     if ax_done is not None:
         done = [w.adherence_pct if w.adherence_pct is not None else 0.0 for w in weeks]
-        ax_done.bar(centres, done, width=5.6, color=palette.adherence)
+        ax_done.bar(centres, done, width=BAR_WIDTH_DAYS, color=palette.adherence)
         _style_axes(ax_done, palette, weeks)
         ax_done.set_ylim(0, 100)
         ax_done.set_yticks([0, 50, 100])
@@ -455,13 +527,18 @@ def severity_figure(
     centres = [_centre(w.start) for w in weeks]
     # NaN leaves a gap for a week without a pain score instead of joining across it.
     values = [w.mean_severity if w.mean_severity is not None else math.nan for w in weeks]
-    ax.plot(centres, values, color=palette.pain, linewidth=2, marker="o", markersize=6)
+    ax.plot(
+        centres, values, color=palette.pain, linewidth=2, marker="o", markersize=DOT_SIZE_POINTS
+    )
     _style_axes(ax, palette, weeks)
     # Room above 10 for the period labels, which sit over the highest dot beneath them.
     ax.set_ylim(0, 12.4)
     ax.set_yticks([0, 2, 4, 6, 8, 10])
     ax.set_ylabel(_("Pain (0 to 10)"), color=palette.ink, fontsize=FONT_SIZE)
-    _mark_periods(ax, effect, palette, list(zip(centres, values, strict=True)), severity=True)
+    labelled = _mark_periods(
+        ax, effect, palette, list(zip(centres, values, strict=True)), severity=True
+    )
+    ax.set_ylim(0, max(12.4, labelled))
     return figure
 
 

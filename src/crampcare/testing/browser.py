@@ -188,9 +188,7 @@ def screenshot(page: Any, name: str, *, both_sizes: bool = True) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     safe = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     original = page.viewport_size
-    scheme = (
-        "dark" if page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") else "light"
-    )
+    scheme = _scheme(page)
     page.set_viewport_size(PHONE)
     page.screenshot(path=SCREENSHOTS / f"{safe}-phone-{scheme}.png", full_page=True)
     if both_sizes:
@@ -203,6 +201,32 @@ def look(page: Any, name: str) -> None:
     """Check accessibility and save screenshots: what every page visit in a browser test does."""
     check_accessibility(page, name)
     screenshot(page, name)
+
+
+def _scheme(page: Any) -> str:
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    return "dark" if dark else "light"
+
+
+def screenshot_both_schemes(page: Any, name: str, *, check: bool = False) -> None:
+    """Screenshots of the current page in light and in dark (axe in each too when check).
+
+    The page's own scheme first, then the other by emulating `prefers-color-scheme`, then back,
+    so the rest of the test sees the page as it was.
+    """
+    own = _scheme(page)
+    other = "light" if own == "dark" else "dark"
+    for scheme in (own, other):
+        page.emulate_media(color_scheme=scheme)
+        if check:
+            check_accessibility(page, f"{name} ({scheme})")
+        screenshot(page, name)
+    page.emulate_media(color_scheme=own)
+
+
+def look_both_schemes(page: Any, name: str) -> None:
+    """look() in light and in dark: axe and screenshots in each scheme."""
+    screenshot_both_schemes(page, name, check=True)
 
 
 def sign_in_with_form(page: Any, live_server: Any, user: Any) -> None:

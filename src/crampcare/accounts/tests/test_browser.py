@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crampcare.accounts.models import User
-from crampcare.testing.browser import SCREENSHOTS, look
+from crampcare.testing.browser import SCREENSHOTS, look, look_both_schemes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_it_signs_up_through_onboarding_then_out_and_in(page: Any, live_server: 
     look(page, "home-signed-in")
 
     page.goto(live_server.url + "/account/")
-    look(page, "account-settings")
+    look_both_schemes(page, "account-settings")
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Leg cramp? Let’s ease it.").wait_for()
     look(page, "home-visitor")
@@ -117,7 +117,7 @@ def test_it_keeps_the_first_cramp_through_creating_the_owner(page: Any, live_ser
     page.get_by_role("button", name="Create my account").click()
     page.get_by_role("heading", name="Log a cramp").wait_for()
     assert page.get_by_text("the time your cramp began").is_visible()
-    look(page, "log-cramp-after-welcome")
+    look_both_schemes(page, "log-cramp-after-welcome")
     _cramp_is_in_the_diary_at(page, live_server.url, since)
     assert not blocked, blocked
 
@@ -130,10 +130,10 @@ def test_it_keeps_the_first_cramp_through_signing_in(page: Any, live_server: Any
     since = _ease_a_calf_cramp(page, live_server.url)
     # This server takes no new accounts (no email set up): "Log this cramp" leads to sign-in.
     assert page.get_by_role("link", name="Create an account").count() == 0
-    look(page, "easing-sign-up-closed")
+    look_both_schemes(page, "easing-sign-up-closed")
     page.get_by_role("link", name="Log this cramp").click()
     page.get_by_role("heading", name="Sign in").wait_for()
-    look(page, "sign-in-to-log")
+    look_both_schemes(page, "sign-in-to-log")
     page.get_by_label("Email").fill("olive@example.org")
     page.get_by_label("Password", exact=True).fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in", exact=True).click()

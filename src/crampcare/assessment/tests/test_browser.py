@@ -9,7 +9,7 @@ from crampcare.accounts.models import User
 from crampcare.assessment import services
 from crampcare.assessment.schema import SYMPTOM_IDS
 from crampcare.assessment.tests.builders import typical_payload
-from crampcare.testing.browser import look
+from crampcare.testing.browser import look, look_both_schemes
 from crampcare.testing.builders import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -194,7 +194,7 @@ def test_it_keeps_saved_checks_for_a_signed_in_person(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("heading", name="Your earlier checks").wait_for()
-    look(page, "assessment-start-signed-in")
+    look_both_schemes(page, "assessment-start-signed-in")
 
     page.get_by_role("link", name="See a doctor soon").click()
     page.get_by_role("heading", name="Book an appointment with your doctor soon").wait_for()

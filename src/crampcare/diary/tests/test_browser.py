@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from crampcare.accounts.models import User
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
-from crampcare.testing.browser import look
+from crampcare.testing.browser import look, look_both_schemes
 from crampcare.testing.browser import sign_in_with_cookie as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def test_it_checks_in_and_logs_a_cramp_in_one_tap(page: Any, live_server: Any, u
     page.get_by_role("heading", name="How was last night?").wait_for()
     # A brand-new account is not told to fill in two weeks it never had.
     assert page.get_by_text("missed nights").count() == 0
-    look(page, "diary-empty")
+    look_both_schemes(page, "diary-empty")
 
     # The morning check-in: one tap for the count, one for the pain, swapped in place by htmx.
     page.get_by_role("button", name="2 cramps").click()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from crampcare.knowledge.loader import get_library
 from crampcare.knowledge.search import filter_exercises
-from crampcare.testing.browser import look
+from crampcare.testing.browser import look, look_both_schemes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,9 +80,10 @@ def test_it_reads_well_in_dark_mode(dark_page: Any, live_server: Any) -> None:
         ("/learn/when-to-see-a-doctor/", "topic-urgent"),
         ("/exercises/hamstring-stretch-supine/", "exercise-cautions"),
         ("/exercises/?muscle=hamstrings", "exercise-library-hamstrings"),
-        ("/search/?q=quinine", "search-results"),
         ("/references/#R11", "references-anchor"),
         ("/learn/", "topic-index"),
     ):
         dark_page.goto(live_server.url + path)
         look(dark_page, name)
+    dark_page.goto(live_server.url + "/search/?q=quinine")
+    look_both_schemes(dark_page, "search-results")

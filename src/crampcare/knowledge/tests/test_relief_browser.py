@@ -13,7 +13,7 @@ import pytest
 
 from crampcare.knowledge.loader import get_library
 from crampcare.knowledge.schema import RELIEF_AREA_ORDER
-from crampcare.testing.browser import look
+from crampcare.testing.browser import look, look_both_schemes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -398,7 +398,7 @@ def test_it_keeps_the_hamstring_countdown_on_the_phone_screen(
     controls = dark_page.locator(".relief-controls").bounding_box()
     ease = dark_page.locator(".relief-ease-now").bounding_box()
     assert ease["y"] + ease["height"] <= controls["y"]
-    look(dark_page, "relief-guide-hamstring-start")
+    look_both_schemes(dark_page, "relief-guide-hamstring-start")
 
 
 def test_it_says_what_happens_next_when_still_cramping_early(page: Any, live_server: Any) -> None:
@@ -411,7 +411,15 @@ def test_it_says_what_happens_next_when_still_cramping_early(page: Any, live_ser
     assert "If it has not eased after 10 minutes in all, we will tell you where to get help" in text
     assert "more minute" in text
     assert relief_state(page)["phase"] != "done"
-    look(page, "relief-still-early")
+    # Paused, so both colour schemes show the same moment (axe and screenshots take a while).
+    page.get_by_role("button", name="Pause").click()
+    # "Resume" is longer than "Pause": the row of controls still fits the phone's width.
+    next_box = page.locator(".relief-controls [data-action=next]").bounding_box()
+    assert next_box is not None
+    # Inside the bar's side padding (0.8rem), as the other buttons are.
+    assert next_box["x"] + next_box["width"] <= page.viewport_size["width"] - 12
+    look_both_schemes(page, "relief-still-early")
+    assert note.is_visible()
 
 
 def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None:
@@ -429,3 +437,10 @@ def test_it_walks_the_lying_hamstring_steps(page: Any, live_server: Any) -> None
     page.goto(f"{live_server.url}/cramp-now/hamstring/?variant=lying&speed={FAST}")
     walk_to_the_end(page)
     assert page.evaluate("window.__relief")["steps"] == [str(i) for i in range(len(lying.steps))]
+    # Easing, then it came back: still the lying steps, never the sitting ones.
+    page.locator("#relief-check").get_by_role("link", name="It’s easing").click()
+    page.get_by_role("heading", name="Good. Let the muscle settle.").wait_for()
+    assert "variant=lying" in page.url
+    page.get_by_role("link", name="It came back").click()
+    page.locator(".relief-step.is-current").get_by_text(lying.steps[0].text.en).wait_for()
+    assert "variant=lying" in page.url

@@ -294,6 +294,34 @@ def test_it_offers_lying_hamstring_steps_for_a_hip_replacement(client: Client) -
     assert area("hamstring").steps[1].text.en in fallback
 
 
+def _state_links(body: str) -> list[str]:
+    """Every link of the guide that moves to another state (easing, still cramping)."""
+    return [html.unescape(href) for href in re.findall(r'href="([^"]*state=[^"]*)"', body)]
+
+
+@pytest.mark.parametrize(
+    ("state", "minutes_ago"),
+    [(None, 0), ("still", 2), ("still", 30), ("easing", 2)],
+    ids=["steps", "still-early", "still-overdue", "easing"],
+)
+def test_every_link_of_the_guide_keeps_the_variant(
+    client: Client, state: str | None, minutes_ago: int
+) -> None:
+    # A hip-replacement patient on the lying hamstring steps must never be sent back to the
+    # sitting ones: "It's easing", "Still cramping" and "It came back" all carry the variant.
+    since = str(int((NOW - timedelta(minutes=minutes_ago)).timestamp()))
+    query = {"variant": "lying", "since": since} | ({"state": state} if state else {})
+    with time_machine.travel(NOW, tick=False):
+        body = client.get(area_url("hamstring", **query)).content.decode()
+    links = _state_links(body)
+    assert links, "the page offers no way on"
+    for link in links:
+        assert "variant=lying" in link, link
+        assert f"since={since}" in link, link
+    if state == "still" and minutes_ago == 30:
+        assert "It’s easing now" in text_of(client.get(area_url("hamstring", **query)))
+
+
 def test_it_says_the_foot_steps_rest_on_lower_quality_sources(client: Client) -> None:
     note = area("foot").evidence_note
     assert note is not None

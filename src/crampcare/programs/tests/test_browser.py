@@ -12,7 +12,7 @@ from crampcare.accounts.models import User
 from crampcare.programs import reminders
 from crampcare.programs.models import Program, Session
 from crampcare.programs.tests.builders import make_program
-from crampcare.testing.browser import look
+from crampcare.testing.browser import look, look_both_schemes
 from crampcare.testing.browser import sign_in_with_form as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -186,7 +186,7 @@ def test_it_shows_the_calendar_link_again_with_a_qr_code_and_a_copy_button(
     page.get_by_text("Copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == url
     page.locator("#calendar-title").scroll_into_view_if_needed()
-    look(page, "program-calendar-link")
+    look_both_schemes(page, "program-calendar-link")
 
     # Shown again later, folded away until asked for.
     page.reload()

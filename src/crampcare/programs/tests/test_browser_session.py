@@ -1,5 +1,6 @@
 """A finished session is never lost: after the last step a reload brings back "How did it feel?"
-and the night counts; skipping every exercise is recorded as skipped, not done (phone, dark)."""
+and the night counts, also when the connection dropped before the end and the tab was closed;
+skipping every exercise is recorded as skipped, not done (phone, dark and light)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from django.utils import timezone
 from crampcare.accounts.models import User
 from crampcare.programs.models import Session
 from crampcare.programs.tests.builders import make_program
-from crampcare.testing.browser import look, wait_for_requests
+from crampcare.testing.browser import (
+    ACTION_TIMEOUT_MS,
+    look,
+    look_both_schemes,
+    wait_for_requests,
+)
 from crampcare.testing.browser import sign_in_with_form as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +25,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FAST = "?speed=400"
 DONE = "() => ['done', 'skipped'].includes(document.getElementById('player').dataset.state)"
 SAVED = "() => document.getElementById('player').dataset.saved === 'true'"
+
+
+def assert_clear_of_the_cramp_bar(page: Any, button: Any) -> None:
+    """At the bottom of the page the button sits above the sticky "Cramp now" bar, not under it."""
+    bar = page.locator(".cramp-bar")
+    assert bar.is_visible()  # on a phone the bar is always there
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    box, bar_box = button.bounding_box(), bar.bounding_box()
+    assert box is not None
+    assert bar_box is not None
+    assert box["y"] + box["height"] <= bar_box["y"]
 
 
 def test_it_brings_a_finished_session_back_to_how_did_it_feel_after_a_reload(
@@ -61,15 +78,8 @@ def test_it_brings_a_finished_session_back_to_how_did_it_feel_after_a_reload(
     assert not page.get_by_role("button", name="Start").is_visible()
     button = page.get_by_role("button", name="Log tonight’s session")
     button.scroll_into_view_if_needed()
-    look(page, "program-player-finished-reloaded")
-    # Not hidden behind the sticky "Cramp now" bar.
-    box, bar = button.bounding_box(), page.locator(".cramp-bar").bounding_box()
-    assert box is not None
-    if bar is not None:
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        box = button.bounding_box()
-        assert box is not None
-        assert box["y"] + box["height"] <= bar["y"]
+    look_both_schemes(page, "program-player-finished-reloaded")
+    assert_clear_of_the_cramp_bar(page, button)
 
     page.locator("label[for=difficulty-3]").click()
     page.locator("label[for=pain-0]").click()
@@ -98,7 +108,7 @@ def test_it_records_a_session_with_every_exercise_skipped_as_skipped(
     assert not page.get_by_role("heading", name="How did it feel?").is_visible()
     page.wait_for_function(SAVED)
     wait_for_requests(page)
-    look(page, "program-player-skipped")
+    look_both_schemes(page, "program-player-skipped")
 
     session = Session.objects.for_user(user).get()
     assert session.skipped
@@ -106,4 +116,61 @@ def test_it_records_a_session_with_every_exercise_skipped_as_skipped(
 
     page.reload()
     page.get_by_role("heading", name="Skipped tonight").wait_for()
-    look(page, "program-player-skipped-reloaded")
+    look_both_schemes(page, "program-player-skipped-reloaded")
+
+
+def test_it_keeps_a_session_finished_offline_after_the_tab_is_closed(
+    page: Any, live_server: Any, user: User
+) -> None:
+    make_program(user, now=timezone.now())
+    _sign_in(page, live_server, user)
+    # The session runs in a tab of its own, which is closed; `page` opens the player again later
+    # (same browser, so the same local storage).
+    tab = page.context.new_page()
+    tab.set_default_timeout(ACTION_TIMEOUT_MS)
+    tab.goto(live_server.url + "/program/session/" + FAST)
+    tab.get_by_role("button", name="Start").click()
+    tab.get_by_role("button", name="Pause").click()
+    # On to the last exercise, with the server up to date.
+    last = tab.evaluate(
+        "JSON.parse(document.getElementById('player-data').textContent).items.length - 1"
+    )
+    for _ in range(200):
+        if int(tab.eval_on_selector("#player", "el => el.dataset.item")) == last:
+            break
+        tab.get_by_role("button", name="Skip").click()
+    tab.wait_for_function(SAVED)
+    wait_for_requests(tab)
+    session = Session.objects.for_user(user).get()
+    assert session.completed_at is None
+
+    # The connection drops; the last exercise runs to its end; the saves fail; the tab is closed.
+    page.context.set_offline(True)
+    tab.get_by_role("button", name="Carry on").click()
+    tab.wait_for_function(DONE, timeout=30_000)
+    assert tab.eval_on_selector("#player", "el => el.dataset.state") == "done"
+    tab.get_by_role("heading", name="How did it feel?").wait_for()
+    tab.wait_for_function("() => document.getElementById('player').dataset.saved === 'false'")
+    tab.close()
+    session.refresh_from_db()
+    assert session.completed_at is None  # the server has not heard
+
+    # Later, with the network back, the player is opened again.
+    page.context.set_offline(False)
+    page.goto(live_server.url + "/program/session/")
+    page.get_by_role("heading", name="How did it feel?").wait_for()
+    assert page.eval_on_selector("#player", "el => el.dataset.state") == "done"
+    page.wait_for_function(SAVED)
+    wait_for_requests(page)
+    session.refresh_from_db()
+    assert session.completed_at is not None  # the night counts
+    assert not session.skipped
+    button = page.get_by_role("button", name="Log tonight’s session")
+    button.scroll_into_view_if_needed()
+    look_both_schemes(page, "program-player-finished-offline")
+    assert_clear_of_the_cramp_bar(page, button)
+
+    # Opened once more, the server itself says the session is done.
+    page.reload()
+    page.get_by_role("heading", name="How did it feel?").wait_for()
+    assert page.eval_on_selector("#player", "el => el.dataset.state") == "done"
