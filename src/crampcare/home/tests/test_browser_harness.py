@@ -1,0 +1,27 @@
+"""The browser tests' wait for an idle live server counts the live server's requests only."""
+
+from __future__ import annotations
+
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.test.client import ClientHandler
+
+from crampcare.testing.browser import server_requests
+
+
+def test_it_ignores_the_test_clients_requests_even_when_a_download_is_never_read() -> None:
+    before = server_requests.active
+    request_started.send(sender=ClientHandler, environ={})
+    # A streaming answer the test never reads sends no "finished": it must not count.
+    assert server_requests.active == before
+    request_finished.send(sender=None)
+    assert server_requests.active == before
+
+
+def test_it_counts_a_live_server_request_until_it_finishes() -> None:
+    before = server_requests.active
+    request_started.send(sender=WSGIHandler, environ={})
+    assert server_requests.active == before + 1
+    request_finished.send(sender=WSGIHandler)
+    assert server_requests.active == before
+    assert server_requests.wait_until_idle(1)
