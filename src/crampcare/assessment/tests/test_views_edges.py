@@ -151,6 +151,9 @@ def test_it_sends_pregnancy_warning_signs_to_the_maternity_unit_today(
     assert "Contact your midwife or maternity unit today</h1>" in page
     assert "need checking today by your midwife, maternity unit or a doctor" in page
     assert "If you cannot reach your midwife" in page
+    checked_first = page[page.index("Get checked first") :]
+    assert "Contact your midwife or maternity unit today, as the box above says" in checked_first
+    assert "See a doctor today" not in checked_first
 
 
 def test_it_says_including_in_pregnancy_only_to_the_pregnant(client: Client, user: User) -> None:
