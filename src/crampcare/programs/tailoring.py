@@ -33,7 +33,7 @@ def latest_answers(user: AnyUser) -> Mapping[str, Any] | None:
         from crampcare.assessment.services import latest_for
     except ImportError:  # the assessment app is optional for the program
         return None
-    assessment = latest_for(user)
+    assessment = latest_for(user, user)
     return None if assessment is None else assessment.answers
 
 
