@@ -1,9 +1,9 @@
 """Insights for one person: the diary read once, the statistics run once, the figures said once.
 
 The insights page, the JSON API and the doctor's report all call :func:`insights_for`, so they
-show the same numbers. Reading is a fixed number of queries whatever the diary's size: the diary's
-own ``nights_for`` (one query per table, program sessions included) and one for the program's
-start.
+show the same numbers. Reading is a fixed number of queries whatever the diary's size:
+``insights.nights.nights_for`` (one query per table, program sessions included) and one for the
+program's start.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from crampcare.insights.imports import SEED_LIMIT
 from crampcare.insights.imports import check_imported_self_test as check_imported_self_test
 from crampcare.insights.imports import import_self_tests as import_self_tests
 from crampcare.insights.models import STRATEGY_MAX_LENGTH, SelfTest, TestLength
+from crampcare.insights.nights import nights_for
 from crampcare.programs.models import Program, Session
 
 if TYPE_CHECKING:
@@ -65,16 +66,15 @@ def program_start(actor: AnyUser, subject: User) -> date | None:
     """The first night of the program of ``subject`` (as ``actor`` reads it), or None without
     one. One query.
 
-    The only place that reads the programs app. (Which nights had a finished session comes with
-    the diary's ``nights_for``.) When someone has no program, the statistics compare against
-    their first recorded week instead.
+    (Which nights had a finished session comes with ``insights.nights.nights_for``.) When
+    someone has no program, the statistics compare against their first recorded week instead.
     """
     return Program.objects.for_reader(actor, subject).values_list("started_on", flat=True).first()
 
 
 def records_for(actor: AnyUser, subject: User, start: date, end: date) -> list[NightRecord]:
     """The recorded nights from ``start`` to ``end``, oldest first, with program sessions marked."""
-    return diary.nights_for(actor, subject, start, end)
+    return nights_for(actor, subject, start, end)
 
 
 @dataclass(frozen=True, slots=True)
