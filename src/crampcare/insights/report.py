@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from crampcare.accounts.models import User
+from crampcare.assessment.clinical import load_clinical
+from crampcare.assessment.medicines import classes_for, match_medications
+from crampcare.assessment.services import latest_for
 from crampcare.core.stats import Effect, Week, weekly_series
 from crampcare.core.stats import messages as m
 from crampcare.diary import services as diary
@@ -328,19 +331,8 @@ def _medicine_changes(
 
 
 def assessment_section(actor: AnyUser, subject: User) -> AssessmentSection:
-    """Triage flags and possibly involved medicines from the latest finished assessment.
-
-    The only place that reads the assessment app, so the report works (with a note) without it.
-    """
-    try:
-        from crampcare.assessment.services import latest_for
-    except ImportError:
-        return AssessmentSection(
-            done_on=None,
-            level=None,
-            level_label="",
-            note=_("Assessments are not available in this version of crampcare."),
-        )
+    """Triage flags and possibly involved medicines from the latest finished assessment of
+    ``subject``, as ``actor`` reads it."""
     assessment = latest_for(actor, subject)
     if assessment is None:
         return AssessmentSection(
@@ -377,11 +369,6 @@ def assessment_section(actor: AnyUser, subject: User) -> AssessmentSection:
 def medicine_list(typed: Sequence[str]) -> list[MedicineLine]:
     """Every medicine the patient typed, in their order and spelling, with the classes it was
     recognised as (any class, not only those linked with cramps)."""
-    try:
-        from crampcare.assessment.clinical import load_clinical
-        from crampcare.assessment.medicines import classes_for
-    except ImportError:
-        return [MedicineLine(" ".join(name.split()), ()) for name in typed if name.strip()]
     names = {item.id: item.name.get() for item in load_clinical().medicines.classes}
     lines: dict[str, MedicineLine] = {}
     for raw in typed:
@@ -396,12 +383,7 @@ def medicine_list(typed: Sequence[str]) -> list[MedicineLine]:
 def _medicines(result: dict[str, Any], answers: dict[str, Any]) -> list[Medicine]:
     """Medicine classes the risk profile names as possibly involved, with the names typed."""
     typed = [str(name) for name in answers.get("medications") or []]
-    try:
-        from crampcare.assessment.medicines import match_medications
-
-        by_class = match_medications(typed).classes
-    except ImportError:
-        by_class = {}
+    by_class = match_medications(typed).classes
     return [
         Medicine(
             message=str(item.get("message", "")),
