@@ -59,9 +59,9 @@ def test_baseline_read_one_table(benchmark: Any, person: User) -> None:
 
 def test_baseline_statistics_on_records_in_memory(benchmark: Any, person: User) -> None:
     benchmark.group = "ten years from the database"
-    records = services.records_for(person, FIRST_NIGHT, LAST_NIGHT)
+    records = services.records_for(person, person, FIRST_NIGHT, LAST_NIGHT)
     assert len(benchmark(compute_insights, records).weeks) == len(
-        services.insights_for(person, NOW).insights.weeks
+        services.insights_for(person, person, NOW).insights.weeks
     )
 
 
@@ -81,7 +81,7 @@ def test_insights_for(benchmark: Any, person: User) -> None:
 
 def test_page_charts_26_weeks(benchmark: Any, person: User) -> None:
     benchmark.group = "drawing"
-    personal = services.insights_for(person, NOW)
+    personal = services.insights_for(person, person, NOW)
     weeks = personal.insights.weeks[-26:]
     drawn = benchmark(
         charts.page_charts, weeks, personal.effect, personal.records, personal.program_start
@@ -93,6 +93,6 @@ def test_report_pdf_8_weeks(benchmark: Any, person: User) -> None:
     benchmark.group = "drawing"
 
     def make() -> bytes:
-        return render_pdf(report.doctor_report(person, 8, NOW))
+        return render_pdf(report.doctor_report(person, person, 8, NOW))
 
     assert benchmark.pedantic(make, rounds=5, iterations=1).startswith(b"%PDF-")

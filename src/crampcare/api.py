@@ -16,6 +16,7 @@ from crampcare.api_errors import error_body
 from crampcare.assessment.api import router as assessment_router
 from crampcare.diary.api import router as diary_router
 from crampcare.insights.api import router as insights_router
+from crampcare.insights.nights_api import router as nights_router
 from crampcare.knowledge.api import router as knowledge_router
 from crampcare.portability.api import router as portability_router
 from crampcare.programs.api import router as programs_router
@@ -200,4 +201,5 @@ api.add_router("/assessments", assessment_router)
 api.add_router("/program", programs_router)
 api.add_router("/diary", diary_router)
 api.add_router("/diary", portability_router)
+api.add_router("/diary", nights_router)
 api.add_router("/insights", insights_router)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from django.test import Client
 
     from crampcare.accounts.models import User
+    from crampcare.testing.cast import Cast
 
 # Imports of Django models stay inside fixtures so pure-logic tests also run without Django.
 
@@ -102,33 +103,65 @@ def _fresh_onboarding_state() -> Iterator[None]:
     onboarding.forget()
 
 
-@pytest.fixture
-def user(db: None) -> User:
-    from crampcare.testing.builders import make_user
-
-    return make_user("owner@example.org", display_name="Olive")
+# The cast (crampcare/testing/cast.py): the owner, a teammate on the same install, a stranger.
 
 
 @pytest.fixture
-def other_user(db: None) -> User:
-    from crampcare.testing.builders import make_user
+def owner(db: None) -> User:
+    from crampcare.testing.cast import make_owner
 
-    return make_user("stranger@example.org", display_name="Sam")
-
-
-@pytest.fixture
-def owner_client(user: User) -> Client:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
+    return make_owner()
 
 
 @pytest.fixture
-def stranger_client(other_user: User) -> Client:
-    from django.test import Client
+def teammate(db: None) -> User:
+    from crampcare.testing.cast import make_teammate
 
-    client = Client()
-    client.force_login(other_user)
-    return client
+    return make_teammate()
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    from crampcare.testing.cast import make_stranger
+
+    return make_stranger()
+
+
+@pytest.fixture
+def cast(owner: User, teammate: User, stranger: User) -> Cast:
+    from crampcare.testing.cast import Cast
+
+    return Cast(owner, teammate, stranger)
+
+
+@pytest.fixture
+def user(owner: User) -> User:
+    """The owner, under the older name."""
+    return owner
+
+
+@pytest.fixture
+def other_user(stranger: User) -> User:
+    """The stranger, under the older name."""
+    return stranger
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    from crampcare.testing.cast import signed_in
+
+    return signed_in(owner)
+
+
+@pytest.fixture
+def teammate_client(teammate: User) -> Client:
+    from crampcare.testing.cast import signed_in
+
+    return signed_in(teammate)
+
+
+@pytest.fixture
+def stranger_client(stranger: User) -> Client:
+    from crampcare.testing.cast import signed_in
+
+    return signed_in(stranger)

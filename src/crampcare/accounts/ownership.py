@@ -3,16 +3,16 @@
 Every personal record subclasses ``OwnedModel``, whose manager is scoped by its owner
 (django-scopes): a query that names nobody, ``Model.objects.filter(...)``, ``.count()``,
 iterating ``.all()``, ``.update()``, ``.delete()``, raises ``ScopeError`` instead of reading
-everyone's rows. There are three ways through:
+everyone's rows. There are four ways through:
 
 - ``Model.objects.for_user(user)`` (and ``get_owned_or_404``): a person's own rows; nothing at
   all for an anonymous visitor.
 - ``Model.objects.same_owner_as(record)``: the rows of whoever owns a record already in hand
   (a program's sessions).
-- ``Model.objects.for_reader(actor, subject)``: the rows of ``subject`` read by ``actor``. When
-  they are the same person it is ``for_user``; otherwise the registered ``ReaderAccess`` (the
-  care team's, later) must grant it, and each granted read is handed to its audit hook. With
-  nothing registered, as today, every such read is refused.
+- ``Model.objects.for_reader(actor, subject)`` (and ``get_read_or_404``): the rows of
+  ``subject`` read by ``actor``. When they are the same person it is ``for_user``; otherwise
+  the registered ``ReaderAccess`` (the care team's, later) must grant it, and each granted read
+  is handed to its audit hook. With nothing registered, as today, every such read is refused.
 - ``system_access(reason)``: the named escape for jobs that act for everyone or for nobody in
   particular (reminders, weekly steps, erasure, secret-link lookups, commands). The reason says
   why, in a sentence.
@@ -50,6 +50,7 @@ __all__ = [
     "ReaderAccess",
     "ScopeError",
     "get_owned_or_404",
+    "get_read_or_404",
     "register_reader_access",
     "system_access",
 ]
@@ -250,6 +251,17 @@ def get_owned_or_404(model: type[M], user: AnyUser, **lookup: Any) -> M:
     else's or does not exist, so ids reveal nothing."""
     try:
         found = cast(M, model.objects.for_user(user).get(**lookup))
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {model._meta.verbose_name}.") from exc
+    return found
+
+
+def get_read_or_404(model: type[M], actor: AnyUser, subject: AnyUser, **lookup: Any) -> M:
+    """One of ``subject``'s records as ``actor`` reads it (``for_reader``), or 404 alike for
+    someone else's record and a missing one; ``ReadRefused`` when ``actor`` may not read
+    ``subject``'s records at all."""
+    try:
+        found = cast(M, model.objects.for_reader(actor, subject).get(**lookup))
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(f"No such {model._meta.verbose_name}.") from exc
     return found

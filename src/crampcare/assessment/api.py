@@ -116,7 +116,7 @@ def create_assessment(request: AuthenticatedHttpRequest) -> object:
     auth=session_or_token,
 )
 def list_assessments(request: AuthenticatedHttpRequest) -> object:
-    return services.list_for(request.user)
+    return services.list_for(request.user, request.user)
 
 
 @router.get(
@@ -126,4 +126,4 @@ def list_assessments(request: AuthenticatedHttpRequest) -> object:
     auth=session_or_token,
 )
 def get_assessment(request: AuthenticatedHttpRequest, assessment_id: int) -> object:
-    return services.get_for(request.user, assessment_id)
+    return services.get_for(request.user, request.user, assessment_id)

@@ -81,7 +81,7 @@ def _working_on(request: HttpRequest) -> Assessment | None:
     if assessment_id is None:
         return None
     try:
-        return services.get_for(request.user, assessment_id)
+        return services.get_for(request.user, request.user, assessment_id)
     except Http404:
         request.session.pop(SESSION_WORKING_ON, None)
         return None

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from crampcare.accounts.datafiles.bulk import save_as_given
 from crampcare.accounts.datafiles.checks import Errors, not_in_future, raise_if_any
-from crampcare.accounts.ownership import get_owned_or_404
+from crampcare.accounts.ownership import get_read_or_404
 from crampcare.assessment import engine
 from crampcare.assessment.errors import InvalidAnswers
 from crampcare.assessment.models import Assessment
@@ -81,7 +81,7 @@ def save_answers(
             assessment = Assessment(owner=user)
         elif assessment.pk is not None:
             # Re-read through the chokepoint: only the owner's own row may change.
-            assessment = get_for(user, assessment.pk)
+            assessment = get_for(user, user, assessment.pk)
         assessment.answers = dict(answers)
         assessment.result = result
         if finish:
@@ -106,24 +106,30 @@ def claim_anonymous(
         return None
 
 
-def latest_for(user: AnyUser) -> Assessment | None:
-    """The person's most recent finished assessment (what the program is tailored from)."""
-    return list_for(user).filter(completed=True).first()
+def latest_for(actor: AnyUser, subject: AnyUser) -> Assessment | None:
+    """The most recent finished assessment of ``subject`` as ``actor`` reads it (what the program
+    is tailored from)."""
+    return list_for(actor, subject).filter(completed=True).first()
 
 
 def unfinished_for(user: AnyUser) -> Assessment | None:
-    """The questionnaire this person started most recently and has not finished."""
-    return list_for(user).filter(completed=False).first()
+    """The questionnaire this person started most recently and has not finished (their own
+    draft: nobody else works on it)."""
+    return list_for(user, user).filter(completed=False).first()
 
 
-def list_for(user: AnyUser) -> QuerySet[Assessment]:
-    """All of the person's assessments, newest first (none for an anonymous visitor)."""
-    return Assessment.objects.for_user(user).order_by("-created_at", "-id")
+def list_for(actor: AnyUser, subject: AnyUser) -> QuerySet[Assessment]:
+    """The assessments of ``subject`` as ``actor`` reads them (``ownership.for_reader``), newest
+    first; none for an anonymous visitor, who has no stored assessments."""
+    if not getattr(subject, "is_authenticated", False):
+        return Assessment.objects.for_user(subject)
+    return Assessment.objects.for_reader(actor, subject).order_by("-created_at", "-id")
 
 
-def get_for(user: AnyUser, assessment_id: int) -> Assessment:
-    """One of the person's own assessments, or 404 whether it is someone else's or missing."""
-    return get_owned_or_404(Assessment, user, pk=assessment_id)
+def get_for(actor: AnyUser, subject: AnyUser, assessment_id: int) -> Assessment:
+    """One assessment of ``subject`` as ``actor`` reads it, or 404 whether it is someone else's
+    or missing."""
+    return get_read_or_404(Assessment, actor, subject, pk=assessment_id)
 
 
 def discard_unfinished(user: AnyUser, assessment: Assessment) -> None:

@@ -49,7 +49,7 @@ def start(request: HttpRequest) -> HttpResponse:
             status=item.status or "incomplete",
             summary=presentation.one_line(item.shown_result()),
         )
-        for item in services.list_for(request.user).filter(completed=True)[:20]
+        for item in services.list_for(request.user, request.user).filter(completed=True)[:20]
     ]
     return render(
         request,
@@ -133,7 +133,7 @@ def result(request: HttpRequest) -> HttpResponse:
     """The result for the answers in progress (a visitor's, or a signed-in person's draft)."""
     draft = drafts.current(request)
     if draft is None:
-        latest = services.latest_for(request.user)
+        latest = services.latest_for(request.user, request.user)
         if latest is not None:
             return redirect("assessment:detail", assessment_id=latest.pk)
         return redirect("assessment:start")
@@ -149,7 +149,7 @@ def result(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = services.get_for(request.user, assessment_id)
+    assessment = services.get_for(request.user, request.user, assessment_id)
     if request.method == "POST":
         draft = drafts.Draft(assessment.answers, assessment.completed, assessment)
         return _answer_again(request, assessment.answers, assessment.shown_result(), draft=draft)
@@ -217,7 +217,7 @@ def _render_result(
 @require_POST
 def edit(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     """ "Change my answers" on a saved result: reopen its answers in the questionnaire."""
-    assessment = services.get_for(request.user, assessment_id)
+    assessment = services.get_for(request.user, request.user, assessment_id)
     drafts.work_on(request, assessment)
     return redirect("assessment:step", slug=STEPS[0].slug)
 

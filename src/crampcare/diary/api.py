@@ -14,7 +14,6 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
@@ -323,41 +322,3 @@ def update_factors(
 def delete_factors(request: AuthenticatedHttpRequest, factors_id: int) -> Status[None]:
     services.delete_factors(request.user, factors_id)
     return Status(204, None)
-
-
-# -- nights, export and import --------------------------------------------------------------------
-
-
-class NightOut(Schema):
-    night: dt.date
-    cramps: int = Field(description="The larger of the logged cramps and the check-in's count.")
-    severities: list[float]
-    exposures: list[str] = Field(description="Possible triggers present on the day before.")
-    not_recorded: list[str] = Field(description="Factors nobody answered for that day.")
-
-
-@router.get(
-    "/nights",
-    response=list[NightOut],
-    summary="Recorded nights",
-    description="Each night with a check-in or a logged cramp, oldest first, as the "
-    "statistics see it. Defaults to the last 90 nights.",
-)
-def diary_nights(
-    request: AuthenticatedHttpRequest, start: DiaryDate | None = None, end: DiaryDate | None = None
-) -> list[dict[str, Any]]:
-    user = request.user
-    end = end or services.current_night(user)
-    start = start or end - dt.timedelta(days=89)
-    if end < start:
-        raise ValidationError({"end": "The end date is before the start date."})
-    return [
-        {
-            "night": record.night,
-            "cramps": record.cramps,
-            "severities": list(record.severities),
-            "exposures": sorted(record.exposures),
-            "not_recorded": sorted(record.not_recorded),
-        }
-        for record in services.nights_for(user, user, start, end)
-    ]

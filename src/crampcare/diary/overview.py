@@ -1,4 +1,5 @@
-"""Reading the diary night by night, for the diary pages and for the statistics.
+"""Reading the diary night by night, for the diary pages (the statistics' read model, which
+also reads the program's sessions, is ``crampcare.insights.nights``).
 
 How many cramps a night had: the check-in and the logged cramps can disagree (someone logs two
 cramps at 3 a.m., then taps "1" in the morning). We count the larger of the two, because each
@@ -13,27 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from crampcare.accounts.models import User
 from crampcare.core.nights import check_in_night, nights_in_range
-from crampcare.core.stats import DailyFactors as FactorAnswers
-from crampcare.core.stats import Intensity as StatsIntensity
-from crampcare.core.stats import NightRecord, exposures_from
-from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
-from crampcare.programs.models import Session
+from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
 
 if TYPE_CHECKING:
     from crampcare.accounts.ownership import AnyUser
 
 BACKFILL_NIGHTS = 14
-
-_INTENSITY = {
-    Intensity.LIGHT: StatsIntensity.LIGHT,
-    Intensity.MODERATE: StatsIntensity.MODERATE,
-    Intensity.INTENSE: StatsIntensity.VIGOROUS,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,105 +82,6 @@ def diary_nights(actor: AnyUser, subject: User, start: date, end: date) -> list[
         )
         for night in reversed(nights)
     ]
-
-
-def nights_for(actor: AnyUser, subject: User, start: date, end: date) -> list[NightRecord]:
-    """The recorded nights from ``start`` to ``end``, oldest first, ready for the statistics.
-
-    ``exposures`` come from the factors of the night's own date (the day before the sleep).
-    ``severities`` are the pain scores of the logged cramps; when none was scored, the
-    check-in's overall score stands for the night. ``program_done`` says whether a program
-    session was finished that evening. Four queries whatever the range, and no model
-    instances, so ten years of diary stay fast.
-    """
-    scores: dict[date, list[float]] = defaultdict(list)
-    logged: dict[date, int] = defaultdict(int)
-    for night, severity in (
-        CrampEpisode.objects.for_reader(actor, subject)
-        .filter(night__range=(start, end))
-        .values_list("night", "severity")
-    ):
-        logged[night] += 1
-        if severity is not None:
-            scores[night].append(float(severity))
-    said = {
-        night: (count, severity)
-        for night, count, severity in NightCheckin.objects.for_reader(actor, subject)
-        .filter(night__range=(start, end))
-        .values_list("night", "cramp_count", "severity")
-    }
-    answers = {
-        row[0]: factor_answers(*row[1:])
-        for row in DailyFactors.objects.for_reader(actor, subject)
-        .filter(date__range=(start, end))
-        .values_list(
-            "date",
-            "fluid_cups",
-            "exercise_minutes",
-            "exercise_intensity",
-            "exercise_in_heat",
-            "sitting_hours",
-            "footwear",
-            "alcohol_drinks",
-            "medicine_change",
-        )
-    }
-    sessions = set(
-        Session.objects.for_reader(actor, subject)
-        .filter(night__range=(start, end), completed_at__isnull=False)
-        .values_list("night", flat=True)
-    )
-    unanswered = exposures_from(FactorAnswers())
-    records = []
-    for night in sorted(set(logged) | set(said)):
-        count, overall = said.get(night, (0, None))
-        cramps = max(logged[night], count)
-        severities = tuple(scores[night])
-        if not severities and overall is not None and cramps:
-            severities = (float(overall),)
-        day = answers.get(night)
-        exposures = exposures_from(day) if day is not None else unanswered
-        records.append(
-            NightRecord(
-                night=night,
-                cramps=cramps,
-                severities=severities,
-                exposures=exposures.present,
-                not_recorded=exposures.not_recorded,
-                program_done=night in sessions,
-            )
-        )
-    return records
-
-
-def factor_answers(
-    fluid_cups: Decimal | None,
-    exercise_minutes: int | None,
-    exercise_intensity: str,
-    exercise_in_heat: bool | None,
-    sitting_hours: Decimal | None,
-    footwear: str,
-    alcohol_drinks: Decimal | None,
-    medicine_change: bool,
-) -> FactorAnswers:
-    """A day's stored answers in the statistics' terms.
-
-    "No exercise" means zero minutes whatever was typed; "hard" is the statistics' "vigorous";
-    flat shoes, high heels and bare feet all count as unsupportive footwear.
-    """
-    minutes = 0 if exercise_intensity == Intensity.NONE else exercise_minutes
-    return FactorAnswers(
-        fluid_cups=None if fluid_cups is None else float(fluid_cups),
-        exercise_minutes=minutes,
-        exercise_intensity=_INTENSITY.get(Intensity(exercise_intensity))
-        if exercise_intensity
-        else None,
-        exercise_in_heat=exercise_in_heat,
-        sitting_hours=None if sitting_hours is None else float(sitting_hours),
-        unsupportive_footwear=None if not footwear else footwear != "supportive",
-        alcohol_drinks=None if alcohol_drinks is None else float(alcohol_drinks),
-        new_medicine=medicine_change,
-    )
 
 
 def backfill_nights(user: User, last: date, count: int = BACKFILL_NIGHTS) -> list[DiaryNight]:

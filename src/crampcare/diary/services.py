@@ -3,8 +3,8 @@
 Every write goes through here so that a cramp's ``night`` is always worked out the same way (in
 the person's time zone, at save time, by ``core.nights.night_of``) and so that every rule
 (no future entries, one check-in per night, one set of factors per day) is checked once.
-Reading nights for the diary page and the statistics (``nights_for``, ``diary_nights``) lives in
-``crampcare.diary.overview`` and is re-exported here.
+Reading nights for the diary page (``diary_nights``) lives in ``crampcare.diary.overview`` and is
+re-exported here; the statistics' nights (``nights_for``) are read by ``crampcare.insights.nights``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from crampcare.core.nights import check_in_night, local_day, night_of
 from crampcare.diary.models import CrampEpisode, DailyFactors, Muscle, NightCheckin
 from crampcare.diary.overview import backfill_nights as backfill_nights
 from crampcare.diary.overview import diary_nights as diary_nights
-from crampcare.diary.overview import nights_for as nights_for
 
 if TYPE_CHECKING:
     from crampcare.accounts.ownership import AnyUser

@@ -53,7 +53,7 @@ def site(request: HttpRequest) -> dict[str, object]:
         )
     # The red-flag hold (programs/hold.py), looked up only by a page that asks for it: the relief
     # guide leaves out rubbing the calf while a clot or muscle breakdown is suspected (P16).
-    program_hold = SimpleLazyObject(lambda: hold_for(request.user))
+    program_hold = SimpleLazyObject(lambda: hold_for(request.user, request.user))
     # Whether "Create an account" leads anywhere: sign-up is closed after the owner on a server
     # without email (settings.OPEN_SIGNUP), and a dead link would only waste a tired person's tap.
     # Lazy: only the few pages that offer sign-up ask (needs_owner() may query the database).

@@ -16,8 +16,8 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if isinstance(user, User):
         # Signed in: tonight's session and this week's nights, when there is a program.
-        program = program_services.current_program(user)
-        held = hold_for(user)
+        program = program_services.current_program(user, user)
+        held = hold_for(user, user)
         if held is not None:
             # No "tonight" card after a red flag: the program is held (hazard P14).
             context["held"] = held

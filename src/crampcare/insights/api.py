@@ -265,7 +265,7 @@ def summary_payload(personal: services.PersonalInsights) -> dict[str, Any]:
 
 @router.get("/summary", response=SummaryOut, summary="Your insights: the figures on the page")
 def insights_summary(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    return summary_payload(services.insights_for(request.user))
+    return summary_payload(services.insights_for(request.user, request.user))
 
 
 @router.get(
@@ -283,4 +283,4 @@ def insights_summary(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 def insights_report_pdf(
     request: AuthenticatedHttpRequest, query: Query[ReportQuery]
 ) -> HttpResponse:
-    return pdf_response(report.doctor_report(request.user, query.weeks))
+    return pdf_response(report.doctor_report(request.user, request.user, query.weeks))

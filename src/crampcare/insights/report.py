@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,12 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from crampcare.accounts.models import User
+from crampcare.assessment.clinical import load_clinical
+from crampcare.assessment.medicines import classes_for, match_medications
+from crampcare.assessment.services import latest_for
 from crampcare.core.stats import Effect, Week, weekly_series
 from crampcare.core.stats import messages as m
 from crampcare.diary import services as diary
 from crampcare.diary.models import Relief
 from crampcare.insights import charts
 from crampcare.insights import services as s
+
+if TYPE_CHECKING:
+    from crampcare.accounts.ownership import AnyUser
 
 DEFAULT_WEEKS = 8
 WEEK_CHOICES = tuple(range(4, 13))
@@ -149,11 +155,13 @@ def weeks_choice(value: Any) -> int:
 
 
 def doctor_report(
-    user: User, weeks: int = DEFAULT_WEEKS, now: datetime | None = None
+    actor: AnyUser, subject: User, weeks: int = DEFAULT_WEEKS, now: datetime | None = None
 ) -> DoctorReport:
+    """The report on ``subject``, as ``actor`` reads it (every read through
+    ``ownership.for_reader``)."""
     if weeks not in WEEK_CHOICES:
         raise ValueError(f"a report covers 4 to 12 weeks, not {weeks}")
-    personal = s.insights_for(user, now)
+    personal = s.insights_for(actor, subject, now)
     last = personal.as_of
     first = last - timedelta(days=7 * weeks - 1)
     in_window = [r for r in personal.records if first <= r.night <= last]
@@ -161,26 +169,26 @@ def doctor_report(
     triggers = s.trigger_views(personal.insights, clinician=True)
     hidden = s.hidden_factor_texts(personal.insights, clinician=True)
     warning = s.say(m.CLINICIAN_TRIGGERS_WARNING)
-    assessment = assessment_section(user)
+    assessment = assessment_section(actor, subject)
     cited = [s.Said("", flag.references) for flag in assessment.flags] + [
         s.Said("", med.references) for med in assessment.medicines
     ]
     return DoctorReport(
-        person=user.display_name or user.email,
+        person=subject.display_name or subject.email,
         weeks=weeks,
         first_night=first,
         last_night=last,
         generated=now or timezone.now(),
         personal=personal,
         window_weeks=weekly_series(in_window, personal.program_start),
-        tally=_tally(user, in_window, first, last),
+        tally=_tally(actor, subject, in_window, first, last),
         frequency_title=charts.frequency_title(personal.effect, personal.records, clinician=True),
         severity_title=charts.severity_title(personal.effect, personal.records),
         adherence=adherence_for_clinician(in_window, personal.program_start),
         adherence_for_you=charts.adherence_summary(in_window, personal.program_start),
         clinician_summary=clinician_summary(personal, effect, assessment, in_window),
-        helped=_helped(user, first, last),
-        medicine_changes=_medicine_changes(user, first, last),
+        helped=_helped(actor, subject, first, last),
+        medicine_changes=_medicine_changes(actor, subject, first, last),
         assessment=assessment,
         effect=effect,
         triggers=triggers,
@@ -279,11 +287,13 @@ def clinician_summary(
     return lines
 
 
-def _tally(user: User, records: Sequence[s.NightRecord], first: date, last: date) -> Tally:
+def _tally(
+    actor: AnyUser, subject: User, records: Sequence[s.NightRecord], first: date, last: date
+) -> Tally:
     scored = [r.mean_severity for r in records if r.mean_severity is not None]
     cramps = sum(r.cramps for r in records)
     logged = list(
-        diary.episodes(user, user, first, last).values_list("woke_me", "duration_minutes")
+        diary.episodes(actor, subject, first, last).values_list("woke_me", "duration_minutes")
     )
     durations = [minutes for _, minutes in logged if minutes is not None]
     return Tally(
@@ -299,18 +309,20 @@ def _tally(user: User, records: Sequence[s.NightRecord], first: date, last: date
     )
 
 
-def _helped(user: User, first: date, last: date) -> list[tuple[str, int]]:
+def _helped(actor: AnyUser, subject: User, first: date, last: date) -> list[tuple[str, int]]:
     """What the person said helped during cramps in the window, most often first."""
     counts: Counter[str] = Counter()
-    for helped in diary.episodes(user, user, first, last).values_list("helped", flat=True):
+    for helped in diary.episodes(actor, subject, first, last).values_list("helped", flat=True):
         counts.update(item for item in helped or [] if item in Relief.values)
     labels = dict(Relief.choices)
     return [(str(labels[item]), count) for item, count in counts.most_common()]
 
 
-def _medicine_changes(user: User, first: date, last: date) -> list[tuple[date, str]]:
+def _medicine_changes(
+    actor: AnyUser, subject: User, first: date, last: date
+) -> list[tuple[date, str]]:
     rows = (
-        diary.factors(user, user, first, last)
+        diary.factors(actor, subject, first, last)
         .filter(medicine_change=True)
         .order_by("date")
         .values_list("date", "medicine_note")
@@ -318,21 +330,10 @@ def _medicine_changes(user: User, first: date, last: date) -> list[tuple[date, s
     return [(day, note or _("not named")) for day, note in rows]
 
 
-def assessment_section(user: User) -> AssessmentSection:
-    """Triage flags and possibly involved medicines from the latest finished assessment.
-
-    The only place that reads the assessment app, so the report works (with a note) without it.
-    """
-    try:
-        from crampcare.assessment.services import latest_for
-    except ImportError:
-        return AssessmentSection(
-            done_on=None,
-            level=None,
-            level_label="",
-            note=_("Assessments are not available in this version of crampcare."),
-        )
-    assessment = latest_for(user)
+def assessment_section(actor: AnyUser, subject: User) -> AssessmentSection:
+    """Triage flags and possibly involved medicines from the latest finished assessment of
+    ``subject``, as ``actor`` reads it."""
+    assessment = latest_for(actor, subject)
     if assessment is None:
         return AssessmentSection(
             done_on=None,
@@ -345,7 +346,7 @@ def assessment_section(user: User) -> AssessmentSection:
     unanswered = len(result.get("incomplete") or [])
     typed = [str(name) for name in (assessment.answers or {}).get("medications") or []]
     return AssessmentSection(
-        done_on=timezone.localdate(assessment.created_at, user.zone),
+        done_on=timezone.localdate(assessment.created_at, subject.zone),
         level=level,
         level_label=triage_label(level, unanswered > 0),
         flags=[
@@ -368,11 +369,6 @@ def assessment_section(user: User) -> AssessmentSection:
 def medicine_list(typed: Sequence[str]) -> list[MedicineLine]:
     """Every medicine the patient typed, in their order and spelling, with the classes it was
     recognised as (any class, not only those linked with cramps)."""
-    try:
-        from crampcare.assessment.clinical import load_clinical
-        from crampcare.assessment.medicines import classes_for
-    except ImportError:
-        return [MedicineLine(" ".join(name.split()), ()) for name in typed if name.strip()]
     names = {item.id: item.name.get() for item in load_clinical().medicines.classes}
     lines: dict[str, MedicineLine] = {}
     for raw in typed:
@@ -387,12 +383,7 @@ def medicine_list(typed: Sequence[str]) -> list[MedicineLine]:
 def _medicines(result: dict[str, Any], answers: dict[str, Any]) -> list[Medicine]:
     """Medicine classes the risk profile names as possibly involved, with the names typed."""
     typed = [str(name) for name in answers.get("medications") or []]
-    try:
-        from crampcare.assessment.medicines import match_medications
-
-        by_class = match_medications(typed).classes
-    except ImportError:
-        by_class = {}
+    by_class = match_medications(typed).classes
     return [
         Medicine(
             message=str(item.get("message", "")),

@@ -1,9 +1,9 @@
 """Insights for one person: the diary read once, the statistics run once, the figures said once.
 
 The insights page, the JSON API and the doctor's report all call :func:`insights_for`, so they
-show the same numbers. Reading is a fixed number of queries whatever the diary's size: the diary's
-own ``nights_for`` (one query per table, program sessions included) and one for the program's
-start.
+show the same numbers. Reading is a fixed number of queries whatever the diary's size:
+``insights.nights.nights_for`` (one query per table, program sessions included) and one for the
+program's start.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
-from crampcare.accounts.ownership import get_owned_or_404
+from crampcare.accounts.ownership import get_owned_or_404, get_read_or_404
 from crampcare.core.stats import (
     FIRST_WEEK,
     MIN_NIGHTS,
@@ -48,7 +49,11 @@ from crampcare.insights.imports import SEED_LIMIT
 from crampcare.insights.imports import check_imported_self_test as check_imported_self_test
 from crampcare.insights.imports import import_self_tests as import_self_tests
 from crampcare.insights.models import STRATEGY_MAX_LENGTH, SelfTest, TestLength
+from crampcare.insights.nights import nights_for
 from crampcare.programs.models import Program, Session
+
+if TYPE_CHECKING:
+    from crampcare.accounts.ownership import AnyUser
 
 # Earlier than any diary entry: "the whole diary" without a query to find where it starts.
 EARLIEST_NIGHT = date(1900, 1, 1)
@@ -57,19 +62,19 @@ EARLIEST_NIGHT = date(1900, 1, 1)
 # -- reading the diary ------------------------------------------------------------------------
 
 
-def program_start(user: User) -> date | None:
-    """The first night of the person's program, or None without one. One query.
+def program_start(actor: AnyUser, subject: User) -> date | None:
+    """The first night of the program of ``subject`` (as ``actor`` reads it), or None without
+    one. One query.
 
-    The only place that reads the programs app. (Which nights had a finished session comes with
-    the diary's ``nights_for``.) When someone has no program, the statistics compare against
-    their first recorded week instead.
+    (Which nights had a finished session comes with ``insights.nights.nights_for``.) When
+    someone has no program, the statistics compare against their first recorded week instead.
     """
-    return Program.objects.for_user(user).values_list("started_on", flat=True).first()
+    return Program.objects.for_reader(actor, subject).values_list("started_on", flat=True).first()
 
 
-def records_for(user: User, start: date, end: date) -> list[NightRecord]:
+def records_for(actor: AnyUser, subject: User, start: date, end: date) -> list[NightRecord]:
     """The recorded nights from ``start`` to ``end``, oldest first, with program sessions marked."""
-    return diary.nights_for(user, user, start, end)
+    return nights_for(actor, subject, start, end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +111,16 @@ class PersonalInsights:
         return effect_figures(effect) if isinstance(effect, Effect) else None
 
 
-def insights_for(user: User, now: datetime | None = None) -> PersonalInsights:
-    as_of = diary.current_night(user, now)
-    records = records_for(user, EARLIEST_NIGHT, as_of)
-    started = program_start(user)
+def insights_for(actor: AnyUser, subject: User, now: datetime | None = None) -> PersonalInsights:
+    """The insights of ``subject`` over their whole diary, as ``actor`` reads them (every read
+    goes through ``ownership.for_reader``)."""
+    as_of = diary.current_night(subject, now)
+    records = records_for(actor, subject, EARLIEST_NIGHT, as_of)
+    started = program_start(actor, subject)
     insights = compute_insights(records, started)
     protocol = None
     if started is not None and isinstance(insights.effect, Effect):
-        protocol = protocol_check(user, records, insights.effect)
+        protocol = protocol_check(actor, subject, records, insights.effect)
     return PersonalInsights(
         insights=insights,
         records=tuple(records),
@@ -123,12 +130,14 @@ def insights_for(user: User, now: datetime | None = None) -> PersonalInsights:
     )
 
 
-def protocol_check(user: User, records: Iterable[NightRecord], effect: Effect) -> ProtocolCheck:
+def protocol_check(
+    actor: AnyUser, subject: User, records: Iterable[NightRecord], effect: Effect
+) -> ProtocolCheck:
     """The trial-protocol rule (``stats.protocol``) over the latest period. One query, over that
     period's finished sessions only (at most a few weeks of rows)."""
     first, last = effect.latest.first_night, effect.latest.last_night
     sessions = (
-        Session.objects.for_user(user)
+        Session.objects.for_reader(actor, subject)
         .filter(night__range=(first, last), completed_at__isnull=False)
         .values_list("night", "items")
     )
@@ -393,17 +402,19 @@ def references_of(*groups: Iterable[Said | None]) -> list[str]:
 # -- test it for yourself ---------------------------------------------------------------------
 
 
-def current_self_test(user: User, night: date | None = None) -> SelfTest | None:
-    """The person's running self-test (planned or under way), if any. One query."""
-    night = night or diary.current_night(user)
-    latest = SelfTest.objects.for_user(user).first()
+def current_self_test(actor: AnyUser, subject: User, night: date | None = None) -> SelfTest | None:
+    """The running self-test (planned or under way) of ``subject``, as ``actor`` reads it, if
+    any. One query."""
+    night = night or diary.current_night(subject)
+    latest = SelfTest.objects.for_reader(actor, subject).first()
     if latest is None or latest.is_over(night):
         return None
     return latest
 
 
-def self_tests(user: User) -> list[SelfTest]:
-    return list(SelfTest.objects.for_user(user))
+def self_tests(actor: AnyUser, subject: User) -> list[SelfTest]:
+    """Every self-test of ``subject``, as ``actor`` reads them."""
+    return list(SelfTest.objects.for_reader(actor, subject))
 
 
 def start_self_test(user: User, strategy_a: str, strategy_b: str, weeks: int) -> SelfTest:
@@ -427,7 +438,7 @@ def start_self_test(user: User, strategy_a: str, strategy_b: str, weeks: int) ->
         raise ValidationError(errors)
     tonight = diary.today(user)
     with transaction.atomic():
-        if current_self_test(user, diary.current_night(user)) is not None:
+        if current_self_test(user, user, diary.current_night(user)) is not None:
             raise ValidationError(_("You already have a test running. Stop it first."))
         test = SelfTest(
             owner=user,
@@ -443,8 +454,9 @@ def start_self_test(user: User, strategy_a: str, strategy_b: str, weeks: int) ->
     return test
 
 
-def get_self_test(user: User, test_id: int) -> SelfTest:
-    return get_owned_or_404(SelfTest, user, pk=test_id)
+def get_self_test(actor: AnyUser, subject: User, test_id: int) -> SelfTest:
+    """One self-test of ``subject`` as ``actor`` reads it, or 404 (someone else's or missing)."""
+    return get_read_or_404(SelfTest, actor, subject, pk=test_id)
 
 
 def stop_self_test(user: User, test_id: int) -> SelfTest:
@@ -511,11 +523,13 @@ class SelfTestView:
     outcome: SelfTestOutcome | None
 
 
-def self_test_view(user: User, test: SelfTest, now: datetime | None = None) -> SelfTestView:
+def self_test_view(
+    actor: AnyUser, subject: User, test: SelfTest, now: datetime | None = None
+) -> SelfTestView:
     """Everything the self-test page shows: four queries (the diary's three and sessions)."""
-    tonight = diary.today(user, now)
-    night = diary.current_night(user, now)
-    records = records_for(user, test.start, test.last_night)
+    tonight = diary.today(subject, now)
+    night = diary.current_night(subject, now)
+    records = records_for(actor, subject, test.start, test.last_night)
     counted = [r for r in records if r.night <= test.analysis_end]
     per_week: dict[int, int] = {}
     for record in counted:

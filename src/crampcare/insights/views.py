@@ -34,7 +34,7 @@ def page_weeks(value: str | None) -> int:
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     shown = page_weeks(request.GET.get("weeks"))
-    personal = services.insights_for(user)
+    personal = services.insights_for(user, user)
     weeks = personal.insights.weeks[-shown:] if shown else personal.insights.weeks
     effect = services.personal_effect_view(personal)
     triggers = services.trigger_views(personal.insights)
@@ -57,7 +57,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "triggers": triggers,
             "hidden_factors": services.hidden_factor_texts(personal.insights),
             "triggers_warning": warning,
-            "self_test": services.current_self_test(user, personal.as_of),
+            "self_test": services.current_self_test(user, user, personal.as_of),
             "report_form": ReportForm(),
             "references": services.references_of(
                 [effect.caveat, effect.trial, effect.trial_note, effect.advice],
@@ -70,7 +70,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     weeks = report.weeks_choice(request.GET.get("weeks"))
-    content = report.doctor_report(request.user, weeks)
+    content = report.doctor_report(request.user, request.user, weeks)
     return render(
         request,
         "insights/report.html",
@@ -92,7 +92,7 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    content = report.doctor_report(user, report.weeks_choice(request.GET.get("weeks")))
+    content = report.doctor_report(user, user, report.weeks_choice(request.GET.get("weeks")))
     return pdf_response(content)
 
 
@@ -108,10 +108,10 @@ def pdf_response(content: report.DoctorReport) -> HttpResponse:
 @login_required
 def self_test(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    current = services.current_self_test(user)
+    current = services.current_self_test(user, user)
     return _self_test_page(
         request,
-        current=services.self_test_view(user, current) if current else None,
+        current=services.self_test_view(user, user, current) if current else None,
         form=SelfTestForm() if current is None else None,
     )
 
@@ -124,7 +124,9 @@ def _self_test_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    past = [test for test in services.self_tests(user) if current is None or test != current.test]
+    past = [
+        test for test in services.self_tests(user, user) if current is None or test != current.test
+    ]
     return render(
         request,
         "insights/self_test.html",
@@ -157,9 +159,11 @@ def start_self_test(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def self_test_detail(request: AuthenticatedHttpRequest, test_id: int) -> HttpResponse:
     user = request.user
-    test = services.get_self_test(user, test_id)
+    test = services.get_self_test(user, user, test_id)
     return render(
-        request, "insights/self_test_detail.html", {"view": services.self_test_view(user, test)}
+        request,
+        "insights/self_test_detail.html",
+        {"view": services.self_test_view(user, user, test)},
     )
 
 

@@ -228,7 +228,7 @@ class ChangeOut(Schema):
 
 
 def _program(request: AuthenticatedHttpRequest) -> Program:
-    program = services.current_program(request.user)
+    program = services.current_program(request.user, request.user)
     if program is None:
         raise Http404("You have no program yet. Create one with POST /api/v1/program.")
     return program
@@ -265,7 +265,7 @@ def _items(items: list[PlanItem] | tuple[PlanItem, ...], options: dict[str, Any]
 
 def _program_out(user: User, program: Program) -> dict[str, Any]:
     plan = program.get_plan()
-    held = hold_for(user)
+    held = hold_for(user, user)
     # While a clot or muscle breakdown is suspected, nothing that loads the calf (P16).
     shown = set(without_calf_loading(held, (item.exercise_id for item in plan.items)))
     tonight = sessions.items_for_night(program, services.tonight(user))
@@ -348,7 +348,7 @@ def program_maintenance(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 @router.get("/history", response=list[ChangeOut], summary="Every change to your program")
 def program_history(request: AuthenticatedHttpRequest) -> list[ProgramChange]:
     user = request.user
-    return services.history(user, services.current_program(user))
+    return services.history(user, user, services.current_program(user, user))
 
 
 @router.get("/session", response=SessionOut, summary="Tonight's session, if started")

@@ -155,7 +155,7 @@ def build_calendar(program: Program, owner: User) -> icalendar.Calendar:
     # Ask subscribed calendars to check for changes a few times a day.
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    if program.paused or hold_for(owner) is not None:
+    if program.paused or hold_for(owner, owner) is not None:
         return calendar
     zone = owner.zone
     start = datetime.combine(program.started_on, program.bedtime, tzinfo=zone)

@@ -98,7 +98,7 @@ class Hold:
 
 def check_not_held(user: AnyUser) -> None:
     """Raise ``ProgramHeld`` if the program is held (for actions that start or log a session)."""
-    hold = hold_for(user)
+    hold = hold_for(user, user)
     if hold is not None:
         raise ProgramHeld(hold)
 
@@ -125,36 +125,37 @@ def explanation(hold: Hold) -> str:
 _FLAGGED_LIMIT = 20
 
 
-def _flagged_since_clearance(user: AnyUser) -> list[Assessment]:
+def _flagged_since_clearance(actor: AnyUser, subject: AnyUser) -> list[Assessment]:
     """Every urgent or emergency check (finished or still in progress) saved after the last
     "I have been checked". A calmer check saved later does not lift the hold: only the
     clinician's check, recorded by the person, does (hazard P15)."""
-    flagged = assessment_services.list_for(user).filter(result__triage__in=HOLD_LEVELS)
-    cleared = last_clearance(user)
+    flagged = assessment_services.list_for(actor, subject).filter(result__triage__in=HOLD_LEVELS)
+    cleared = last_clearance(actor, subject)
     if cleared is not None:
         flagged = flagged.filter(updated_at__gt=cleared.at)
     return list(flagged.order_by("-updated_at", "-id")[:_FLAGGED_LIMIT])
 
 
-def last_clearance(user: AnyUser) -> ProgramChange | None:
-    return ProgramChange.objects.for_user(user).filter(kind=ChangeKind.CLEARED).first()
+def last_clearance(actor: AnyUser, subject: AnyUser) -> ProgramChange | None:
+    return ProgramChange.objects.for_reader(actor, subject).filter(kind=ChangeKind.CLEARED).first()
 
 
-def hold_for(user: AnyUser) -> Hold | None:
-    """The hold on this person's program, or None. Reads only."""
-    if not getattr(user, "is_authenticated", False):
+def hold_for(actor: AnyUser, subject: AnyUser) -> Hold | None:
+    """The hold on the program of ``subject``, as ``actor`` reads it, or None (always None for
+    an anonymous visitor). Reads only."""
+    if not getattr(subject, "is_authenticated", False):
         return None
-    flagged = _flagged_since_clearance(user)
+    flagged = _flagged_since_clearance(actor, subject)
     if not flagged:
         return None
     # The most urgent of them; on a tie the newest.
     assessment = sorted(
         flagged, key=lambda a: (HOLD_LEVELS.index(str(a.triage)), -a.updated_at.timestamp())
     )[0]
-    return _hold_of(user, assessment)
+    return _hold_of(subject, assessment)
 
 
-def _hold_of(user: AnyUser, assessment: Assessment) -> Hold:
+def _hold_of(subject: AnyUser, assessment: Assessment) -> Hold:
     reasons = tuple(
         HoldReason(
             rule=str(reason.get("rule", "")),
@@ -165,7 +166,7 @@ def _hold_of(user: AnyUser, assessment: Assessment) -> Hold:
         for reason in assessment.shown_result().get("reasons", [])
         if is_red_flag(reason.get("level"))
     )
-    zone = getattr(user, "zone", None)
+    zone = getattr(subject, "zone", None)
     return Hold(
         level=str(assessment.triage),
         reasons=reasons,
@@ -187,7 +188,7 @@ def record_clearance(
     note = (note or "").strip()
     with transaction.atomic():
         program = services.locked_program(user, now)
-        hold = hold_for(user)
+        hold = hold_for(user, user)
         if hold is None:
             raise ValidationError(
                 {"checked_on": _("Your program is not on hold, so there is nothing to confirm.")}

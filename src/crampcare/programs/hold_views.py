@@ -50,7 +50,7 @@ def held_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    program = services.current_program(user)
+    program = services.current_program(user, user)
     context = {
         "hold": hold,
         "explanation": holds.explanation(hold),
@@ -65,7 +65,7 @@ def held_page(
 @require_http_methods(["GET", "POST"])
 def checked(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    hold = holds.hold_for(user)
+    hold = holds.hold_for(user, user)
     if hold is None:
         return redirect("programs:today")
     if request.method != "POST":

@@ -115,7 +115,7 @@ def due_reminders(now: datetime) -> list[Due]:
         owner: User = program.owner  # type: ignore[assignment]
         night = due_night(program, owner, now)
         # Nothing while the program is held after a red flag (programs/hold.py).
-        if night is not None and owner.email and hold_for(owner) is None:
+        if night is not None and owner.email and hold_for(owner, owner) is None:
             due.append(Due(program, owner, night))
     if not due:
         return []

@@ -79,26 +79,30 @@ def tonight(user: User, now: datetime | None = None) -> date:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def current_program(user: User, now: datetime | None = None) -> Program | None:
-    """The person's program as it stands tonight. Read only: a weekly step that is due but not
-    recorded yet is applied to the copy returned (which refuses to be saved), not to the row."""
-    program = Program.objects.for_user(user).first()
+def current_program(actor: AnyUser, subject: User, now: datetime | None = None) -> Program | None:
+    """The program of ``subject`` as it stands tonight, as ``actor`` reads it
+    (``ownership.for_reader``). Read only: a weekly step that is due but not recorded yet is
+    applied to the copy returned (which refuses to be saved), not to the row."""
+    program = Program.objects.for_reader(actor, subject).first()
     if program is None:
         return None
-    return _as_of(program, tonight(user, now), user.zone)
+    return _as_of(program, tonight(subject, now), subject.zone)
 
 
-def require_program(user: User, now: datetime | None = None) -> Program:
-    program = current_program(user, now)
+def require_program(actor: AnyUser, subject: User, now: datetime | None = None) -> Program:
+    program = current_program(actor, subject, now)
     if program is None:
         raise NoProgram
     return program
 
 
-def history(user: User, program: Program | None = None) -> list[ProgramChange]:
-    """Every change to the person's program, newest first, with the weekly steps that are due
-    but not recorded yet when ``program`` is the one ``current_program`` showed."""
-    changes = list(ProgramChange.objects.for_user(user).order_by("-at", "-id"))
+def history(
+    actor: AnyUser, subject: AnyUser, program: Program | None = None
+) -> list[ProgramChange]:
+    """Every change to the program of ``subject``, newest first, as ``actor`` reads it, with the
+    weekly steps that are due but not recorded yet when ``program`` is the one
+    ``current_program`` showed."""
+    changes = list(ProgramChange.objects.for_reader(actor, subject).order_by("-at", "-id"))
     unrecorded = program.unrecorded_changes if program is not None else None
     if not unrecorded:
         return changes

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
+from crampcare.assessment.services import latest_for
 from crampcare.programs.profile import PlanProfile, profile_from_assessment
 
 if TYPE_CHECKING:
@@ -28,12 +29,8 @@ PREFERENCE_FIELDS = (
 
 
 def latest_answers(user: AnyUser) -> Mapping[str, Any] | None:
-    """The answers of the person's latest finished assessment, if the assessment app has one."""
-    try:
-        from crampcare.assessment.services import latest_for
-    except ImportError:  # the assessment app is optional for the program
-        return None
-    assessment = latest_for(user)
+    """The answers of the person's latest finished assessment, if they have one."""
+    assessment = latest_for(user, user)
     return None if assessment is None else assessment.answers
 
 

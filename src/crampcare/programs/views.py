@@ -67,9 +67,9 @@ def _program_needed(view: View) -> View:
 @login_required
 def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if held := hold_for(user):  # no exercise after a red flag (P14)
+    if held := hold_for(user, user):  # no exercise after a red flag (P14)
         return held_page(request, held)
-    program = services.current_program(user)
+    program = services.current_program(user, user)
     if program is None:
         has_answers = tailoring.latest_answers(user) is not None
         context = {"has_answers": has_answers, "trial_refs": ["R1"]}
@@ -91,7 +91,7 @@ def today(request: AuthenticatedHttpRequest) -> HttpResponse:
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the program, or update the "about you" answers it was built from."""
     user = request.user
-    program = services.current_program(user)
+    program = services.current_program(user, user)
     has_answers = tailoring.latest_answers(user) is not None
     form_class = StartForm if has_answers else AboutYouForm
     initial = _initial_preferences(program) if program else {}
@@ -132,13 +132,13 @@ def _plan_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    program = services.current_program(user)
+    program = services.current_program(user, user)
     if program is None:
         return redirect("programs:start")
     plan = program.get_plan()
     options = services.alternatives(program, plan)
     exercises = get_library().exercises
-    held = hold_for(user)  # while a clot or muscle breakdown is suspected: no calf work (P16)
+    held = hold_for(user, user)  # while a clot or muscle breakdown is suspected: no calf work (P16)
     shown = set(without_calf_loading(held, (item.exercise_id for item in plan.items)))
     blocks = []
     for block, title in (
@@ -346,13 +346,13 @@ def calendar_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    program = services.current_program(user)
+    program = services.current_program(user, user)
     if program is None:
         return redirect("programs:start")
     adherence = sessions.adherence(user, program)
     changes = [
         {"change": change, "text": describe_change(change)}
-        for change in services.history(user, program)
+        for change in services.history(user, user, program)
     ]
     context = {"program": program, "changes": changes, "adherence": adherence}
     return render(request, "programs/history.html", context)
@@ -365,7 +365,7 @@ def _player_page(
     request: AuthenticatedHttpRequest, *, form: FeedbackForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
-    program = services.current_program(user)
+    program = services.current_program(user, user)
     if program is None:
         return redirect("programs:start")
     overview = sessions.tonight_overview(user, program)
@@ -392,7 +392,7 @@ def _player_page(
 @login_required
 @require_GET
 def player(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if held := hold_for(request.user):  # no exercise after a red flag (P14)
+    if held := hold_for(request.user, request.user):  # no exercise after a red flag (P14)
         return held_page(request, held)
     return _player_page(request)
 
@@ -401,7 +401,7 @@ def player(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @_program_needed
 def finish(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if held := hold_for(request.user):  # nothing is logged while held (P15)
+    if held := hold_for(request.user, request.user):  # nothing is logged while held (P15)
         return held_page(request, held, status=409)
     form = FeedbackForm(request.POST)
     if not form.is_valid():

@@ -20,15 +20,12 @@ from django.db.models import Count
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import (
     OwnedModel,
-    ReaderAccess,
-    ReadRecord,
     ReadRefused,
     ScopeError,
-    register_reader_access,
     system_access,
 )
 from crampcare.portability.tests.everything import fill_everything
-from crampcare.testing.builders import make_user
+from crampcare.testing.readers import Granting, granting
 
 pytestmark = pytest.mark.django_db
 
@@ -54,18 +51,19 @@ UNSCOPED: dict[str, Callable[[type[OwnedModel]], Any]] = {
 }
 
 
-@pytest.fixture
-def owner() -> User:
-    person = make_user()
-    fill_everything(person)
-    return person
+# The cast (crampcare/testing/cast.py), each with a record in every owned model.
 
 
 @pytest.fixture
-def stranger() -> User:
-    person = make_user()
-    fill_everything(person)
-    return person
+def owner(owner: User) -> User:
+    fill_everything(owner)
+    return owner
+
+
+@pytest.fixture
+def stranger(stranger: User) -> User:
+    fill_everything(stranger)
+    return stranger
 
 
 def test_it_finds_every_model_with_an_owner() -> None:
@@ -127,34 +125,18 @@ def test_for_reader_refuses_a_stranger_when_no_access_is_registered(
         model.objects.for_reader(AnonymousUser(), owner)
 
 
-class _Granting:
-    """A test policy: ``allowed`` may read ``of``'s records; every granted read is kept."""
-
-    def __init__(self, allowed: User, of: User) -> None:
-        self.allowed, self.of = allowed, of
-        self.records: list[ReadRecord] = []
-
-    def policy(self, actor: Any, subject: Any, model: type[OwnedModel]) -> bool:
-        return bool(actor.pk == self.allowed.pk and subject.pk == self.of.pk)
-
-    def audit(self, record: ReadRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture
-def reader(owner: User) -> Iterator[tuple[User, _Granting]]:
-    clinician = make_user()
-    granting = _Granting(clinician, owner)
-    previous = register_reader_access(ReaderAccess(policy=granting.policy, audit=granting.audit))
-    yield clinician, granting
-    register_reader_access(previous)
+def reader(owner: User, teammate: User) -> Iterator[tuple[User, Granting]]:
+    """The teammate, granted to read the owner's records (and nobody else's) by a test policy."""
+    with granting(teammate, owner) as grant:
+        yield teammate, grant
 
 
 @pytest.mark.parametrize("model", OWNED, ids=lambda model: model._meta.label)
 def test_for_reader_with_a_grant_returns_the_subjects_rows_and_is_audited_once(
     owner: User,
     stranger: User,
-    reader: tuple[User, _Granting],
+    reader: tuple[User, Granting],
     model: type[OwnedModel],
 ) -> None:
     clinician, granting = reader
@@ -177,7 +159,7 @@ def test_for_reader_with_a_grant_returns_the_subjects_rows_and_is_audited_once(
 
 
 def test_people_read_their_own_without_an_audit_record(
-    owner: User, reader: tuple[User, _Granting]
+    owner: User, reader: tuple[User, Granting]
 ) -> None:
     _, granting = reader
     for model in OWNED:

@@ -93,21 +93,21 @@ def test_it_does_not_claim_answers_that_no_longer_validate(user: User) -> None:
 
 
 def test_it_finds_the_latest_finished_and_the_unfinished(user: User) -> None:
-    assert services.latest_for(user) is None
+    assert services.latest_for(user, user) is None
     older = services.save_assessment(user, typical_payload())
     draft = services.save_answers(user, {"age": 50})
-    assert services.latest_for(user) == older
+    assert services.latest_for(user, user) == older
     assert services.unfinished_for(user) == draft
-    assert list(services.list_for(user)) == [draft, older]
+    assert list(services.list_for(user, user)) == [draft, older]
 
 
 def test_it_shows_each_person_only_their_own(user: User, other_user: User) -> None:
     mine = services.save_assessment(user, typical_payload())
-    assert list(services.list_for(other_user)) == []
-    assert services.latest_for(other_user) is None
-    assert services.get_for(user, mine.pk) == mine
+    assert list(services.list_for(other_user, other_user)) == []
+    assert services.latest_for(other_user, other_user) is None
+    assert services.get_for(user, user, mine.pk) == mine
     with pytest.raises(Http404):
-        services.get_for(other_user, mine.pk)
+        services.get_for(other_user, other_user, mine.pk)
 
 
 def test_it_discards_only_unfinished_drafts(user: User) -> None:
@@ -115,4 +115,4 @@ def test_it_discards_only_unfinished_drafts(user: User) -> None:
     draft = services.save_answers(user, {"age": 50})
     services.discard_unfinished(user, finished)
     services.discard_unfinished(user, draft)
-    assert list(services.list_for(user)) == [finished]
+    assert list(services.list_for(user, user)) == [finished]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def test_it_keeps_the_data_directory_private(
 
 
 def test_it_keeps_the_database_its_wal_and_backups_private(tmp_path: Path) -> None:
+    """The one child-process test of `crampcare migrate` and `crampcare backup`."""
     assert run_cli(tmp_path, "migrate", "-v", "0").returncode == 0
     database = tmp_path / "crampcare.sqlite3"
     assert _mode(tmp_path) == 0o700
@@ -43,6 +45,13 @@ def test_it_keeps_the_database_its_wal_and_backups_private(tmp_path: Path) -> No
         path = Path(f"{database}{companion}")
         assert not path.exists() or _mode(path) == 0o600
     assert _mode(tmp_path / "copy.sqlite3") == 0o600
+    # The copy is a whole database, and a backup never overwrites one (the CLI's backup test).
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+    assert "accounts_user" in tables
+    again = run_cli(tmp_path, "backup", str(tmp_path / "copy.sqlite3"))
+    assert again.returncode != 0
+    assert "already exists" in again.stderr
 
 
 def test_it_fails_the_deploy_check_with_debug_on(tmp_path: Path) -> None:

@@ -226,7 +226,7 @@ def test_no_get_changes_the_database() -> None:
     person = Person(user, fill_everything(user))
     with time_machine.travel(READ_AT, tick=False):
         stored = Program.objects.for_user(user).get()
-        shown = services.current_program(user)
+        shown = services.current_program(user, user)
         assert shown is not None
         assert shown.week > stored.week, "a weekly step should be due and not recorded"
         urls = list(dict.fromkeys(page_urls(person) + api_urls(person)))

@@ -2,7 +2,9 @@
 
 Each app lists its routes in `tests/test_privacy.py` as OWNER_SCOPED_ROUTES (tested: a stranger
 gets 404 and changes nothing) or PUBLIC_ROUTES (content with no personal data). A new route with a
-path parameter that nobody listed fails here, so privacy tests cannot be forgotten.
+path parameter that nobody listed fails here, so privacy tests cannot be forgotten. The privacy
+tests sign in the cast (`crampcare/testing/cast.py`: `owner_client`, `teammate_client`,
+`stranger_client`); the last test here checks that cast itself.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import importlib
 import pkgutil
 from collections.abc import Iterator
 
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import crampcare
+from crampcare.testing.cast import Cast
 
 
 def _routes(patterns: list, namespace: str = "", has_param: bool = False) -> Iterator[tuple]:
@@ -60,3 +64,15 @@ def test_it_finds_the_routes_it_checks() -> None:
     names = {name for name, _, param in _routes(get_resolver().url_patterns) if param}
     assert "accounts:revoke_token" in names
     assert "api:revoke_token" in names
+
+
+def test_the_cast_is_three_different_people_on_one_install(
+    cast: Cast, owner_client: Client, teammate_client: Client, stranger_client: Client
+) -> None:
+    people = (cast.owner, cast.teammate, cast.stranger)
+    assert len({person.pk for person in people}) == 3
+    assert cast.others == (cast.teammate, cast.stranger)
+    for client, person in zip(
+        (owner_client, teammate_client, stranger_client), people, strict=True
+    ):
+        assert client.session["_auth_user_id"] == str(person.pk)

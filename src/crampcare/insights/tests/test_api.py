@@ -31,7 +31,7 @@ def _frozen_clock() -> Iterator[None]:
 def test_it_gives_the_same_figures_as_the_page(owner_client: Client, user: User) -> None:
     fill_diary(user, 40)
     body = owner_client.get(SUMMARY).json()
-    personal = services.insights_for(user)
+    personal = services.insights_for(user, user)
     effect = personal.effect
     assert isinstance(effect, Effect)
     figures = personal.figures

@@ -79,7 +79,7 @@ def test_it_compares_with_the_trial_when_the_protocol_is_followed(
     fill_diary(user, 40)
     first = LAST_NIGHT - timedelta(days=20)
     start_program_with_sessions(user, first, [first + timedelta(days=i) for i in range(21)])
-    personal = services.insights_for(user)
+    personal = services.insights_for(user, user)
     assert personal.protocol is not None
     assert personal.protocol.follows
     page = owner_client.get(reverse("insights:index")).content.decode()
@@ -92,7 +92,7 @@ def test_it_does_not_compare_with_the_trial_on_few_nights_of_stretching(
     fill_diary(user, 40)
     first = LAST_NIGHT - timedelta(days=20)
     start_program_with_sessions(user, first, [first + timedelta(days=i) for i in range(0, 21, 3)])
-    personal = services.insights_for(user)
+    personal = services.insights_for(user, user)
     assert personal.protocol is not None
     assert not personal.protocol.follows
     page = owner_client.get(reverse("insights:index")).content.decode()
@@ -113,7 +113,7 @@ def test_it_does_not_count_sessions_without_the_trial_stretches(
     for session in Session.objects.for_user(user):
         session.items = [item for item in session.items if item["slot"] != "hamstring"]
         session.save()
-    personal = services.insights_for(user)
+    personal = services.insights_for(user, user)
     assert personal.protocol is not None
     assert personal.protocol.protocol_nights == 0
     assert not personal.protocol.follows

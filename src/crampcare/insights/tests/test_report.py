@@ -99,7 +99,7 @@ def test_it_falls_back_to_eight_weeks_for_an_unknown_length() -> None:
 
 def test_it_tallies_the_window_and_what_helped(user: User) -> None:
     fill_diary(user, 40)
-    content = report.doctor_report(user, 4)
+    content = report.doctor_report(user, user, 4)
     tally = content.tally
     assert tally.nights_in_window == 28
     assert tally.recorded_nights == 27  # the night of the 10th has only just begun
@@ -138,7 +138,7 @@ def test_it_writes_characters_outside_latin_1(user: User) -> None:
     fill_diary(user, 10)
     user.display_name = "Zoë Ŝmith – O’Brien"
     user.save()
-    text = pdf_text(render_pdf(report.doctor_report(user)))
+    text = pdf_text(render_pdf(report.doctor_report(user, user)))
     assert "Patient: Zoë Ŝmith – O’Brien" in text
 
 
@@ -195,18 +195,18 @@ def test_it_never_calls_an_incomplete_check_self_care(
         assert "Overall: Incomplete: warning-sign questions unanswered." in shown
         assert "1 warning-sign question was left unanswered, so this check is incomplete" in shown
         assert "No warning signs were reported." not in shown
-    assert report.assessment_section(user).level_label.startswith("Incomplete")
+    assert report.assessment_section(user, user).level_label.startswith("Incomplete")
 
 
 def test_it_keeps_a_higher_level_and_says_it_is_incomplete(user: User) -> None:
     stored_assessment(user, {"triage": "urgent", "incomplete": ["a", "b"], "reasons": []}, [])
-    label = report.assessment_section(user).level_label
+    label = report.assessment_section(user, user).level_label
     assert label == "See a doctor today (incomplete: warning-sign questions unanswered)"
 
 
 def test_it_calls_a_complete_check_self_care(user: User) -> None:
     stored_assessment(user, {"triage": "self_care", "incomplete": [], "reasons": []}, [])
-    assert report.assessment_section(user).level_label == "Self-care is reasonable"
+    assert report.assessment_section(user, user).level_label == "Self-care is reasonable"
 
 
 def test_it_lists_every_medicine_as_typed_with_its_class(owner_client: Client, user: User) -> None:
@@ -216,7 +216,7 @@ def test_it_lists_every_medicine_as_typed_with_its_class(owner_client: Client, u
         {"triage": "see_doctor", "incomplete": [], "reasons": []},
         ["Lipitor 20 mg", "  Mystery   pill ", "lipitor 20 mg"],
     )
-    lines = report.assessment_section(user).medicine_list
+    lines = report.assessment_section(user, user).medicine_list
     assert [line.name for line in lines] == ["Lipitor 20 mg", "Mystery pill"]
     assert lines[0].classes  # recognised as a statin
     assert "statin" in lines[0].classes[0].casefold()
@@ -257,7 +257,7 @@ def test_it_keeps_headings_with_what_follows_them(user: User) -> None:
         {"triage": "see_doctor", "incomplete": ["x"], "reasons": []},
         ["Lipitor", "Ventolin", "Bendroflumethiazide", "Something else"],
     )
-    data = render_pdf(report.doctor_report(user, 12))
+    data = render_pdf(report.doctor_report(user, user, 12))
     headings = {
         "Summary for the clinician",
         "The diary in these weeks",

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_reads_every_recorded_night_with_its_factors(user: User) -> None:
     fill_diary(user, 20)
-    records = services.records_for(user, LAST_NIGHT - timedelta(days=19), LAST_NIGHT)
+    records = services.records_for(user, user, LAST_NIGHT - timedelta(days=19), LAST_NIGHT)
     assert [r.night for r in records] == [LAST_NIGHT - timedelta(days=19 - i) for i in range(20)]
     assert [r.cramps for r in records] == [cramps_on(i, i % 4 == 0) for i in range(20)]
     assert "alcohol" in records[0].exposures
@@ -38,7 +38,7 @@ def test_it_reads_every_recorded_night_with_its_factors(user: User) -> None:
 
 
 def test_it_has_no_program_start_without_a_program(user: User) -> None:
-    assert services.program_start(user) is None
+    assert services.program_start(user, user) is None
 
 
 def test_it_compares_with_the_nights_before_the_program_and_counts_sessions(
@@ -57,7 +57,7 @@ def test_it_compares_with_the_nights_before_the_program_and_counts_sessions(
             completed_at=NOW,
         )
     with time_machine.travel(NOW, tick=False):
-        personal = services.insights_for(user)
+        personal = services.insights_for(user, user)
     assert personal.program_start == started
     effect = personal.effect
     assert isinstance(effect, Effect)
@@ -75,7 +75,7 @@ def test_it_compares_with_the_nights_before_the_program_and_counts_sessions(
 def test_it_computes_insights_over_the_whole_diary(user: User) -> None:
     fill_diary(user, 30)
     with time_machine.travel(NOW, tick=False):
-        personal = services.insights_for(user)
+        personal = services.insights_for(user, user)
     assert personal.recorded_nights == 30
     assert personal.first_night == LAST_NIGHT - timedelta(days=29)
     assert personal.as_of == LAST_NIGHT + timedelta(days=1)
@@ -87,7 +87,7 @@ def test_it_computes_insights_over_the_whole_diary(user: User) -> None:
 def test_it_says_how_many_more_nights_are_needed(user: User) -> None:
     fill_diary(user, 9)
     with time_machine.travel(NOW, tick=False):
-        view = services.effect_view(services.insights_for(user).effect)
+        view = services.effect_view(services.insights_for(user, user).effect)
     assert not view.ready
     assert view.needed_more_nights == 5
     assert view.group_nights == (7, 2)
@@ -166,7 +166,7 @@ def test_it_shows_tonights_way_and_the_current_week(user: User) -> None:
     with time_machine.travel(NOW, tick=False):
         test = services.start_self_test(user, "A", "B", 4)
     with time_machine.travel(NOW + timedelta(days=8), tick=False):
-        view = services.self_test_view(user, test)
+        view = services.self_test_view(user, user, test)
     assert not view.over
     assert view.tonight_strategy == test.schedule[1]
     assert [w.is_current for w in view.weeks] == [False, True, False, False]
@@ -180,7 +180,7 @@ def test_it_analyses_the_test_once_it_is_over(user: User) -> None:
         night = test.start + timedelta(days=offset)
         diary.record_checkin(user, night, cramp_count=3 if test.strategy_on(night) == "A" else 1)
     with time_machine.travel(NOW + timedelta(days=29), tick=False):
-        view = services.self_test_view(user, test)
+        view = services.self_test_view(user, user, test)
     assert view.over
     assert view.outcome is not None
     assert view.outcome.ready
@@ -196,12 +196,12 @@ def test_it_analyses_a_stopped_test_up_to_the_night_before(user: User) -> None:
         diary.record_checkin(user, test.start - timedelta(days=1), cramp_count=2)
     with time_machine.travel(NOW + timedelta(days=3), tick=False):
         stopped = services.stop_self_test(user, test.pk)
-        view = services.self_test_view(user, stopped)
+        view = services.self_test_view(user, user, stopped)
     assert stopped.stopped_on == test.start + timedelta(days=3)
     assert view.over
     assert view.tonight_strategy is None
     assert isinstance(view.result, NotEnoughData)
-    assert services.current_self_test(user) is None
+    assert services.current_self_test(user, user) is None
 
 
 def test_it_never_reaches_someone_elses_self_test(user: User, other_user: User) -> None:

@@ -23,8 +23,8 @@ def test_it_reproduces_the_same_insights_after_export_and_import(user: User) -> 
     report = import_zip(fresh, export_zip(user))
     assert report.ok, report.summary()
     with time_machine.travel(NOW, tick=False):
-        before = services.insights_for(user)
-        after = services.insights_for(fresh)
+        before = services.insights_for(user, user)
+        after = services.insights_for(fresh, fresh)
     assert fresh.time_zone == "America/New_York"
     assert after.records == before.records
     assert after.insights == before.insights

@@ -27,7 +27,7 @@ def _frozen_clock() -> Iterator[None]:
 def test_it_shows_the_answer_figures_and_charts(owner_client: Client, user: User) -> None:
     fill_diary(user, 40)
     page = owner_client.get(reverse("insights:index")).content.decode()
-    figures = services.insights_for(user).figures
+    figures = services.insights_for(user, user).figures
     assert figures is not None
     assert "Have my cramps changed?" in page
     # The plain answer comes first; the statistical verdict is folded away below it.

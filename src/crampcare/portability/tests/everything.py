@@ -93,7 +93,7 @@ def _evening_of(user: User, night: date) -> None:
             programs.change_bedtime(user, time(22, 0))
     if night == date(2025, 5, 5):
         with at(evening(night, 20)):
-            options = programs.alternatives(programs.require_program(user))
+            options = programs.alternatives(programs.require_program(user, user))
             slot, choices = next((s, c) for s, c in options.items() if len(c) > 1)
             programs.swap_exercise(user, slot, choices[1])
     if night == date(2025, 5, 12):

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from crampcare.accounts.models import User
 from crampcare.core.nights import night_of
-from crampcare.diary import services
+from crampcare.insights.nights import nights_for
 from crampcare.portability import services as portability
 from crampcare.portability.demo import BASELINE_WEEKS, generate
 from crampcare.testing.cli import run_cli
@@ -76,7 +76,7 @@ def test_it_creates_a_demo_account_with_about_seventy_nights() -> None:
     password = output.split("Password (shown only now): ")[1].split()[0]
     assert len(password) >= 16
     assert user.check_password(password)
-    nights = services.nights_for(user, user, LAST_NIGHT - timedelta(days=69), LAST_NIGHT)
+    nights = nights_for(user, user, LAST_NIGHT - timedelta(days=69), LAST_NIGHT)
     assert 60 <= len(nights) <= 70
     assert sum(n.program_done for n in nights) > 20
     assert f"{len(nights)} nights recorded from 2024-03-27 to 2024-06-04" in output

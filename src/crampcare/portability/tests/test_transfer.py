@@ -12,6 +12,7 @@ from django.test import Client
 from crampcare.accounts.models import User
 from crampcare.diary import services
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.insights.nights import nights_for
 from crampcare.portability import services as portability
 from crampcare.testing.builders import every_row, make_user
 
@@ -90,9 +91,9 @@ def test_it_round_trips_the_csv_export_exactly(user: User) -> None:
         assert again[name] == first[name], name
     # The profile comes along too, except the email address, which is the new account's sign-in.
     assert again["profile.csv"] == first["profile.csv"].replace(user.email, fresh.email)
-    assert services.nights_for(
-        fresh, fresh, date(2024, 1, 1), date(2024, 12, 31)
-    ) == services.nights_for(user, user, date(2024, 1, 1), date(2024, 12, 31))
+    assert nights_for(fresh, fresh, date(2024, 1, 1), date(2024, 12, 31)) == nights_for(
+        user, user, date(2024, 1, 1), date(2024, 12, 31)
+    )
 
 
 def test_it_writes_readable_columns(user: User) -> None:

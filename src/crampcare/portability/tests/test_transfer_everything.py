@@ -129,8 +129,10 @@ def test_it_gives_the_same_insights_program_included_after_a_move(
     fresh = make_user("fresh@example.org")
     _import_at_now(fresh, portability.export_zip(user))
     with at(NOW):
-        before, after = insights.insights_for(user), insights.insights_for(fresh)
-        self_tests = [insights.self_test_view(u, insights.self_tests(u)[0]) for u in (user, fresh)]
+        before, after = insights.insights_for(user, user), insights.insights_for(fresh, fresh)
+        self_tests = [
+            insights.self_test_view(u, u, insights.self_tests(u, u)[0]) for u in (user, fresh)
+        ]
     assert after.program_start == before.program_start is not None
     assert sum(record.program_done for record in before.records) > 10
     assert after.records == before.records

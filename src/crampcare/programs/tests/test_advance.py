@@ -41,7 +41,7 @@ def test_it_shows_a_due_step_without_recording_it(user: User) -> None:
     program, later = _good_first_week(user)
     recorded = _recorded(user)
 
-    shown = services.current_program(user, later)
+    shown = services.current_program(user, user, later)
 
     assert shown is not None
     assert (shown.week, shown.level) == (2, 2)
@@ -55,20 +55,20 @@ def test_it_shows_a_due_step_without_recording_it(user: User) -> None:
 def test_it_lists_the_step_it_shows_in_the_history_before_it_is_recorded(user: User) -> None:
     _, later = _good_first_week(user)
 
-    shown = services.current_program(user, later)
-    changes = services.history(user, shown)
+    shown = services.current_program(user, user, later)
+    changes = services.history(user, user, shown)
 
     assert changes[0].kind == ChangeKind.STEP_UP
     assert changes[0].pk is None  # not saved
-    assert [c.kind for c in changes[1:]] == [c.kind for c in services.history(user)]
+    assert [c.kind for c in changes[1:]] == [c.kind for c in services.history(user, user)]
     assert not ProgramChange.objects.for_user(user).filter(kind=ChangeKind.STEP_UP).exists()
 
 
 def test_it_records_the_step_as_it_was_shown(user: User) -> None:
     _, later = _good_first_week(user)
-    shown = services.current_program(user, later)
+    shown = services.current_program(user, user, later)
     assert shown is not None
-    shown_history = services.history(user, shown)
+    shown_history = services.history(user, user, shown)
 
     recorded = services.advance_program(user, later)
 
@@ -76,10 +76,10 @@ def test_it_records_the_step_as_it_was_shown(user: User) -> None:
     fields = ("week", "level", "plan", "last_step", "week_started_on", "sequence", "phase")
     stored = _stored(user)
     assert {f: getattr(stored, f) for f in fields} == {f: getattr(shown, f) for f in fields}
-    again = services.current_program(user, later)
+    again = services.current_program(user, user, later)
     assert again is not None
     assert again.unrecorded_changes is None  # nothing due any more
-    assert [(c.kind, c.before, c.after, c.at) for c in services.history(user, stored)] == [
+    assert [(c.kind, c.before, c.after, c.at) for c in services.history(user, user, stored)] == [
         (c.kind, c.before, c.after, c.at) for c in shown_history
     ]
 
@@ -96,7 +96,7 @@ def test_it_records_a_step_once_however_often_it_runs(user: User) -> None:
 
 def test_it_refuses_to_save_a_program_shown_ahead_of_its_record(user: User) -> None:
     _, later = _good_first_week(user)
-    shown = services.current_program(user, later)
+    shown = services.current_program(user, user, later)
     assert shown is not None
 
     with pytest.raises(RuntimeError, match="not recorded yet"):

@@ -69,13 +69,13 @@ def clear(client: Client, checked_on: date = NIGHT, note: str = "") -> Any:
 def test_it_holds_nothing_without_a_red_flag(user: User, program: Program) -> None:
     calm(user)
 
-    assert hold.hold_for(user) is None
+    assert hold.hold_for(user, user) is None
 
 
 def test_it_holds_after_an_urgent_result_with_its_reasons(user: User, program: Program) -> None:
     assessment = red_flag(user, "leg_pain_at_rest")
 
-    held = hold.hold_for(user)
+    held = hold.hold_for(user, user)
 
     assert held is not None
     assert held.level == "urgent"
@@ -93,7 +93,7 @@ def test_it_only_reads_when_asked_about_the_hold(
 
     # The red-flag checks since the last clearance, and that clearance.
     with django_assert_num_queries(2):
-        hold.hold_for(user)
+        hold.hold_for(user, user)
 
     assert ProgramChange.objects.for_user(user).count() == changes
 
@@ -105,7 +105,7 @@ def test_it_keeps_the_hold_when_a_calmer_check_follows(
     later(clock)
     calm(user)
 
-    held = hold.hold_for(user)
+    held = hold.hold_for(user, user)
 
     assert held is not None
     assert held.level == "urgent"
@@ -122,7 +122,7 @@ def test_it_lifts_the_hold_only_by_the_recorded_check_then_follows_new_checks(
     later(clock)
     calm(user)
 
-    assert hold.hold_for(user) is None
+    assert hold.hold_for(user, user) is None
 
 
 def test_it_holds_for_a_red_flag_in_a_questionnaire_still_in_progress(
@@ -133,7 +133,7 @@ def test_it_holds_for_a_red_flag_in_a_questionnaire_still_in_progress(
     draft = answers("dark_urine").model_dump(mode="json")
     assessment_services.save_answers(user, draft)
 
-    held = hold.hold_for(user)
+    held = hold.hold_for(user, user)
 
     assert held is not None
     assert held.level == "emergency"
@@ -147,12 +147,12 @@ def test_it_lifts_the_hold_with_a_dated_check_kept_in_the_history(
 
     change = hold.record_clearance(user, NIGHT, "  Seen by Dr Khan, scan clear.  ")
 
-    assert hold.hold_for(user) is None
+    assert hold.hold_for(user, user) is None
     assert change.kind == ChangeKind.CLEARED
     assert change.after == {"checked_on": "2025-06-10", "note": "Seen by Dr Khan, scan clear."}
     assert change.before is not None
     assert change.before["held"] == "urgent"
-    assert services.history(user)[0] == change
+    assert services.history(user, user)[0] == change
 
 
 def test_it_holds_again_after_a_new_red_flag(user: User, program: Program, clock: Any) -> None:
@@ -163,7 +163,7 @@ def test_it_holds_again_after_a_new_red_flag(user: User, program: Program, clock
 
     red_flag(user, "dark_urine")
 
-    held = hold.hold_for(user)
+    held = hold.hold_for(user, user)
     assert held is not None
     assert held.level == "emergency"
 
@@ -179,7 +179,7 @@ def test_it_holds_again_when_changed_answers_still_show_a_red_flag(
     updated = answers("leg_pain_at_rest", "dark_urine").model_dump(mode="json")
     assessment_services.save_answers(user, updated, assessment=assessment)
 
-    assert hold.hold_for(user) is not None
+    assert hold.hold_for(user, user) is not None
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_it_refuses_a_check_dated_in_the_future_or_before_the_assessment(
         hold.record_clearance(user, checked_on)
 
     assert message in " ".join(error.value.message_dict[field])
-    assert hold.hold_for(user) is not None
+    assert hold.hold_for(user, user) is not None
     assert not ProgramChange.objects.for_user(user).filter(kind=ChangeKind.CLEARED).exists()
 
 
@@ -229,7 +229,7 @@ def test_it_holds_the_program_for_every_urgent_and_emergency_rule(
     ).model_dump(mode="json")
     assessment_services.save_assessment(user, payload)
 
-    held = hold.hold_for(user)
+    held = hold.hold_for(user, user)
 
     assert held is not None, rule
     assert rule in held.rules
@@ -311,7 +311,7 @@ def test_it_lifts_the_hold_from_the_form_and_shows_it_in_the_history(
 
     assert response.status_code == 302
     assert response["Location"] == "/program/"
-    assert hold.hold_for(user) is None
+    assert hold.hold_for(user, user) is None
     assert "Get checked first" not in owner_client.get("/program/").content.decode()
     history = owner_client.get("/program/history/").content.decode()
     assert "Checked by a doctor or nurse on 2025-06-10" in history
@@ -338,7 +338,7 @@ def test_it_explains_a_bad_check_date_and_saves_nothing(
 
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert hold.hold_for(user) is not None
+    assert hold.hold_for(user, user) is not None
 
 
 def test_it_needs_the_csrf_token_for_the_check(user: User, program: Program) -> None:
@@ -349,7 +349,7 @@ def test_it_needs_the_csrf_token_for_the_check(user: User, program: Program) -> 
     response = clear(client)
 
     assert response.status_code == 403
-    assert hold.hold_for(user) is not None
+    assert hold.hold_for(user, user) is not None
 
 
 def test_it_hides_calf_exercises_from_the_plan_while_a_clot_is_suspected(

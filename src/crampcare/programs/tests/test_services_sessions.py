@@ -150,7 +150,7 @@ def test_it_lists_each_past_weeks_share(user: User) -> None:
     program = make_program(user)
     do_sessions(user, week_nights(program, 1, 7) + week_nights(program, 2, 3))
     now = evening(week_nights(program, 3)[0])
-    current = services.current_program(user, now)
+    current = services.current_program(user, user, now)
     assert current is not None
     result = sessions.adherence(user, current, now)
 

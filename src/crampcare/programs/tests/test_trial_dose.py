@@ -110,7 +110,7 @@ def test_it_holds_the_trials_dose_after_a_good_week_without_the_opt_in(user: Use
     nights = week_nights(program)
     do_sessions(user, nights)
 
-    later = services.current_program(user, evening(nights[-1] + timedelta(days=1)))
+    later = services.current_program(user, user, evening(nights[-1] + timedelta(days=1)))
 
     assert later is not None
     assert (later.week, later.level) == (2, MIN_LEVEL)
@@ -122,7 +122,7 @@ def test_it_steps_up_after_a_good_week_once_asked_and_back_when_turned_off(user:
     nights = week_nights(program)
     do_sessions(user, nights)
     the_next_evening = evening(nights[-1] + timedelta(days=1))
-    later = services.current_program(user, the_next_evening)
+    later = services.current_program(user, user, the_next_evening)
     assert later is not None
     assert later.last_step == {"week": 1, "change": "up", "reason": "good_week"}
     assert later.level == 2

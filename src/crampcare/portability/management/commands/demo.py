@@ -14,6 +14,7 @@ from django.utils import timezone
 from crampcare.accounts.models import User
 from crampcare.accounts.services import delete_account
 from crampcare.diary import services
+from crampcare.insights.nights import nights_for
 from crampcare.portability.demo import BASELINE_WEEKS, DemoDiary, generate
 
 DEMO_EMAIL = "demo@example.org"
@@ -91,7 +92,7 @@ class Command(BaseCommand):
         self._report(user, password, diary, sessions)
 
     def _report(self, user: User, password: str, diary: DemoDiary, sessions: int | None) -> None:
-        nights = services.nights_for(user, user, diary.first_night, diary.last_night)
+        nights = nights_for(user, user, diary.first_night, diary.last_night)
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo account ready: {user.email}"))
         write(f"Password (shown only now): {password}")
