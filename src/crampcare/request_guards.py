@@ -29,8 +29,12 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 # A JSON string (skipped whole, escapes included) or a bracket: the scan runs in the regex
-# engine, not byte by byte in Python, since it sits on every API write.
-_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]+|\\.)*"|[\[\]{}]', re.DOTALL)
+# engine, not byte by byte in Python, since it sits on every API write. The string's pattern is
+# the "unrolled loop" (plain run, then escape and plain run, ...): each byte can be matched one
+# way only, and an unclosed string runs to the end, so the scan is linear whatever the input.
+_STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)'
+_STRING_OR_BRACKET = re.compile(_STRING + rb"|[\[\]{}]", re.DOTALL)
+_STRING_ONLY = re.compile(_STRING, re.DOTALL)
 
 
 def json_depth_exceeds(raw: bytes, limit: int) -> bool:
@@ -45,6 +49,23 @@ def json_depth_exceeds(raw: bytes, limit: int) -> bool:
         elif token in (b"]", b"}"):
             depth -= 1
     return False
+
+
+def json_containers_exceed(raw: bytes, limit: int) -> bool:
+    """True when there are more than `limit` lists and objects, counted outside strings, without
+    parsing: what parsing would build is bounded before it starts."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:  # fast: brackets in strings only add to it
+        return False
+    count = at = 0
+    # The brackets between one string and the next, counted by bytes.count: the loop runs once
+    # per string, not once per bracket.
+    for string in _STRING_ONLY.finditer(raw):
+        count += raw.count(b"[", at, string.start()) + raw.count(b"{", at, string.start())
+        if count > limit:
+            return True
+        at = string.end()
+    count += raw.count(b"[", at) + raw.count(b"{", at)
+    return count > limit
 
 
 def contains_nul(value: Any) -> bool:

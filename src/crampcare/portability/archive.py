@@ -47,9 +47,16 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+MAX_PROBLEMS = 200
+"""Problems kept in a report; past these, one last line says how many more there are."""
+
+
 @dataclass
 class ImportReport:
     problems: list[Problem] = field(default_factory=list)
+    """The first ``MAX_PROBLEMS`` problems, then (if there are more) one that counts the rest."""
+    found: int = 0
+    """Every problem found, kept or only counted."""
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     skipped_rows: int = 0
@@ -64,7 +71,28 @@ class ImportReport:
         return not self.problems
 
     def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(file, line, column, message))
+        """Keep the problem, or past ``MAX_PROBLEMS`` only count it: what a report holds never
+        grows with the input."""
+        self.found += 1
+        if self.found <= MAX_PROBLEMS:
+            self.problems.append(Problem(file, line, column, message))
+            return
+        more = self.found - MAX_PROBLEMS
+        line_of_more = Problem(
+            _("the import"),
+            None,
+            None,
+            ngettext(
+                "and %(count)s more problem, not listed.",
+                "and %(count)s more problems, not listed.",
+                more,
+            )
+            % {"count": f"{more:,}"},
+        )
+        if more == 1:
+            self.problems.append(line_of_more)
+        else:
+            self.problems[-1] = line_of_more
 
     def summary(self) -> str:
         created, updated = sum(self.created.values()), sum(self.updated.values())
@@ -72,8 +100,8 @@ class ImportReport:
             return ngettext(
                 "Nothing was imported: %(count)d problem needs fixing first.",
                 "Nothing was imported: %(count)d problems need fixing first.",
-                len(self.problems),
-            ) % {"count": len(self.problems)}
+                self.found,
+            ) % {"count": self.found}
         text = _("Imported %(created)d new entries and updated %(updated)d.") % {
             "created": created,
             "updated": updated,
@@ -273,18 +301,61 @@ def _check_member(
     budget.left -= read
 
 
+MAX_COLUMNS = 200
+"""Columns a file's header may have; an export's files have at most a few dozen."""
+MAX_LINE_CHARS = 4 * MB
+"""Characters one line of a file may have: more than any row of an export (a program's plan is
+the longest cell), and a bound on the cells a line can split into."""
+
+
 def records(
     file: DataFile, source: Source, report: ImportReport
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Each data row with the line it starts on; header problems are reported once, on line 1.
 
-    The file is read and decoded as a stream: it never sits whole in memory.
-    Rows count towards the import's cap (``CRAMPCARE_IMPORT_MAX_ROWS``) across all files.
+    The file is read and decoded as a stream: it never sits whole in memory, and no line is read
+    past ``MAX_LINE_CHARS``. Rows count towards the import's cap (``CRAMPCARE_IMPORT_MAX_ROWS``)
+    across all files.
     """
     known = set(file.header)
     most = import_limits().rows
     with io.TextIOWrapper(source(), encoding="utf-8-sig", newline="") as stream:
-        yield from _rows(file, csv.reader(stream), known, most, report)
+        lines = _Lines(stream)
+        try:
+            yield from _rows(file, csv.reader(lines), known, most, report)
+        except _LongLine:
+            report.add(
+                file.name,
+                lines.number,
+                None,
+                _("is a line longer than %(count)s characters; no row of an export is that long")
+                % {"count": f"{MAX_LINE_CHARS:,}"},
+            )
+
+
+class _LongLine(Exception):
+    pass
+
+
+class _Lines:
+    """The lines of a text stream, refusing one longer than ``MAX_LINE_CHARS`` before the CSV
+    reader splits it into cells (a line of millions of commas would be millions of cells)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.number = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise _LongLine
+        return line
 
 
 def _rows(
@@ -296,6 +367,15 @@ def _rows(
         return
     except csv.Error as error:
         report.add(file.name, 1, None, str(error))
+        return
+    if len(header) > MAX_COLUMNS:
+        report.add(
+            file.name,
+            1,
+            None,
+            _("has more than %(most)d columns; an export's files have at most %(count)d")
+            % {"most": MAX_COLUMNS, "count": max(len(each.header) for each in BY_NAME.values())},
+        )
         return
     header = [title.strip() for title in header]
     unknown = [title for title in header if title not in known]

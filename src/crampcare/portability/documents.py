@@ -19,10 +19,17 @@ from crampcare.accounts.datafiles import cells
 from crampcare.accounts.datafiles.formats import Column, DataFile
 from crampcare.portability.archive import ImportReport, Source, import_limits
 from crampcare.portability.layout import FILES, FORMAT_NAME, FORMAT_VERSION
+from crampcare.request_guards import json_containers_exceed
+
+# Lists and objects a document may hold per row of the import's row cap, plus a few for the
+# document itself and a program's plan. An export's row is one object, and a list or two at most
+# (an episode's "helped"); a session's items are more, but they make a long row.
+CONTAINERS_PER_ROW = 2
+CONTAINERS_MORE = 10_000
 
 
 def looks_like_json(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
 def document_files(data: bytes, report: ImportReport) -> dict[str, Source] | None:
@@ -31,6 +38,19 @@ def document_files(data: bytes, report: ImportReport) -> dict[str, Source] | Non
     def fail(message: str) -> None:
         report.add(_("the JSON file"), None, None, message)
 
+    most = import_limits().rows
+    containers = most * CONTAINERS_PER_ROW + CONTAINERS_MORE
+    if json_containers_exceed(data, containers):
+        # Checked before parsing: a document of millions of empty lists or objects ("[{},{},...]")
+        # would cost hundreds of megabytes to build before any row could be counted.
+        fail(
+            _(
+                "holds more than %(count)s lists and objects, more than an export of "
+                "%(rows)s rows would; split it into smaller files"
+            )
+            % {"count": f"{containers:,}", "rows": f"{most:,}"}
+        )
+        return None
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
     except UnicodeDecodeError:
@@ -60,7 +80,6 @@ def document_files(data: bytes, report: ImportReport) -> dict[str, Source] | Non
         )
         return None
     files: dict[str, Source] = {}
-    most = import_limits().rows
     rows_seen = 0
     for file in FILES:
         if file.section not in document:

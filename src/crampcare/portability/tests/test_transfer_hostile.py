@@ -205,3 +205,58 @@ def test_it_throttles_imports_per_person(owner_client: Client, user: User, setti
     assert response.status_code == 429
     assert "already imported 2 times in the last hour" in _problems(response)
     assert CrampEpisode.objects.for_user(user).count() == 1
+
+
+def _warm(client: Client) -> None:
+    """Answer one small bad import first, so the measure is the import's, not the first
+    request's (templates compiled, catalogs loaded)."""
+    assert _post(client, b"{}")[0].status_code == 400
+
+
+def _json_export(section: bytes) -> bytes:
+    return b'{"format": "crampcare.diary", "version": 2, "episodes": ' + section + b"}"
+
+
+def _many(item: bytes, size: int) -> bytes:
+    count = size // (len(item) + 1)
+    return b"[" + b",".join([item] * count) + b"]"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(_many(b"{}", 19 * MB), id="a list of empty objects"),
+        pytest.param(_json_export(_many(b"{}", 19 * MB)), id="a section of empty objects"),
+        pytest.param(_json_export(_many(b"[]", 19 * MB)), id="a section of empty lists"),
+        pytest.param(_json_export(_many(b'[[], {"a": [{}]}]', 19 * MB)), id="nested containers"),
+    ],
+)
+def test_it_refuses_json_of_millions_of_containers_before_parsing(
+    owner_client: Client, user: User, body: bytes
+) -> None:
+    assert len(body) < 20 * MB
+    _warm(owner_client)
+    response, peak = _post(owner_client, body)
+    assert response.status_code == 400
+    assert "the JSON file: holds more than" in _problems(response)
+    assert peak < MEMORY_BOUND, f"{peak / MB:.0f} MB"
+    _nothing_saved(user)
+
+
+def test_it_refuses_a_csv_header_of_a_million_columns_with_one_problem(
+    owner_client: Client, user: User
+) -> None:
+    header = b",".join(b"col%d" % number for number in range(350_000)) + b"\n"
+    assert len(header) > 3 * MB
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("episodes.csv", header)
+    _warm(owner_client)
+    response, peak = _post(owner_client, buffer.getvalue())
+    assert response.status_code == 400
+    problems = response.context["report"].problems
+    assert [str(problem) for problem in problems] == [
+        "episodes.csv, line 1: has more than 200 columns; an export's files have at most 19"
+    ]
+    assert peak < MEMORY_BOUND, f"{peak / MB:.0f} MB"
+    _nothing_saved(user)
