@@ -16,9 +16,10 @@ keeps its ``message``, ``action`` and ``references`` as stored, and is shown as 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
 from pydantic import BaseModel
 
 from crampcare.assessment.clinical import ClinicalContent, load_clinical
@@ -58,8 +59,9 @@ def stored_result(result: AssessmentResult) -> dict[str, Any]:
 
 def render_result(stored: Mapping[str, Any], language: str | None = None) -> AssessmentResult:
     """The result object of docs/assessment.md for a stored result, worded in ``language``
-    (default: the language active now). Raises ``UnknownContentId`` for an id the content lacks
-    (the tests check that every id the engine can store resolves)."""
+    (default: the language active now). An id the content no longer has is shown as a plain
+    "no longer in our guidance" line (the tests check that every id the engine can store today
+    resolves)."""
     return AssessmentResult.model_validate(rendered(stored, language))
 
 
@@ -76,7 +78,10 @@ def rendered(stored: Mapping[str, Any], language: str | None = None) -> dict[str
             _in_order(
                 Reason,
                 reason,
-                _kept(reason) or reason_words(str(reason.get("rule")), content, language),
+                _kept(reason)
+                or _or_retired(
+                    lambda r=reason: reason_words(str(r.get("rule")), content, language)
+                ),
             )
             for reason in stored.get("reasons") or []
         ]
@@ -85,11 +90,31 @@ def rendered(stored: Mapping[str, Any], language: str | None = None) -> dict[str
             _in_order(
                 Contributor,
                 item,
-                _kept(item) or factor_words(str(item.get("id")), content, language, fired),
+                _kept(item)
+                or _or_retired(
+                    lambda i=item: factor_words(str(i.get("id")), content, language, fired)
+                ),
             )
             for item in stored.get("contributors") or []
         ]
     return out
+
+
+def _or_retired(words: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The words for a stored id, or, for an id a later version of the content no longer has, a
+    plain line instead of an error: a saved check stays readable (its stored level still counts;
+    the tests check that every id the engine can store today resolves)."""
+    try:
+        return words()
+    except UnknownContentId:
+        return {
+            "message": gettext(
+                "This part of an earlier check is no longer in crampcare's guidance, so it "
+                "cannot be shown in words."
+            ),
+            "action": gettext("If anything about your legs worries you, talk to a doctor."),
+            "references": [],
+        }
 
 
 def _in_order(

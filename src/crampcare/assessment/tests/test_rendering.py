@@ -17,7 +17,6 @@ from crampcare.assessment.clinical import load_clinical
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.rendering import (
     KEPT_WORDS,
-    UnknownContentId,
     factor_words,
     ids_to_words,
     render_result,
@@ -73,21 +72,37 @@ def test_it_stores_only_ids_that_resolve_to_content() -> None:
         assert factor_words(factor_id, content, "en", ())["message"]
 
 
-def test_it_refuses_an_id_the_content_does_not_have() -> None:
-    with pytest.raises(UnknownContentId):
-        render_result(
-            {
-                **services.assess(typical_payload()),
-                "contributors": [{"id": "no-such-factor", "modifiable": True}],
-            }
-        )
-    with pytest.raises(UnknownContentId):
-        rendered(
-            {
-                "triage": "see_doctor",
-                "reasons": [{"rule": "gone", "level": "see_doctor", "fired_by": {}}],
-            }
-        )
+def test_it_still_shows_a_check_whose_ids_the_content_no_longer_has() -> None:
+    # A later version of the content may drop a rule or a factor: the saved check stays readable,
+    # its level unchanged, with a plain line instead of the old words.
+    shown = render_result(
+        {
+            **services.assess(typical_payload()),
+            "triage": "urgent",
+            "reasons": [{"rule": "gone", "level": "urgent", "fired_by": {}}],
+            "contributors": [{"id": "no-such-factor", "modifiable": True}],
+        }
+    )
+    assert shown.triage == "urgent"
+    assert shown.reasons[0].level == "urgent"
+    assert "no longer in crampcare's guidance" in shown.reasons[0].message
+    assert "talk to a doctor" in shown.reasons[0].action
+    assert "no longer in crampcare's guidance" in shown.contributors[0].message
+
+
+def test_it_shows_a_saved_check_with_a_retired_rule_on_its_page(
+    owner_client: Any, user: User
+) -> None:
+    stored = services.save_assessment(user, typical_payload())
+    stored.result = {
+        **stored.result,
+        "triage": "urgent",
+        "reasons": [{"rule": "gone", "level": "urgent", "fired_by": {}}],
+    }
+    stored.save()
+    response = owner_client.get(f"/assessment/{stored.pk}/")
+    assert response.status_code == 200
+    assert "no longer in crampcare" in response.content.decode()
 
 
 def test_it_words_the_statin_action_from_the_rules_that_fired() -> None:
