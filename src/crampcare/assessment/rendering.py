@@ -91,21 +91,19 @@ def rendered(stored: Mapping[str, Any], language: str | None = None) -> dict[str
                 Contributor,
                 item,
                 _kept(item)
-                or _or_retired(
-                    lambda i=item: factor_words(str(i.get("id")), content, language, fired)
-                ),
+                or _or_retired(factor_words, str(item.get("id")), content, language, fired),
             )
             for item in stored.get("contributors") or []
         ]
     return out
 
 
-def _or_retired(words: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _or_retired(words: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """The words for a stored id, or, for an id a later version of the content no longer has, a
     plain line instead of an error: a saved check stays readable (its stored level still counts;
     the tests check that every id the engine can store today resolves)."""
     try:
-        return words()
+        return words(*args)
     except UnknownContentId:
         return {
             "message": gettext(
