@@ -58,41 +58,64 @@ NAVIGATION_TIMEOUT_MS = 30_000
 
 
 class _ServerRequests:
-    """How many requests Django is handling right now, in any thread (the live server's too)."""
+    """Which live-server requests Django is handling right now, each by the thread handling it.
+
+    A request counts from Django's "started" signal to its "finished" signal, and only while its
+    thread is alive: a request whose "finished" never came (its connection dropped in a way that
+    skipped the answer's close) must not hold every later test's teardown for the full timeout.
+    """
 
     def __init__(self) -> None:
-        self.active = 0
+        self.threads: dict[int, threading.Thread] = {}
         self.changed = threading.Condition()
+
+    @property
+    def active(self) -> int:
+        with self.changed:
+            self._forget_ended()
+            return len(self.threads)
+
+    def _forget_ended(self) -> None:
+        for ident, thread in list(self.threads.items()):
+            if not thread.is_alive():
+                del self.threads[ident]
 
     # Only the live server's requests count. Django's test client sends the same signals, and a
     # streaming answer it returns (a download) sends "finished" only once a test reads it to the
-    # end: counted, one never read left the count above zero, and every later browser test's
+    # end: counted, one never read kept the server "busy", and every later browser test's
     # teardown waited its full timeout.
     def started(self, sender: Any = None, **_: Any) -> None:
         if _from_test_client(sender):
             return
         with self.changed:
-            self.active += 1
+            self.threads[threading.get_ident()] = threading.current_thread()
 
     def finished(self, sender: Any = None, **_: Any) -> None:
         # The test client's answers close with no handler class (sender None).
         if sender is None or _from_test_client(sender):
             return
         with self.changed:
-            self.active -= 1
+            self.threads.pop(threading.get_ident(), None)
             self.changed.notify_all()
+
+    def _idle(self) -> bool:
+        self._forget_ended()
+        return not self.threads
 
     def wait_until_idle(self, timeout: float) -> bool:
         """Wait until no request has been in progress for SERVER_QUIET_SECONDS."""
         deadline = time.monotonic() + timeout
         with self.changed:
             while True:
-                left = deadline - time.monotonic()
-                if not self.changed.wait_for(lambda: self.active <= 0, timeout=max(0, left)):
-                    return False
+                # Polled as well as notified: a thread that ends sends no signal.
+                while not self._idle():
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self.changed.wait(timeout=min(left, SERVER_QUIET_SECONDS))
                 # Quiet for a moment: a request the browser sent as the page went away may be
                 # about to arrive.
-                if not self.changed.wait(timeout=SERVER_QUIET_SECONDS) and self.active <= 0:
+                if not self.changed.wait(timeout=SERVER_QUIET_SECONDS) and self._idle():
                     return True
 
 

@@ -25,3 +25,15 @@ def test_it_counts_a_live_server_request_until_it_finishes() -> None:
     request_finished.send(sender=WSGIHandler)
     assert server_requests.active == before
     assert server_requests.wait_until_idle(1)
+
+
+def test_it_forgets_a_request_whose_thread_ended_without_finishing() -> None:
+    import threading
+
+    before = server_requests.active
+    thread = threading.Thread(target=lambda: request_started.send(sender=WSGIHandler, environ={}))
+    thread.start()
+    thread.join()
+    # Its "finished" never came, but its thread is gone: nothing is in flight.
+    assert server_requests.active == before
+    assert server_requests.wait_until_idle(2)
