@@ -85,7 +85,9 @@ class _ServerRequests:
     # end: counted, one never read kept the server "busy", and every later browser test's
     # teardown waited its full timeout.
     def started(self, sender: Any = None, **_: Any) -> None:
-        if _from_test_client(sender):
+        # The live server answers in threads of its own; a WSGI handler called in the test's own
+        # thread (the schemathesis test calls the app in-process) is not the live server.
+        if _from_test_client(sender) or threading.current_thread() is threading.main_thread():
             return
         with self.changed:
             self.threads[threading.get_ident()] = threading.current_thread()
