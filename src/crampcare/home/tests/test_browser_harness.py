@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test.client import ClientHandler
 
 from crampcare.testing.browser import server_requests
 
 
+def _send_here(signal: Any, **kwargs: Any) -> None:
+    """Send in the test's own thread without Django's connection handling, as its test client
+    does (it would touch this thread's database connection)."""
+    signal.disconnect(close_old_connections)
+    try:
+        signal.send(**kwargs)
+    finally:
+        signal.connect(close_old_connections)
+
+
 def test_it_ignores_the_test_clients_requests_even_when_a_download_is_never_read() -> None:
     before = server_requests.active
-    request_started.send(sender=ClientHandler, environ={})
+    _send_here(request_started, sender=ClientHandler, environ={})
     # A streaming answer the test never reads sends no "finished": it must not count.
     assert server_requests.active == before
-    request_finished.send(sender=None)
+    _send_here(request_finished, sender=None)
     assert server_requests.active == before
 
 
@@ -46,7 +59,7 @@ def test_it_counts_a_live_server_request_until_it_finishes() -> None:
 def test_it_ignores_a_wsgi_call_in_the_tests_own_thread() -> None:
     # The schemathesis test calls the app in-process: its answers are not the live server's.
     before = server_requests.active
-    request_started.send(sender=WSGIHandler, environ={})
+    _send_here(request_started, sender=WSGIHandler, environ={})
     assert server_requests.active == before
 
 
