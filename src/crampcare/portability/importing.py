@@ -7,7 +7,9 @@ already in the account updates that record instead of adding a second one; the p
 person, is updated if there is one and created if not. Access tokens are never imported.
 
 Everything is read, parsed and checked before the first write, outside any transaction, with
-each app's own rules (the file's ``prepare``: the app's check). Saving goes through each app's
+each app's own rules (the file's ``prepare``: the app's check). That first reading keeps only
+each good row's key and line; saving reads the files again and builds the records a batch at a
+time, so the most rows an import takes never sit in memory at once. Saving goes through each app's
 bulk entry point (the file's ``save``, e.g. ``diary.services.import_episodes``) and runs in short
 transactions of ``_BATCH`` rows, so a big import never holds the database's
 write lock for long and other people keep writing. If saving fails part-way, what this import
@@ -17,12 +19,16 @@ from the person's side it is still all or nothing.
 
 from __future__ import annotations
 
+import io
 import logging
+import pickle
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import IO, Any
 
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -70,12 +76,47 @@ class _Row:
 
 
 @dataclass
+class _Checked:
+    """A file whose rows were checked: the lines that passed, to be read again and saved."""
+
+    file: DataFile
+    content: Source
+    lines: set[int]
+
+
+@dataclass
 class _Written:
-    """What this import wrote, to take it back if saving fails part-way."""
+    """What this import wrote, to take it back if saving fails part-way.
+
+    The old values of updated records wait in a temporary file, not in memory: an import that
+    updates every row of a big account would otherwise hold all of them at once.
+    """
 
     created: list[tuple[Any, list[Any]]] = field(default_factory=list)
-    updated: list[tuple[Any, list[models.Model], list[str]]] = field(default_factory=list)
+    updated: list[tuple[Any, list[str], int]] = field(default_factory=list)
     profile: tuple[str, str] | None = None
+    spool: IO[bytes] | None = None
+
+    def keep_old(self, model: Any, fields: list[str], values: list[tuple[Any, ...]]) -> None:
+        if self.spool is None:
+            self.spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by ``close``)
+        self.spool.seek(0, io.SEEK_END)
+        self.updated.append((model, fields, self.spool.tell()))
+        pickle.dump(values, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def old(self, offset: int) -> list[tuple[Any, ...]]:
+        assert self.spool is not None
+        self.spool.seek(offset)
+        # Only what ``keep_old`` wrote to this private temporary file, in this same request.
+        return pickle.load(self.spool)  # type: ignore[no-any-return]  # noqa: S301
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+
+class _ChangedOnSecondReading(Exception):
+    """A row that passed its checks did not pass them when read again to be saved."""
 
 
 def import_zip(
@@ -101,12 +142,12 @@ def import_zip(
     # The profile first: its time zone decides which night each cramp belongs to. It is set on
     # ``user`` in memory only until saving.
     profile_ok = _check_profile(user, files.get(PROFILE.name), report)
-    parsed = {
-        file: _parse_file(user, file, files[file.name], report)
+    checked = [
+        _check_file(user, file, files[file.name], report)
         for file in FILES
         if file.imported and file.name in files
-    }
-    _check_program_exists(user, parsed, report)
+    ]
+    _check_program_exists(user, checked, report)
     report.notes += [str(f.import_note) for f in FILES if f.import_note and f.name in files]
     if in_json:
         report.problems[:] = [_in_document(problem) for problem in report.problems]
@@ -116,6 +157,20 @@ def import_zip(
     if not profile_ok:
         report.notes.append(_("Your name and time zone were left as they were."))
     written = _Written()
+    try:
+        return _save_all(user, checked, before, profile_ok, report, written)
+    finally:
+        written.close()
+
+
+def _save_all(
+    user: User,
+    checked: list[_Checked],
+    before: tuple[str, str],
+    profile_ok: bool,
+    report: ImportReport,
+    written: _Written,
+) -> ImportReport:
     try:
         if profile_ok and (user.display_name, user.time_zone) != before:
             with transaction.atomic():
@@ -127,24 +182,27 @@ def import_zip(
                     _("Your time zone is now %(zone)s, as in the export.")
                     % {"zone": user.time_zone},
                 )
-        for file, rows in parsed.items():
-            _save(user, file, rows, report, written)
-    except DatabaseError as error:
+        for each in checked:
+            _save(user, each, report, written)
+    except (_ChangedOnSecondReading, DatabaseError) as error:
         _take_back(user, written)
         user.display_name, user.time_zone = before
         if isinstance(error, OperationalError) and _busy(error):
             raise  # a 503 with Retry-After (crampcare.db_busy): nothing was kept
-        logger.warning("Import stopped part-way and was taken back: %s", error)
         report.created.clear()
         report.updated.clear()
+        if isinstance(error, _ChangedOnSecondReading):
+            why = _("A row did not pass its checks when it was read again to be saved.")
+        else:
+            logger.warning("Import stopped part-way and was taken back: %s", error)
+            why = _(
+                "Saving stopped part-way because of a conflict with a change made at the same time."
+            )
         report.add(
             _("the import"),
             None,
             None,
-            _(
-                "Saving stopped part-way because of a conflict with a change made at the same "
-                "time. Nothing from this import was kept; try again."
-            ),
+            why + " " + _("Nothing from this import was kept; try again."),
         )
         return report
     report.saved = True
@@ -230,7 +288,29 @@ def _implausible(text: str, value: Any) -> str | None:
     return None
 
 
-def _parse_file(user: User, file: DataFile, content: Source, report: ImportReport) -> list[_Row]:
+def _check_file(user: User, file: DataFile, content: Source, report: ImportReport) -> _Checked:
+    """Check every row of ``file``, reporting each problem; keep only which lines passed.
+
+    The records themselves are not kept: saving reads the file again (``_checked_rows``), so an
+    import of the most rows we take costs the memory of one batch, not of every row at once.
+    """
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in _read_rows(user, file, content, report):
+        if row.key in seen:
+            report.add(
+                file.name, row.line, file.key[0] if file.key else None, _twice(file, seen[row.key])
+            )
+            report.skipped_rows += 1
+            continue
+        seen[row.key] = row.line
+    return _Checked(file, content, set(seen.values()))
+
+
+def _read_rows(
+    user: User, file: DataFile, content: Source, report: ImportReport, lines: set[int] | None = None
+) -> Iterator[_Row]:
+    """Each row of ``file`` that passes the app's checks, as an unsaved record of ``user``'s;
+    a row that does not is reported and counted as skipped. With ``lines``, only those lines."""
     assert file.model is not None
     # JSON columns were checked as they were read (and by ``prepare`` where they have a shape);
     # the model's own blank rule would wrongly refuse an empty list or object.
@@ -239,9 +319,9 @@ def _parse_file(user: User, file: DataFile, content: Source, report: ImportRepor
         *(["program"] if file.of_program else []),
         *(column.name for column in file.columns if column.holds_json),
     ]
-    seen: dict[tuple[Any, ...], int] = {}
-    rows: list[_Row] = []
     for line, cells in records(file, content, report):
+        if lines is not None and line not in lines:
+            continue
         values = _load_cells(file, line, cells, report)
         if values is None:
             report.skipped_rows += 1
@@ -255,14 +335,20 @@ def _parse_file(user: User, file: DataFile, content: Source, report: ImportRepor
             _report_validation(file.name, line, error, report)
             report.skipped_rows += 1
             continue
-        key = tuple(getattr(record, name) for name in file.key)
-        if key in seen:
-            report.add(file.name, line, file.key[0] if file.key else None, _twice(file, seen[key]))
-            report.skipped_rows += 1
-            continue
-        seen[key] = line
-        rows.append(_Row(line, record, key))
-    return rows
+        yield _Row(line, record, tuple(getattr(record, name) for name in file.key))
+
+
+def _checked_rows(user: User, checked: _Checked) -> Iterator[_Row]:
+    """The rows that passed ``_check_file``, read and checked again to be saved."""
+    # Problems were reported on the first reading; this one's go nowhere. The same file checked
+    # the same way gives the same rows, and only lines that passed then are taken now.
+    again = ImportReport()
+    for row in _read_rows(user, checked.file, checked.content, again, checked.lines):
+        if again.problems:
+            break
+        yield row
+    if again.problems:
+        raise _ChangedOnSecondReading
 
 
 def _twice(file: DataFile, line: int) -> str:
@@ -280,16 +366,16 @@ def _report_validation(name: str, line: int, error: ValidationError, report: Imp
         report.add(name, line, where, " ".join(messages))
 
 
-def _check_program_exists(
-    user: User, parsed: dict[DataFile, list[_Row]], report: ImportReport
-) -> None:
+def _check_program_exists(user: User, checked: list[_Checked], report: ImportReport) -> None:
     """Sessions and program changes need a program: the account's, or one in the import."""
-    if parsed.get(PROGRAM) or Program.objects.for_user(user).exists():
+    if any(each.file is PROGRAM and each.lines for each in checked):
         return
-    for file, rows in parsed.items():
-        if file.of_program and rows:
+    if Program.objects.for_user(user).exists():
+        return
+    for each in checked:
+        if each.file.of_program and each.lines:
             report.add(
-                file.name,
+                each.file.name,
                 None,
                 None,
                 _(
@@ -297,51 +383,79 @@ def _check_program_exists(
                     "a program first"
                 ),
             )
-            report.skipped_rows += len(rows)
-            rows.clear()
+            report.skipped_rows += len(each.lines)
+            each.lines.clear()
 
 
 # -- saving ---------------------------------------------------------------------------------------
 
 
-def _save(
-    user: User, file: DataFile, rows: list[_Row], report: ImportReport, written: _Written
-) -> None:
+def _save(user: User, checked: _Checked, report: ImportReport, written: _Written) -> None:
+    """Save the rows that passed, ``_BATCH`` at a time, each batch in a transaction of its own."""
+    file = checked.file
     assert file.model is not None
-    assert file.save is not None
+    created = updated = 0
+    program = None
+    if file.of_program and checked.lines:
+        program = Program.objects.for_user(user).get()
+    rows = _checked_rows(user, checked)
+    while batch := list(islice(rows, _BATCH)):
+        if program is not None:
+            for row in batch:
+                row.record.program = program
+        existing = _existing(user, file, batch)
+        new = [row.record for row in batch if row.key not in existing]
+        changed = []
+        for row in batch:
+            if row.key in existing:
+                row.record.pk = existing[row.key]
+                changed.append(row.record)
+        _write(user, file, new, changed, written)
+        created += len(new)
+        updated += len(changed)
+    report.created[file.name] = created
+    report.updated[file.name] = updated
+
+
+def _existing(user: User, file: DataFile, batch: list[_Row]) -> dict[tuple[Any, ...], Any]:
+    """The keys of ``batch`` already in the account, with their records' primary keys."""
     model: Any = file.model
     owned = model.objects.for_user(user)
     if file.one_row:
         first = owned.values_list("pk", flat=True).first()
-        existing = {} if first is None else {(): first}
-    else:
-        existing = {tuple(v[:-1]): v[-1] for v in owned.values_list(*file.key, "pk")}
-    if file.of_program and rows:
-        program = Program.objects.for_user(user).get()
-        for row in rows:
-            row.record.program = program
-    new: list[models.Model] = []
-    changed: list[models.Model] = []
-    for row in rows:
-        if row.key in existing:
-            row.record.pk = existing[row.key]
-            changed.append(row.record)
-        else:
-            new.append(row.record)
+        return {} if first is None else {(): first}
+    # The first key column narrows the query; the whole key is matched here.
+    firsts = {row.key[0] for row in batch}
+    found = owned.filter(**{f"{file.key[0]}__in": firsts}).values_list(*file.key, "pk")
+    return {tuple(values[:-1]): values[-1] for values in found}
+
+
+def _write(
+    user: User,
+    file: DataFile,
+    new: list[models.Model],
+    changed: list[models.Model],
+    written: _Written,
+) -> None:
+    assert file.save is not None
+    model: Any = file.model
     fields = file.saved_fields()
-    for batch in _batches(new):
-        with transaction.atomic():
-            file.save(user, batch, None)
-        written.created.append((model, [record.pk for record in batch]))
-        _step_aside()
-    for batch in _batches(changed):
-        with transaction.atomic():
-            old = list(owned.filter(pk__in=[record.pk for record in batch]).only(*fields))
-            file.save(user, batch, fields)
-        written.updated.append((model, old, fields))
-        _step_aside()
-    report.created[file.name] = len(new)
-    report.updated[file.name] = len(changed)
+    with transaction.atomic():
+        if new:
+            file.save(user, new, None)
+            written.created.append((model, [record.pk for record in new]))
+        if changed:
+            columns = _columns(model, fields)
+            owned = model.objects.for_user(user)
+            old = owned.filter(pk__in=[record.pk for record in changed]).values_list(*columns)
+            written.keep_old(model, fields, list(old))
+            file.save(user, changed, fields)
+    _step_aside()
+
+
+def _columns(model: Any, fields: list[str]) -> list[str]:
+    """The primary key and the database columns (``program_id``, not ``program``) of ``fields``."""
+    return ["pk", *(model._meta.get_field(name).attname for name in fields)]
 
 
 def _step_aside() -> None:
@@ -349,14 +463,15 @@ def _step_aside() -> None:
         time.sleep(_PAUSE)
 
 
-def _batches(items: list[Any]) -> list[list[Any]]:
-    return [items[at : at + _BATCH] for at in range(0, len(items), _BATCH)]
-
-
 def _take_back(user: User, written: _Written) -> None:
     """Undo what this import wrote, newest first, in short transactions like the writes."""
     try:
-        for model, old, fields in reversed(written.updated):
+        for model, fields, offset in reversed(written.updated):
+            columns = _columns(model, fields)
+            old = [
+                model(owner_id=user.pk, **dict(zip(columns, values, strict=True)))
+                for values in written.old(offset)
+            ]
             with transaction.atomic():
                 model.objects.for_user(user).bulk_update(old, fields)
             _step_aside()

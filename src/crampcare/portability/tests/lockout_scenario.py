@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -48,13 +49,18 @@ def run_import(secret: str, archive: Path) -> dict[str, Any]:
     from django.test import Client
 
     client = Client(headers={"Authorization": f"Bearer {secret}"}, SERVER_NAME="localhost")
+    client.get("/api/v1/diary/episodes")  # what any first request loads, loaded before measuring
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with archive.open("rb") as upload:
         began = time.monotonic()
         response = client.post("/api/v1/diary/import", {"archive": upload})
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "import_seconds": time.monotonic() - began,
         "import_status": response.status_code,
         "import_body": response.json(),
+        # How far the import raised the process's peak resident memory (Linux: kilobytes).
+        "import_peak_growth_bytes": (peak_after - peak_before) * 1024,
     }
 
 

@@ -222,25 +222,73 @@ def _many(item: bytes, size: int) -> bytes:
     return b"[" + b",".join([item] * count) + b"]"
 
 
+def _json_ignored(value: bytes) -> bytes:
+    """A valid export whose one extra name holds ``value``, which the importer does not use."""
+    return b'{"format": "crampcare.diary", "version": 2, "extra": ' + value + b', "episodes": []}'
+
+
+def _json_row(value: bytes) -> bytes:
+    return _json_export(b'[{"started_at": "2024-06-05T01:14:05+00:00", "notes": ' + value + b"}]")
+
+
 @pytest.mark.parametrize(
-    "body",
+    ("body", "message"),
     [
-        pytest.param(_many(b"{}", 19 * MB), id="a list of empty objects"),
-        pytest.param(_json_export(_many(b"{}", 19 * MB)), id="a section of empty objects"),
-        pytest.param(_json_export(_many(b"[]", 19 * MB)), id="a section of empty lists"),
-        pytest.param(_json_export(_many(b'[[], {"a": [{}]}]', 19 * MB)), id="nested containers"),
+        pytest.param(_many(b"{}", 19 * MB), "is not a crampcare export", id="a list of objects"),
+        pytest.param(
+            _json_export(_many(b"{}", 19 * MB)),
+            "episodes: takes the import past 200,000 rows in all",
+            id="a section of millions of empty objects",
+        ),
+        pytest.param(
+            _json_export(_many(b"[]", 19 * MB)),
+            "episodes: should be a list of objects",
+            id="a section of empty lists",
+        ),
+        pytest.param(
+            _json_row(_many(b'"a"', 19 * MB)),
+            "episodes: has a row of more than 100,000 values",
+            id="a row of millions of short strings",
+        ),
+        pytest.param(
+            _json_row(_many(b'[[], {"a": [{}]}]', 19 * MB)),
+            "episodes: has a row of more than 100,000 values",
+            id="a row of millions of containers",
+        ),
+        pytest.param(
+            _json_export(b"[{" + b",".join(b'"k%d": 1' % n for n in range(900_000)) + b"}]"),
+            "episodes: uses more than 200 different names",
+            id="a row of a million names",
+        ),
+        pytest.param(
+            b'{"format": "crampcare.diary", "extra": ' + b"[" * 1_000_000,
+            "the JSON file: is nested far too deeply",
+            id="deep nesting",
+        ),
     ],
 )
-def test_it_refuses_json_of_millions_of_containers_before_parsing(
-    owner_client: Client, user: User, body: bytes
+def test_it_refuses_hostile_json_reading_it_as_a_stream(
+    owner_client: Client, user: User, body: bytes, message: str
 ) -> None:
     assert len(body) < 20 * MB
     _warm(owner_client)
     response, peak = _post(owner_client, body)
     assert response.status_code == 400
-    assert "the JSON file: holds more than" in _problems(response)
+    assert message in _problems(response)
     assert peak < MEMORY_BOUND, f"{peak / MB:.0f} MB"
     _nothing_saved(user)
+
+
+def test_it_reads_past_millions_of_values_it_does_not_use_without_keeping_them(
+    owner_client: Client, user: User
+) -> None:
+    """Built whole, a list of five million one-letter strings would cost some 300 MB."""
+    body = _json_ignored(_many(b'"a"', 19 * MB))
+    assert len(body) < 20 * MB
+    _warm(owner_client)
+    response, peak = _post(owner_client, body)
+    assert response.status_code == 302, _problems(response)  # imported: an export of no rows
+    assert peak < MEMORY_BOUND, f"{peak / MB:.0f} MB"
 
 
 def test_it_refuses_a_csv_header_of_a_million_columns_with_one_problem(

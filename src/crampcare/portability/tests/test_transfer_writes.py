@@ -165,3 +165,29 @@ def test_it_turns_a_locked_database_in_a_view_into_a_503(
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "try again" in response.json()["detail"]
+
+
+def test_it_keeps_nothing_when_a_row_fails_its_checks_on_the_second_reading(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving reads the file again; a row that passed then but not now stops the whole import."""
+    monkeypatch.setattr(importing, "_BATCH", 100)
+    real_load = importing._load_cells
+    readings: dict[int, int] = {}
+
+    def load_once(file: Any, line: int, cells: Any, report: Any) -> Any:
+        readings[line] = readings.get(line, 0) + 1
+        if line == 250 and readings[line] == 2:
+            report.add(file.name, line, None, "changed")
+            return None
+        return real_load(file, line, cells, report)
+
+    monkeypatch.setattr(importing, "_load_cells", load_once)
+    report = portability.import_zip(user, _cramps(400))
+    assert not report.saved
+    assert [str(problem) for problem in report.problems] == [
+        "the import: A row did not pass its checks when it was read again to be saved. "
+        "Nothing from this import was kept; try again."
+    ]
+    assert readings[250] == 2
+    assert not CrampEpisode.objects.for_user(user).exists()  # the first two batches taken back
