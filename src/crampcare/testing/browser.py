@@ -150,14 +150,32 @@ def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
     def answered(request: Any) -> None:
         pending.discard(request)
 
+    def closed(gone: Any) -> None:
+        # A closed tab reports nothing more about its requests: no answer or failure would ever
+        # take them off the list, and every later wait would run to its timeout. Whether the
+        # server is still handling one is what close_context's server-side wait covers.
+        pending.difference_update([request for request in pending if _page_of(request) is gone])
+
     context.on("request", sent)
     context.on("requestfinished", answered)
     context.on("requestfailed", answered)
+    # A fetch sent with ``keepalive`` (the session player's saves) never reports "finished" to
+    # Playwright, only its response: without this, each one held every later wait for its full
+    # timeout (30 s, several times a test).
+    context.on("response", lambda response: answered(response.request))
+    context.on("page", lambda opened: opened.on("close", closed))
     context._crampcare_pending = pending
     page = context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     return page
+
+
+def _page_of(request: Any) -> Any:
+    try:
+        return request.frame.page
+    except Exception:  # a request with no frame (a service worker's): no page to close
+        return None
 
 
 def wait_for_requests(page: Any, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:
