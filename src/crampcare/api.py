@@ -14,6 +14,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from crampcare.accounts.api import router as accounts_router
 from crampcare.api_errors import error_body
 from crampcare.assessment.api import router as assessment_router
+from crampcare.care.api import me_router as care_me_router
+from crampcare.care.api import router as care_router
 from crampcare.diary.api import router as diary_router
 from crampcare.insights.api import router as insights_router
 from crampcare.insights.nights_api import router as nights_router
@@ -203,3 +205,5 @@ api.add_router("/diary", diary_router)
 api.add_router("/diary", portability_router)
 api.add_router("/diary", nights_router)
 api.add_router("/insights", insights_router)
+api.add_router("/care", care_router)
+api.add_router("/", care_me_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "crampcare.programs",
     "crampcare.diary",
     "crampcare.insights",
+    "crampcare.care",
     "crampcare.portability",
     "crampcare.idempotency",
     "django.contrib.auth",
@@ -167,6 +168,9 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     # The password check before deleting an account (accounts.views.delete_account).
     "delete_account": "5/5m/user,10/m/ip",
+    # The care team (care/): looking up or accepting an invitation code, and sending invitations.
+    "care_code": "10/m/user",
+    "care_invite": "30/h/user",
 }
 # The client address the limits count by. Behind the TLS proxy the production profile expects,
 # it is the proxy's X-Forwarded-For entry (one trusted proxy), never a value a client can forge.

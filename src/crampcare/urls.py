@@ -14,6 +14,7 @@ urlpatterns = [
     path("diary/data/", include("crampcare.portability.urls")),
     path("diary/", include("crampcare.diary.urls")),
     path("insights/", include("crampcare.insights.urls")),
+    path("care/", include("crampcare.care.urls")),
     path("accounts/", include("allauth.urls")),
 ]
 

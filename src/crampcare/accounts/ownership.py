@@ -11,8 +11,9 @@ everyone's rows. There are four ways through:
   (a program's sessions).
 - ``Model.objects.for_reader(actor, subject)`` (and ``get_read_or_404``): the rows of
   ``subject`` read by ``actor``. When they are the same person it is ``for_user``; otherwise
-  the registered ``ReaderAccess`` (the care team's, later) must grant it, and each granted read
-  is handed to its audit hook. With nothing registered, as today, every such read is refused.
+  the registered ``ReaderAccess`` must grant it, and each granted read is handed to its audit
+  hook. The care app registers the install's (``care/access.py``); with none registered, every
+  such read is refused.
 - ``system_access(reason)``: the named escape for jobs that act for everyone or for nobody in
   particular (reminders, weekly steps, erasure, secret-link lookups, commands). The reason says
   why, in a sentence.
@@ -102,7 +103,7 @@ _reader_access: ReaderAccess | None = None
 
 
 def register_reader_access(access: ReaderAccess | None) -> ReaderAccess | None:
-    """Install the reader access (the care app will, at start); returns the one it replaces."""
+    """Install the reader access (the care app does, at start); returns the one it replaces."""
     global _reader_access
     previous, _reader_access = _reader_access, access
     return previous

@@ -116,7 +116,7 @@ def test_for_reader_is_for_user_when_people_read_their_own(
 
 
 @pytest.mark.parametrize("model", OWNED, ids=lambda model: model._meta.label)
-def test_for_reader_refuses_a_stranger_when_no_access_is_registered(
+def test_for_reader_refuses_a_stranger_without_a_grant(
     owner: User, stranger: User, model: type[OwnedModel]
 ) -> None:
     with pytest.raises(ReadRefused):

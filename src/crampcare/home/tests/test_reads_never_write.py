@@ -30,6 +30,7 @@ from crampcare.accounts.models import AccessToken, User
 from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
+from crampcare.care.models import CareRelationship
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
 from crampcare.insights.models import SelfTest
 from crampcare.knowledge.loader import get_library
@@ -83,6 +84,11 @@ class Person:
         assert ids, f"the person has no {model.__name__}"
         return ids
 
+    def relationships(self) -> list[str]:
+        found = CareRelationship.objects.filter(person=self.user).values_list("pk", flat=True)
+        assert found, "the person has no care relationship"
+        return [str(pk) for pk in found]
+
     def unsubscribe_token(self) -> str:
         return reminders.unsubscribe_token(Program.objects.for_user(self.user).get())
 
@@ -118,6 +124,7 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("knowledge:relief_area", "area"): lambda _: [next(iter(get_library().relief_areas))],
     ("programs:calendar", "token"): lambda person: [person.secrets.calendar_token],
     ("programs:unsubscribe", "token"): lambda person: [person.unsubscribe_token()],
+    ("care:end_relationship", "relationship_id"): lambda person: person.relationships(),
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
@@ -132,6 +139,10 @@ API_PARAMETERS: dict[str, Values] = {
     "assessment_id": _every(Assessment),
     "exercise_id": lambda _: [next(iter(get_library().exercises))],
     "topic_id": lambda _: [next(iter(get_library().topics))],
+    # The person's own id: nobody's clinician, they get 404 (a clinician's read is audited, a
+    # write on purpose, and care/tests checks it).
+    "patient_id": lambda person: [str(person.user.pk)],
+    "relationship_id": lambda person: person.relationships(),
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

@@ -20,12 +20,15 @@ from crampcare.accounts import services as accounts
 from crampcare.accounts.models import User
 from crampcare.assessment import services as assessment
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.care import services as care
+from crampcare.care.models import Organisation, Role
 from crampcare.diary import services as diary
 from crampcare.idempotency.models import IdempotencyKey
 from crampcare.insights import services as insights
 from crampcare.programs import calendar, reminders, sessions
 from crampcare.programs import services as programs
 from crampcare.programs.models import Program
+from crampcare.testing.builders import make_user
 
 ZONE = "Europe/London"
 FIRST_NIGHT = date(2025, 4, 10)
@@ -61,13 +64,15 @@ def at(moment: datetime) -> Iterator[None]:
 
 def fill_everything(user: User) -> Secrets:
     """Diary, assessments, a program with its history, sessions and a reminder, two self-tests
-    (the same first night), access tokens and a calendar feed."""
+    (the same first night), access tokens, a calendar feed, and a clinician who follows the
+    person and has read their cramps once (a line in their access log)."""
     accounts.update_profile(user, display_name="Olive", time_zone=ZONE)
     _assessments(user)
     _program(user)
     _self_tests(user)
     with at(NOW):
         _diary(user)
+    _care(user)
     return _secrets(user)
 
 
@@ -149,6 +154,21 @@ def _diary(user: User) -> None:
                 medicine_note="'new' tablets" if index == 20 else "",
             )
         night += timedelta(days=1)
+
+
+def _care(user: User) -> None:
+    """An organisation with a clinician in the person's care team, who reads their cramps once:
+    the care tables have rows and the person's access log one line (not exported)."""
+    with at(evening(LAST_NIGHT, 9)):
+        admin = make_user(f"care-admin-of-{user.pk}@example.org", is_staff=True)
+        clinician = make_user(f"clinician-of-{user.pk}@example.org", display_name="Tess")
+        organisation = care.create_organisation(admin, "Riverside Physio", Organisation.Kind.CLINIC)
+        care.add_member(admin, organisation, clinician, Role.CLINICIAN)
+        invitation = care.invite(clinician, user.email)
+    with at(evening(LAST_NIGHT, 10)):
+        care.accept(user, invitation.code)
+    with at(evening(LAST_NIGHT, 11)):
+        list(diary.episodes(clinician, user))
 
 
 def _self_tests(user: User) -> None:

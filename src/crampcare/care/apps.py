@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "crampcare.care"
+    verbose_name = "Care team"
+
+    def ready(self) -> None:
+        # The one reader access of the install: a clinician in an active care relationship
+        # reads through the door, and every granted read leaves an audit record.
+        from crampcare.care.access import register
+
+        register()

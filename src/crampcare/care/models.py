@@ -1,0 +1,212 @@
+"""Organisations, their members, care relationships and the audit trail of clinicians' reads.
+
+A person using crampcare on their own needs none of these: every other app works with no
+organisation at all. A clinician sees a person's data only while a care relationship between
+them is active (``CareRelationship.objects.with_access()``), and every such read leaves an
+``AuditRecord`` in the person's access log (``care/access.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crampcare.accounts.ownership import OwnedManager, OwnedModel, OwnedQuerySet
+
+
+class Organisation(models.Model):
+    """A clinic, an employer or a health plan that offers the program."""
+
+    class Kind(models.TextChoices):
+        CLINIC = "clinic", _("clinic")
+        EMPLOYER = "employer", _("employer")
+        HEALTH_PLAN = "health_plan", _("health plan")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("name", "id")
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("admin")
+    CLINICIAN = "clinician", _("clinician")
+    MEMBER = "member", _("member")
+
+
+class Membership(models.Model):
+    """One role of one person in one organisation. A person may hold several roles and belong to
+    several organisations; each pair of organisation and role at most once."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"], name="care_membership_once_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+
+class Status(models.TextChoices):
+    INVITED = "invited", _("invited")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+
+
+class CareRelationshipQuerySet(models.QuerySet["CareRelationship"]):
+    def with_access(self) -> CareRelationshipQuerySet:
+        """The relationships that let their clinician read their person's data now: active, and
+        the clinician still a clinician of the organisation it was made in. Leaving the
+        organisation (or its deletion) stops the access as ending the relationship does."""
+        still_a_clinician = Membership.objects.filter(
+            organisation=OuterRef("organisation"), user=OuterRef("clinician"), role=Role.CLINICIAN
+        )
+        return self.filter(Exists(still_a_clinician), status=Status.ACTIVE)
+
+    def involving(self, user: Any) -> CareRelationshipQuerySet:
+        """The relationships this person is a party to, as the clinician or as the person."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(clinician=user) | Q(person=user))
+
+
+class CareRelationship(models.Model):
+    """A clinician following a person: invited (a code sent by email), then active once the
+    person accepts, until either of them ends it. The clinician reads the person's data through
+    the door (``for_reader``); they never sign in as the person."""
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Empty until the invitation is accepted: the address invited may have no account yet.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    # Kept (empty) when the organisation is deleted, so both people still see that it existed;
+    # access needs the organisation (``with_access``).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    invited_email = models.EmailField(_("email address invited"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A SHA-256 digest of the invitation code (never the code itself), cleared once the code is
+    # used or the invitation ends, so a code works once.
+    code_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CareRelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-invited_at", "-id")
+        verbose_name = _("care relationship")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician", "person"],
+                condition=~Q(status="ended"),
+                name="care_one_open_relationship_per_pair",
+                violation_error_message=_("This person is already in your care."),
+            ),
+            models.UniqueConstraint(
+                fields=["code_digest"],
+                condition=~Q(code_digest=""),
+                name="care_invitation_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} → {self.person or self.invited_email} ({self.status})"
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("read")
+    CHANGE = "change", _("change")
+
+
+class AppendOnly(Exception):
+    """An audit record was about to be changed or deleted."""
+
+
+class AuditQuerySet(OwnedQuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("Audit records cannot be changed.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnly("Audit records cannot be deleted.")
+
+
+class AuditManager(OwnedManager):
+    _queryset_class = AuditQuerySet
+
+
+class AuditRecord(OwnedModel):
+    """One read (or, later, change) of a person's data by someone else, kept in that person's
+    access log: the owner is the person whose data it was (the subject), so the log reads
+    through ``for_user``. Append-only: saving an existing record or deleting one raises
+    ``AppendOnly``, and the queryset refuses ``update()`` and ``delete()``. The log goes with
+    the person's account when they erase it."""
+
+    # Kept when the reader's account is deleted, with their name as it was at the time.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=254)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    # A model's label ("diary.CrampEpisode") or an action's name.
+    what = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+    # Where the read came from: a route's name ("api:care_patient_episodes"), never an address.
+    origin = models.CharField(max_length=200, blank=True)
+
+    objects: ClassVar[AuditManager] = AuditManager()
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("access record")
+        # Nothing may be added, changed or deleted through an admin: only viewed.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["owner", "-at"], name="care_audit_owner_at")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def subject_id(self) -> int:
+        return self.owner_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("Audit records cannot be changed.")
+        # Always an INSERT: a new instance given an existing record's id must not overwrite it.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("Audit records cannot be deleted.")

@@ -1,0 +1,24 @@
+"""How the care pages and API word what the audit trail stores."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+
+def describe_what(what: str) -> str:
+    """A model's label ("diary.CrampEpisode") as its plural name in the reader's language
+    ("cramps"); anything else as stored."""
+    try:
+        model = apps.get_model(what)
+    except (LookupError, ValueError):
+        return what or _("something")
+    return str(model._meta.verbose_name_plural)
+
+
+def origin_of(request: HttpRequest) -> str:
+    """Where a read comes from, for its audit record: the route's name, never the address of the
+    person asking nor the ids in the path."""
+    match = request.resolver_match
+    return match.view_name if match is not None else ""
