@@ -187,7 +187,7 @@ def build_calendar(program: Program, owner: User) -> icalendar.Calendar:
 def _description(program: Program) -> str:
     plan = program.get_plan()
     lines = [_("A few minutes of stretching just before sleep:")]
-    lines += [f"• {item.name.get()}" for item in plan.block(Block.BEDTIME)]
+    lines += [f"• {item.shown_name}" for item in plan.block(Block.BEDTIME)]
     lines += ["", _("Open the guided session:"), settings.SITE_URL + reverse("programs:player")]
     return "\n".join(lines)
 

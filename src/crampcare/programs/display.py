@@ -69,7 +69,7 @@ class ItemView:
 
     @property
     def name(self) -> str:
-        return self.item.name.get()
+        return self.exercise.name.get() if self.exercise is not None else self.item.name.get()
 
     @property
     def dose(self) -> str:

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from crampcare.knowledge.base import Cited, Text
+from crampcare.knowledge.loader import get_library
 from crampcare.programs import dose as doses
 from crampcare.programs.catalogue import Catalogue, ExerciseInfo
 from crampcare.programs.dose import BEDTIME_LIMIT_SECONDS, Days, Dose, Level
@@ -50,6 +51,13 @@ class PlanItem(BaseModel):
     why: StoredWhy
     dose: Dose
     cautions: tuple[ItemCaution, ...] = ()
+
+    @property
+    def shown_name(self) -> str:
+        """The exercise's name in the language active now: the library's while it has the
+        exercise (so a name translated later shows in stored plans too), else as stored."""
+        exercise = get_library().exercises.get(self.exercise_id)
+        return (exercise.name if exercise is not None else self.name).get()
 
     @property
     def shown_why(self) -> ShownWhy:
