@@ -254,7 +254,7 @@ def _items(items: list[PlanItem] | tuple[PlanItem, ...], options: dict[str, Any]
             },
             "cautions": [
                 {"text": caution.advice.get(), "references": caution.references}
-                for caution in view.item.cautions
+                for caution in view.item.shown_cautions
             ],
             "steps": view.steps,
             "alternatives": list(options.get(view.item.slot, ())),

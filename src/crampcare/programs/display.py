@@ -118,7 +118,7 @@ def player_items(items: list[PlanItem]) -> list[dict[str, Any]]:
                 "dose": view.dose,
                 "steps": view.steps,
                 "cues": [cue.get() for cue in exercise.cues] if exercise else [],
-                "cautions": [caution.advice.get() for caution in view.item.cautions],
+                "cautions": [caution.advice.get() for caution in view.item.shown_cautions],
                 "hold": dose.hold_seconds,
                 "reps": dose.reps,
                 "sets": dose.sets,

@@ -60,6 +60,23 @@ class PlanItem(BaseModel):
         return (exercise.name if exercise is not None else self.name).get()
 
     @property
+    def shown_cautions(self) -> tuple[ItemCaution, ...]:
+        """The cautions stored for the person's conditions, worded as the library words them
+        now (in the language active now); as stored where the library no longer has one."""
+        exercise = get_library().exercises.get(self.exercise_id)
+        current = {caution.condition: caution for caution in exercise.cautions} if exercise else {}
+        return tuple(
+            ItemCaution(
+                condition=stored.condition,
+                advice=current[stored.condition].advice,
+                references=list(current[stored.condition].references),
+            )
+            if stored.condition in current
+            else stored
+            for stored in self.cautions
+        )
+
+    @property
     def shown_why(self) -> ShownWhy:
         """Why it is in the plan, in the language active now."""
         return render_why(self.why)

@@ -50,3 +50,23 @@ def test_it_keeps_the_stored_name_of_an_exercise_the_library_no_longer_has(user:
     item = program.get_plan().items[0]
     assert item.shown_name == "Wall calf stretch (old)"
     assert item_views([item])[0].name == "Wall calf stretch (old)"
+
+
+def test_it_words_a_stored_caution_as_the_library_does_now(user: User) -> None:
+    from crampcare.programs.plan import Plan
+
+    library = get_library().exercises
+    exercise_id, caution = next(
+        (exercise.id, exercise.cautions[0]) for exercise in library.values() if exercise.cautions
+    )
+    program = make_program(user)
+    plan = program.plan
+    item = plan["items"][0]
+    item["exercise_id"] = exercise_id
+    item["cautions"] = [
+        {"condition": caution.condition, "advice": {"en": "Old words."}, "references": ["R1"]},
+        {"condition": "a-condition-since-dropped", "advice": {"en": "Kept."}, "references": ["R1"]},
+    ]
+    shown = Plan.model_validate(plan).items[0].shown_cautions
+    assert [each.advice.get() for each in shown] == [caution.advice.get(), "Kept."]
+    assert shown[0].references == list(caution.references)
