@@ -71,6 +71,9 @@ def test_it_brings_a_finished_session_back_to_how_did_it_feel_after_a_reload(
     session = Session.objects.for_user(user).get()
     assert session.completed_at is not None  # the night counts before any rating
     assert not session.skipped
+    # Said as soon as the server has it, not only after a reload.
+    assert page.get_by_text("Well done: tonight counts.").is_visible()
+    look_both_schemes(page, "program-player-finished-live")
 
     page.reload()
     page.get_by_role("heading", name="How did it feel?").wait_for()
@@ -151,6 +154,7 @@ def test_it_keeps_a_session_finished_offline_after_the_tab_is_closed(
     assert tab.eval_on_selector("#player", "el => el.dataset.state") == "done"
     tab.get_by_role("heading", name="How did it feel?").wait_for()
     tab.wait_for_function("() => document.getElementById('player').dataset.saved === 'false'")
+    assert not tab.get_by_text("Well done: tonight counts.").is_visible()  # not yet: unsaved
     tab.close()
     session.refresh_from_db()
     assert session.completed_at is None  # the server has not heard
