@@ -36,11 +36,11 @@ me_router = Router(tags=["account"], auth=session_or_token)
 TOO_MANY = "Too many tries. Wait a minute, then try again."
 
 
-class Strict(Schema):
+class CareStrict(Schema):
     model_config = {"extra": "forbid"}
 
 
-class ErrorOut(Schema):
+class CareErrorOut(Schema):
     detail: str
 
 
@@ -73,7 +73,7 @@ class RelationshipOut(Schema):
     ended_at: dt.datetime | None
 
 
-class InvitationIn(Strict):
+class InvitationIn(CareStrict):
     email: Annotated[str, limited_by(CareRelationship, "invited_email")] = Field(min_length=3)
     organisation_id: StrictInt | None = Field(
         None, description="Needed only by a clinician of several organisations."
@@ -86,7 +86,7 @@ class InvitationOut(RelationshipOut):
     expires_at: dt.datetime
 
 
-class AcceptIn(Strict):
+class AcceptIn(CareStrict):
     code: str = Field(min_length=1, max_length=32)
 
 
@@ -148,7 +148,7 @@ def care_patient_episodes(
 
 @router.post(
     "/invitations",
-    response={201: InvitationOut, 403: ErrorOut, 429: ErrorOut},
+    response={201: InvitationOut, 403: CareErrorOut, 429: CareErrorOut},
     summary="Invite a person (clinicians)",
     description="403 for anyone who is not a clinician of an organisation; 429 after too many "
     "invitations in an hour.",
@@ -171,7 +171,7 @@ def care_invite(request: AuthenticatedHttpRequest, payload: InvitationIn) -> Sta
 
 @router.post(
     "/invitations/accept",
-    response={200: RelationshipOut, 429: ErrorOut},
+    response={200: RelationshipOut, 429: CareErrorOut},
     summary="Accept an invitation by its code",
     description="A code works once, for 14 days. 422 for an unknown, used, withdrawn or expired "
     "code alike; 429 after too many tries in a minute.",
