@@ -117,7 +117,10 @@ class MFAAuthenticateForm(MFABaseAuthenticateForm):
         _word_code_field(
             self,
             _("Code"),
-            _("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+            _(
+                "The 6-digit code your authenticator app shows now. Lost your phone? Type one "
+                "of your recovery codes instead: each works once."
+            ),
         )
 
 
