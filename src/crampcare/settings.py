@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "django_htmx",
     "template_partials",
@@ -85,6 +86,11 @@ MIDDLEWARE = [
     # Inside the privacy headers and the CSP, so a replayed answer gets them like the first.
     "crampcare.idempotency.middleware.IdempotencyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the session and the user are known: clinicians and admins signed out after a quiet
+    # spell (CRAMPCARE_CARE_IDLE_MINUTES), and sent to set up two-step sign-in before any care
+    # page (care/security.py; the care API checks the same in its authentication).
+    "crampcare.care.middleware.CareIdleTimeoutMiddleware",
+    "crampcare.care.middleware.CareMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crampcare.accounts.middleware.OnboardingMiddleware",
     # Last, so it sees the views' exceptions first: "database is locked" becomes a 503.
@@ -178,6 +184,23 @@ ALLAUTH_TRUSTED_PROXY_COUNT = config.env_int(
     "CRAMPCARE_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0
 )
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = config.env_str("CRAMPCARE_CLIENT_IP_HEADER") or None
+# Two-step sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Anyone may turn
+# it on; clinicians and organisation admins must before any care page or care API route
+# (docs/care.md). Security keys (WebAuthn) are not offered yet.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "crampcare"
+# allauth refuses the app to an account with an unconfirmed address (a stranger who signed up
+# with it could lock its owner out). Only where addresses are confirmed at sign-up does that
+# hold; without email, addresses stay unconfirmed and clinicians could never set it up.
+MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION != "mandatory"
+MFA_FORMS = {
+    "authenticate": "crampcare.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "crampcare.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "crampcare.accounts.forms.ActivateTOTPForm",
+}
+# Clinicians and organisation admins are signed out after this many minutes without a request
+# (care/middleware.py); everyone else keeps Django's session as it is.
+CRAMPCARE_CARE_IDLE_MINUTES = config.env_int("CRAMPCARE_CARE_IDLE_MINUTES", 15, minimum=1)
 LOGIN_REDIRECT_URL = "home:index"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home:index"

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm as MFABaseAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as MFABaseReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as MFABaseActivateTOTPForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +97,48 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+def _word_code_field(form: forms.Form, label: StrOrPromise, hint: StrOrPromise) -> None:
+    field = form.fields["code"]
+    field.label = label
+    field.help_text = hint
+    # Digits on a phone's keyboard; the browser may fill in a code it received.
+    field.widget.attrs.update(
+        {"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": ""}
+    )
+
+
+class MFAAuthenticateForm(MFABaseAuthenticateForm):
+    """The second step of signing in: a code from the app, or one recovery code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_code_field(
+            self,
+            _("Code"),
+            _(
+                "The 6-digit code your authenticator app shows now. Lost your phone? Type one "
+                "of your recovery codes instead: each works once."
+            ),
+        )
+
+
+class MFAReauthenticateForm(MFABaseReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_code_field(
+            self,
+            _("Code"),
+            _("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        )
+
+
+class ActivateTOTPForm(MFABaseActivateTOTPForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_code_field(
+            self,
+            _("Code from the app"),
+            _("The 6-digit code the app shows for crampcare. It changes every 30 seconds."),
+        )

@@ -13,25 +13,46 @@ import datetime as dt
 from typing import Annotated, Any
 
 from allauth.core import ratelimit
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from crampcare.accounts.auth import session_or_token
+from crampcare.accounts import auth
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.api_types import DiaryDate, StrictInt, limited_by
-from crampcare.care import services
+from crampcare.care import security, services
 from crampcare.care.access import reading_from
 from crampcare.care.models import AuditRecord, CareRelationship
 from crampcare.care.presentation import describe_what, origin_of
 from crampcare.diary import services as diary
 from crampcare.diary.api import EpisodeOut
 
-router = Router(tags=["care"], auth=session_or_token)
-me_router = Router(tags=["account"], auth=session_or_token)
+
+def _second_factor_checked(user: Any) -> Any:
+    if user is not None and security.mfa_missing(user):
+        raise HttpError(403, str(security.MFA_REQUIRED))
+    return user
+
+
+# The accounts app's two ways in, each refusing a clinician or admin without two-step sign-in
+# (a 403 with the reason), whether they come with their session or with a personal access
+# token. Same class names, so the OpenAPI document names the same two security schemes.
+class TokenAuth(auth.TokenAuth):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return _second_factor_checked(super().authenticate(request, token))
+
+
+class SessionAuth(auth.SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _second_factor_checked(super().authenticate(request, key))
+
+
+care_auth = [TokenAuth(), SessionAuth()]
+router = Router(tags=["care"], auth=care_auth)
+me_router = Router(tags=["account"], auth=care_auth)
 
 TOO_MANY = "Too many tries. Wait a minute, then try again."
 

@@ -11,3 +11,7 @@ class CareConfig(AppConfig):
         from crampcare.care.access import register
 
         register()
+        # Clinicians' and admins' sessions start on the idle clock when they sign in.
+        from crampcare.care.security import connect
+
+        connect()

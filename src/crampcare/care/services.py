@@ -56,11 +56,17 @@ def create_organisation(actor: User, name: str, kind: str) -> Organisation:
     """A new organisation, with ``actor`` (a staff member of this install) as its admin."""
     if not actor.is_staff:
         raise PermissionDenied(_("Only the people who run this server can create organisations."))
+    return create_organisation_for(actor, name, kind)
+
+
+def create_organisation_for(admin: User, name: str, kind: str) -> Organisation:
+    """A new organisation with ``admin`` as its admin, asking nobody's permission: for the
+    server's own commands (``crampcare demo``), whose runner already holds the keys."""
     organisation = Organisation(name=name.strip(), kind=kind)
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        Membership.objects.create(organisation=organisation, user=actor, role=Role.ADMIN)
+        Membership.objects.create(organisation=organisation, user=admin, role=Role.ADMIN)
     return organisation
 
 
@@ -135,11 +141,13 @@ def _organisation_for(clinician: User, organisation_id: int | None) -> Organisat
     raise ValidationError({"organisation_id": _("You are not a clinician of this organisation.")})
 
 
-def invite(clinician: User, email: str, organisation_id: int | None = None) -> Invitation:
+def invite(
+    clinician: User, email: str, organisation_id: int | None = None, *, notify: bool = True
+) -> Invitation:
     """Invite the person at ``email`` into ``clinician``'s care, and email them the code.
 
     Inviting the same address again withdraws the earlier invitation (its code stops working)
-    and sends a new code."""
+    and sends a new code. ``notify=False`` sends no email (the demo's made-up people)."""
     organisation = _organisation_for(clinician, organisation_id)
     email = email.strip().lower()
     try:
@@ -172,7 +180,8 @@ def invite(clinician: User, email: str, organisation_id: int | None = None) -> I
             code_expires_at=now + timedelta(days=INVITATION_DAYS),
         )
     link = accept_link(code)
-    _send_invitation(relationship, code, link)
+    if notify:
+        _send_invitation(relationship, code, link)
     return Invitation(relationship, code, link)
 
 

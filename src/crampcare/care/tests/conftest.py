@@ -5,6 +5,8 @@
 - Cleo is a clinician of the same organisation with no relationship to Olive; Bo a clinician of
   another organisation; Ada the admin of both (and a staff member of the install); Eli a
   clinician of Riverside whose relationship with Olive has ended.
+- Every clinician and admin has set up an authenticator app (two-step sign-in), which care
+  routes require of them; Olive and Sam, plain members, have not.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from crampcare.care.models import CareRelationship, Organisation, Role
 from crampcare.diary import services as diary
 from crampcare.testing.builders import make_user
 from crampcare.testing.cast import Cast, signed_in
+from crampcare.testing.mfa import set_up_app
 
 SECRET_NOTE = "olive-secret-note"
 
@@ -98,4 +101,8 @@ def team(cast: Cast) -> Team:
     list(diary.episodes(former, cast.owner))  # he read her diary once, while he could
     ended = services.end(cast.owner, ended.pk)
     relationship = bring_in(cast.teammate, cast.owner)
+    # Clinicians and admins must use two-step sign-in before any care route (care/security.py):
+    # everyone here who holds such a role has it, so each cell tests what the role may see.
+    for staff in (admin, cast.teammate, colleague, outsider, former):
+        set_up_app(staff)
     return Team(cast, riverside, northside, admin, colleague, outsider, former, relationship, ended)

@@ -9,13 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from crampcare.accounts.models import User
+from crampcare.care import services as care
+from crampcare.care.models import AuditRecord, Membership, Organisation
 from crampcare.core.nights import night_of
 from crampcare.insights.nights import nights_for
 from crampcare.portability import services as portability
 from crampcare.portability.demo import BASELINE_WEEKS, generate
+from crampcare.testing.cast import signed_in
 from crampcare.testing.cli import run_cli
+from crampcare.testing.mfa import code_now
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 5, 7, 30, tzinfo=UTC)
@@ -111,3 +116,83 @@ def test_it_explains_itself_with_help(tmp_path: Path) -> None:
     assert "usage:" in result.stdout
     assert "--reset" in result.stdout
     assert "--seed" in result.stdout
+
+
+def _printed(output: str, label: str, after: str) -> str:
+    return output.split(after, 1)[1].split(f"{label}: ", 1)[1].split()[0]
+
+
+@pytest.mark.django_db
+def test_it_makes_a_clinic_whose_clinician_reads_the_demo_person_through_the_door() -> None:
+    output = _demo()
+    person = User.objects.get(email="demo@example.org")
+    assert "Care team: Demo Physio Clinic (clinic)" in output
+    clinic = Organisation.objects.get(name="Demo Physio Clinic")
+    assert clinic.kind == "clinic"
+    roles = {(m.user.email, m.role) for m in Membership.objects.filter(organisation=clinic)}
+    assert roles == {
+        ("admin.demo@example.org", "admin"),
+        ("clinician.demo@example.org", "clinician"),
+        ("colleague.demo@example.org", "clinician"),
+        ("demo@example.org", "member"),
+    }
+    clinician = User.objects.get(email="clinician.demo@example.org")
+    colleague = User.objects.get(email="colleague.demo@example.org")
+    assert list(care.patients(clinician).values_list("person", flat=True)) == [person.pk]
+    assert not care.patients(colleague).exists()
+
+    url = f"/api/v1/care/patients/{person.pk}/episodes"
+    assert url in output
+    before = AuditRecord.objects.for_user(person).count()
+    response = signed_in(clinician).get(url)
+    assert response.status_code == 200
+    assert response.json()["count"] > 20
+    assert AuditRecord.objects.for_user(person).count() == before + 1
+    record = AuditRecord.objects.for_user(person).first()
+    assert record is not None
+    assert record.actor_id == clinician.pk
+    assert signed_in(colleague).get(url).status_code == 404
+    assert AuditRecord.objects.for_user(person).count() == before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["clinician", "colleague", "admin"])
+def test_each_clinic_account_signs_in_with_its_printed_password_and_key(who: str) -> None:
+    output = _demo()
+    email = f"{who}.demo@example.org"
+    password = _printed(output, "Password (shown only now)", email)
+    secret = _printed(output, "Authenticator key (base32, shown only now)", email)
+    assert len(password) >= 16
+    assert len(secret) == 32
+    assert set(secret) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    client = Client()
+    step = client.post("/accounts/login/", {"login": email, "password": password})
+    assert step["Location"] == "/accounts/2fa/authenticate/"
+    client.post("/accounts/2fa/authenticate/", {"code": code_now(secret)})
+    assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+    assert client.get("/care/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_reset_makes_the_clinic_again_with_new_secrets() -> None:
+    first = _demo()
+    with pytest.raises(CommandError, match="already exists"):
+        _demo()
+    second = _demo("--reset")
+    assert Organisation.objects.filter(name="Demo Physio Clinic").count() == 1
+    assert User.objects.filter(email__endswith=".demo@example.org").count() == 3
+    for email in ("clinician.demo@example.org", "admin.demo@example.org"):
+        for label in ("Password (shown only now)", "Authenticator key (base32, shown only now)"):
+            assert _printed(first, label, email) != _printed(second, label, email)
+    person = User.objects.get(email="demo@example.org")
+    clinician = User.objects.get(email="clinician.demo@example.org")
+    assert list(care.patients(clinician).values_list("person", flat=True)) == [person.pk]
+
+
+@pytest.mark.django_db
+def test_a_left_over_clinic_account_also_needs_reset() -> None:
+    _demo()
+    User.objects.get(email="demo@example.org").delete()
+    with pytest.raises(CommandError, match=r"\.demo@example\.org already exists"):
+        _demo()
+    assert "Care team" in _demo("--reset")

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +16,8 @@ from django.utils import timezone
 
 from crampcare.accounts.models import User
 from crampcare.accounts.services import delete_account
+from crampcare.care import services as care
+from crampcare.care.models import Membership, Organisation, Role
 from crampcare.diary import services
 from crampcare.insights.nights import nights_for
 from crampcare.portability.demo import BASELINE_WEEKS, DemoDiary, generate
@@ -21,13 +26,47 @@ DEMO_EMAIL = "demo@example.org"
 # Only addresses nobody can own (RFC 2606 / RFC 6761), so --reset can never erase a real person.
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
 RESERVED_TLDS = (".test", ".example", ".invalid")
+DEMO_ORGANISATION = "Demo Physio Clinic"
+
+
+@dataclass(frozen=True)
+class StaffPart:
+    """One of the demo clinic's people: the part of their address before the demo person's
+    (``clinician`` → clinician.demo@example.org), their name and their role."""
+
+    key: str
+    name: str
+    role: str
+    description: str
+
+
+STAFF = (
+    StaffPart("clinician", "Casey (demo clinician)", Role.CLINICIAN, "Clinician, Demo in care"),
+    StaffPart("colleague", "Robin (demo clinician)", Role.CLINICIAN, "Clinician, no patients"),
+    StaffPart("admin", "Alex (demo admin)", Role.ADMIN, "Organisation admin"),
+)
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    part: StaffPart
+    user: User
+    password: str
+    totp_secret: str
+
+
+def staff_email(part: StaffPart, demo_email: str) -> str:
+    local, _, domain = demo_email.rpartition("@")
+    return f"{part.key}.{local}@{domain}"
 
 
 class Command(BaseCommand):
     help = (
         "Create a demo account with ten weeks of realistic diary data: three baseline weeks, "
-        "then seven weeks on the program with fewer (but noisy) cramps and a few triggers. "
-        "Prints a new random password once."
+        "then seven weeks on the program with fewer (but noisy) cramps and a few triggers; and "
+        f"a clinic ({DEMO_ORGANISATION}) with a clinician who has the demo person in their care, "
+        "a second clinician and an admin, each with two-step sign-in. Prints new random "
+        "passwords and authenticator keys once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,7 +79,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete the demo account and everything in it first, then fill it again.",
+            help="Delete the demo account and everything in it (and the demo clinic and its "
+            "people) first, then fill it again.",
         )
         parser.add_argument(
             "--seed", type=int, default=2012, help="Random seed: the same seed, the same diary."
@@ -67,15 +107,20 @@ class Command(BaseCommand):
         if options["weeks"] <= BASELINE_WEEKS or options["weeks"] > 104:
             raise CommandError(f"--weeks must be from {BASELINE_WEEKS + 1} to 104.")
         existing = User.objects.filter(email=email).first()
-        if existing is not None and not options["reset"]:
+        staff_existing = list(
+            User.objects.filter(email__in=[staff_email(part, email) for part in STAFF])
+        )
+        if (existing is not None or staff_existing) and not options["reset"]:
+            taken = existing.email if existing is not None else staff_existing[0].email
             raise CommandError(
-                f"The demo account {email} already exists. Add --reset to delete it and start "
+                f"The demo account {taken} already exists. Add --reset to delete it and start "
                 "again."
             )
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             if existing is not None:
                 delete_account(existing)
+            _delete_clinic(staff_existing)
             user = User.objects.create_user(
                 email, password, display_name="Demo", time_zone=options["time_zone"]
             )
@@ -89,7 +134,26 @@ class Command(BaseCommand):
             )
             _save(user, diary)
             sessions = _save_program(user, diary)
+            staff = _make_clinic(user)
         self._report(user, password, diary, sessions)
+        self._report_clinic(user, staff)
+
+    def _report_clinic(self, person: User, staff: list[StaffAccount]) -> None:
+        write = self.stdout.write
+        write("")
+        write(self.style.SUCCESS(f"Care team: {DEMO_ORGANISATION} (clinic)"))
+        write(
+            "Each signs in with the password, then a code from an authenticator app: add the "
+            "key below to one (e.g. Aegis, Google Authenticator), as a time-based (TOTP) key."
+        )
+        for account in staff:
+            write(f"{account.part.description}: {account.user.email}")
+            write(f"  Password (shown only now): {account.password}")
+            write(f"  Authenticator key (base32, shown only now): {account.totp_secret}")
+        write(
+            f"The first clinician reads {person.email}'s data at /care/ and "
+            f"/api/v1/care/patients/{person.pk}/episodes; each read is in Demo's access log."
+        )
 
     def _report(self, user: User, password: str, diary: DemoDiary, sessions: int | None) -> None:
         nights = nights_for(user, user, diary.first_night, diary.last_night)
@@ -112,6 +176,49 @@ class Command(BaseCommand):
             )
         else:
             write(f"{sessions} evening stretching sessions done on the program.")
+
+
+def _delete_clinic(staff: list[User]) -> None:
+    """The demo clinic (the one its demo admin runs) and its demo people, for --reset."""
+    admins = [user for user in staff if user.email.startswith("admin.")]
+    clinics = Membership.objects.filter(
+        user__in=admins, role=Role.ADMIN, organisation__name=DEMO_ORGANISATION
+    ).values("organisation")
+    Organisation.objects.filter(pk__in=clinics).delete()
+    for user in staff:
+        delete_account(user)
+
+
+def _make_clinic(person: User) -> list[StaffAccount]:
+    """The demo clinic, through the care services: an admin, a clinician with the demo person
+    in their care (invited, and accepted by the person) and a clinician without patients. Each
+    has a new random password and an authenticator app (two-step sign-in, which care routes
+    require of them) with recovery codes."""
+    accounts = []
+    for part in STAFF:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            staff_email(part, person.email),
+            password,
+            display_name=part.name,
+            time_zone=person.time_zone,
+        )
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        RecoveryCodes.activate(user)
+        accounts.append(StaffAccount(part, user, password, secret))
+    by_key = {account.part.key: account.user for account in accounts}
+    clinic = care.create_organisation_for(
+        by_key["admin"], DEMO_ORGANISATION, Organisation.Kind.CLINIC
+    )
+    for account in accounts:
+        if account.part.role == Role.CLINICIAN:
+            care.add_member(by_key["admin"], clinic, account.user, Role.CLINICIAN)
+    care.add_member(by_key["admin"], clinic, person, Role.MEMBER)
+    # Made-up addresses: no invitation email is sent.
+    invitation = care.invite(by_key["clinician"], person.email, notify=False)
+    care.accept(person, invitation.code)
+    return accounts
 
 
 def _save(user: User, diary: DemoDiary) -> None:
