@@ -16,6 +16,8 @@ from crampcare.care import security
 from crampcare.page_middleware import API_PREFIX
 
 CARE_PAGES = "/care/"
+LAST_SEEN_STEP = 60
+"""Seconds between two updates of a session's last request (the idle clock's resolution)."""
 CARE_API = (f"{API_PREFIX}v1/care/", f"{API_PREFIX}v1/me/access-log")
 
 
@@ -54,7 +56,9 @@ class CareIdleTimeoutMiddleware:
         now = int(timezone.now().timestamp())
         if now - int(last_seen) > security.idle_limit_seconds():
             return self._sign_out(request)
-        request.session[security.LAST_SEEN] = now
+        if now - int(last_seen) >= LAST_SEEN_STEP:
+            # At most once a minute: the session is saved (a database write) whenever it changes.
+            request.session[security.LAST_SEEN] = now
         return self.get_response(request)
 
     @staticmethod
