@@ -235,3 +235,29 @@ def test_a_key_left_unnamed_is_called_security_key_and_numbered_after_the_first(
     _add_key(client, "")
     _add_key(client, "   ")
     assert sorted(str(key) for key in _keys(user)) == ["Security key", "Security key 2"]
+
+
+def test_a_key_is_renamed_and_removed_and_another_accounts_key_is_out_of_reach() -> None:
+    pat, kit = make_user("pat@example.org"), make_user("kit@example.org")
+    client = _signed_in_recently(pat)
+    _add_key(client, "Blue key")
+    key = _keys(pat).get()
+    edit = f"/accounts/2fa/webauthn/keys/{key.pk}/edit/"
+    assert "Rename a security key" in client.get(edit).content.decode()
+    too_long = client.post(edit, {"name": "k" * 65})
+    assert "at most 64 characters" in too_long.content.decode()
+    assert client.post(edit, {"name": "Red key"}).status_code == 302
+    assert str(_keys(pat).get()) == "Red key"
+
+    _add_key(_signed_in_recently(kit), "Kit's key")
+    kits_key = _keys(kit).get()
+    for action in ("edit", "remove"):
+        url = f"/accounts/2fa/webauthn/keys/{kits_key.pk}/{action}/"
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"name": "mine now"}).status_code == 404
+    assert str(_keys(kit).get()) == "Kit's key"
+
+    remove = f"/accounts/2fa/webauthn/keys/{key.pk}/remove/"
+    assert "Remove Red key?" in client.get(remove).content.decode()
+    assert client.post(remove).status_code == 302
+    assert not _keys(pat).exists()
