@@ -43,8 +43,9 @@ def _personal_pages_kept(page: Any) -> list[str]:
 
 
 def test_the_relief_guide_library_and_session_work_offline(
-    page: Any, live_server: Any, user: User
+    app_page: Any, live_server: Any, user: User
 ) -> None:
+    page = app_page
     make_program(user, now=timezone.now())
     sign_in_with_form(page, live_server, user)
     page.goto(live_server.url + "/cramp-now/")
@@ -87,8 +88,9 @@ def test_the_relief_guide_library_and_session_work_offline(
 
 
 def test_a_red_flag_drops_the_kept_session_so_none_offers_exercise_offline(
-    page: Any, live_server: Any, user: User
+    app_page: Any, live_server: Any, user: User
 ) -> None:
+    page = app_page
     make_program(user, now=timezone.now())
     sign_in_with_form(page, live_server, user)
     page.goto(live_server.url + "/cramp-now/")
@@ -123,8 +125,9 @@ def test_a_red_flag_drops_the_kept_session_so_none_offers_exercise_offline(
 
 
 def test_a_new_version_replaces_the_worker_and_its_caches(
-    page: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch
+    app_page: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    page = app_page
     page.goto(live_server.url + "/cramp-now/")
     _wait_for_the_worker(page)
     old = pwa.version()
