@@ -291,10 +291,18 @@ def patients(clinician: Any) -> models.QuerySet[CareRelationship]:
 def patient(clinician: Any, person_id: int) -> User:
     """One of the clinician's people, or 404 alike for anyone else and nobody: an id reveals
     nothing about who uses this server."""
+    person = patient_relationship(clinician, person_id).person
+    assert person is not None
+    return person
+
+
+def patient_relationship(clinician: Any, person_id: int) -> CareRelationship:
+    """The relationship that gives ``clinician`` access to this person now, or 404 alike for
+    anyone else and nobody."""
     found = patients(clinician).filter(person_id=person_id).first()
     if found is None or found.person is None:
         raise Http404(_("No such person."))
-    return found.person
+    return found
 
 
 def readers(person: Any) -> models.QuerySet[CareRelationship]:
