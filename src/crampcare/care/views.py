@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.ownership import ReadRefused
@@ -43,6 +44,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def patient(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """One person in the clinician's care: checks, diary, insights, plan. 404 for anyone not in
     an active relationship with them, as for an id that does not exist."""

@@ -75,9 +75,9 @@ def glance_for_each(
     }
     if not programs:
         return {}
-    tonight = {
-        person.pk: night_of(now, person.time_zone) for person in people if person.pk in programs
-    }
+    # Only the sessions and changes of people with a program are read (and audited).
+    people = [person for person in people if person.pk in programs]
+    tonight = {person.pk: night_of(now, person.time_zone) for person in people}
     starts = {
         owner: week_start_tonight(program, tonight[owner]) for owner, program in programs.items()
     }
