@@ -286,7 +286,14 @@ def flags_of(
             )
         )
     if trend.worsening:
-        flags.append(Flag("worsening", str(FLAG_KINDS["worsening"]), trend.text))
+        flags.append(
+            Flag(
+                "worsening",
+                str(FLAG_KINDS["worsening"]),
+                _("%(rise)s more cramps a night than in the 3 weeks before")
+                % {"rise": number(trend.change or 0.0)},
+            )
+        )
     if program is not None and program.painful:
         count = len(program.painful)
         flags.append(

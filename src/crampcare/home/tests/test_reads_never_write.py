@@ -125,6 +125,9 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("programs:calendar", "token"): lambda person: [person.secrets.calendar_token],
     ("programs:unsubscribe", "token"): lambda person: [person.unsubscribe_token()],
     ("care:end_relationship", "relationship_id"): lambda person: person.relationships(),
+    # The person's own id: nobody's clinician, they get 404 (a clinician's look is audited and
+    # marks the person seen, writes on purpose that care/tests checks).
+    ("care:patient", "person_id"): lambda person: [str(person.user.pk)],
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
