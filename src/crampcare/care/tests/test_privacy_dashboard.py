@@ -163,3 +163,9 @@ def test_the_api_reads_only_the_page_it_answers(olive: Team) -> None:
     assert client.get("/api/v1/care/patients?offset=1").json()["items"] == []
     assert len(_log(olive)) == before  # Olive was not on that page: nothing of hers was read
     assert Client().get("/api/v1/care/patients?offset=1").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/care/patients/{id}/", *(p for _, p, _ in READS[1:])])
+def test_an_id_too_large_for_any_column_is_just_missing(olive: Team, path: str) -> None:
+    response = client_for(olive.clinician).get(path.format(id=2**70))
+    assert response.status_code == 404
