@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest

@@ -19,7 +19,7 @@ from crampcare.care.models import AuditRecord, CareRelationship, Role
 from crampcare.care.tests.conftest import Team, bring_in
 from crampcare.diary import services as diary
 from crampcare.programs import hold, sessions
-from crampcare.programs.tests.builders import do_sessions, evening, make_program
+from crampcare.programs.tests.builders import do_sessions, make_program
 from crampcare.testing.builders import make_user
 from crampcare.testing.cast import signed_in
 
@@ -228,9 +228,7 @@ def test_the_latest_finished_check_is_the_triage(board: Team, clock: Any) -> Non
 # -- adherence ------------------------------------------------------------------------------------
 
 
-def test_adherence_is_this_program_weeks_sessions_against_the_plan(
-    board: Team, clock: Any
-) -> None:
+def test_adherence_is_this_program_weeks_sessions_against_the_plan(board: Team, clock: Any) -> None:
     ada = newcomer(board, "Adele")
     program = make_program(ada, now=NOW - timedelta(days=9))  # week 2 began two nights ago
     do_sessions(ada, [TONIGHT - timedelta(days=n) for n in (4, 2, 1)])

@@ -18,9 +18,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crampcare.accounts.models import User
+from crampcare.assessment import services as assessments
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.tests.builders import answers
-from crampcare.assessment import services as assessments
 from crampcare.care import dashboard, services
 from crampcare.care.models import AuditRecord, CareRelationship, Role, Status
 from crampcare.care.tests.conftest import Team, bring_in
