@@ -3,7 +3,7 @@ policy check for them all, one audit record per person and model, written in one
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -11,12 +11,16 @@ from django.test.utils import CaptureQueriesContext
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import ReadRefused
+from crampcare.assessment import services as assessments
+from crampcare.assessment.tests.builders import answers
 from crampcare.care import services
 from crampcare.care.access import reading_from
 from crampcare.care.models import AuditRecord, Role
 from crampcare.care.tests.conftest import SECRET_NOTE, Team, bring_in
 from crampcare.diary import services as diary
 from crampcare.diary.models import CrampEpisode
+from crampcare.programs import caseload
+from crampcare.programs.tests.builders import make_program
 from crampcare.testing.builders import make_user
 from crampcare.testing.readers import granting
 
@@ -125,3 +129,32 @@ def test_an_access_without_batch_hooks_is_asked_once_per_person(team: Team) -> N
     assert [(r.actor_id, r.subject_id, r.model) for r in grant.records] == [
         (team.clinician.pk, team.person.pk, "diary.CrampEpisode")
     ]
+
+
+def test_each_apps_batch_read_goes_through_the_batch_door(team: Team) -> None:
+    """The dashboard's reads of each app, with a test access: granted and audited for Olive,
+    people the reader may not read left out, with no record."""
+    assessments.save_assessment(team.person, answers().model_dump(mode="json"))
+    make_program(team.person)
+    reader = team.colleague
+    with granting(reader, team.person) as grant:
+        checks = assessments.glance_for_each(reader, [team.person, team.stranger])
+        entries = diary.glance_for_each(
+            reader, [team.person, team.stranger], date(2025, 1, 1), date(2025, 3, 31)
+        )
+        programs = caseload.glance_for_each(reader, [team.person, team.stranger])
+    assert set(checks) == set(entries) == set(programs) == {team.person.pk}
+    assert entries[team.person.pk].cramps == {date(2025, 2, 28): 1}
+    assert checks[team.person.pk].latest is not None
+    assert {(r.subject_id, r.model) for r in grant.records} == {
+        (team.person.pk, model)
+        for model in (
+            "assessment.Assessment",
+            "diary.CrampEpisode",
+            "diary.NightCheckin",
+            "programs.Program",
+            "programs.Session",
+            "programs.ProgramChange",
+        )
+    }
+    assert len(grant.records) == 6  # each kind once
