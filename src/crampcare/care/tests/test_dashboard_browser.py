@@ -90,7 +90,7 @@ def test_the_dashboard_and_a_persons_page(page: Any, live_server: Any) -> None:
 
     # Only the people with painful sessions, through the plain form
     page.get_by_label("Show").select_option("painful")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Update the list").click()
     page.wait_for_url("**/care/?sort=attention&flag=painful")
     names = page.locator("table.dashboard tbody th").all_inner_texts()
     assert names == ["Pam Ito"]
