@@ -336,7 +336,7 @@ def rows_for(
     order given. Reads each app through its batch read: a fixed number of queries."""
     now = now or timezone.now()
     found = [r for r in relationships if r.person is not None]
-    people = [cast_person(r) for r in found]
+    people = [_person_of(r) for r in found]
     if not people:
         return []
     tonight = {person.pk: night_of(now, person.time_zone) for person in people}
@@ -385,7 +385,7 @@ def rows_for(
     return rows
 
 
-def cast_person(relationship: CareRelationship) -> User:
+def _person_of(relationship: CareRelationship) -> User:
     assert relationship.person is not None
     return relationship.person
 
