@@ -13,7 +13,8 @@ everyone's rows. There are four ways through:
   ``subject`` read by ``actor``. When they are the same person it is ``for_user``; otherwise
   the registered ``ReaderAccess`` must grant it, and each granted read is handed to its audit
   hook. The care app registers the install's (``care/access.py``); with none registered, every
-  such read is refused.
+  such read is refused. ``Model.objects.for_readers(actor, subjects)`` is the same door for many
+  people at once (a clinician's list): one policy check and one bulk audit for them all.
 - ``system_access(reason)``: the named escape for jobs that act for everyone or for nobody in
   particular (reminders, weekly steps, erasure, secret-link lookups, commands). The reason says
   why, in a sentence.
@@ -24,7 +25,7 @@ A row is still created with ``Model.objects.create(owner=...)`` anywhere.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     AnyUser = AbstractBaseUser | AnonymousUser
 
 __all__ = [
+    "BatchAccessPolicy",
+    "BatchReadAudit",
     "OwnedModel",
     "ReadRecord",
     "ReadRefused",
@@ -90,13 +93,47 @@ class ReadAudit(Protocol):
     def __call__(self, record: ReadRecord) -> None: ...
 
 
+class BatchAccessPolicy(Protocol):
+    """The policy for many subjects at once: the ids of those ``actor`` may read."""
+
+    def __call__(
+        self, actor: AbstractBaseUser, subjects: Sequence[AbstractBaseUser], model: type[OwnedModel]
+    ) -> set[int]: ...
+
+
+class BatchReadAudit(Protocol):
+    def __call__(self, records: Sequence[ReadRecord]) -> None: ...
+
+
 @dataclass(frozen=True)
 class ReaderAccess:
     """Who may read whose records, and where each granted read is recorded. The two come
-    together, so a grant can never skip its audit record."""
+    together, so a grant can never skip its audit record.
+
+    ``batch_policy`` and ``batch_audit`` answer for many subjects at once (``for_readers``): a
+    constant number of queries however many people a list shows. Without them the batch door
+    asks ``policy`` and ``audit`` once per subject, with the same answers."""
 
     policy: AccessPolicy
     audit: ReadAudit
+    batch_policy: BatchAccessPolicy | None = None
+    batch_audit: BatchReadAudit | None = None
+
+    def granted(
+        self, actor: AbstractBaseUser, subjects: Sequence[AbstractBaseUser], model: type[OwnedModel]
+    ) -> set[int]:
+        """The ids of the ``subjects`` whose ``model`` rows ``actor`` may read."""
+        if self.batch_policy is not None:
+            return set(self.batch_policy(actor, subjects, model))
+        return {cast(int, s.pk) for s in subjects if self.policy(actor, s, model)}
+
+    def record(self, records: Sequence[ReadRecord]) -> None:
+        """Hand every granted read to the audit, all at once when it can take them so."""
+        if self.batch_audit is not None:
+            self.batch_audit(records)
+            return
+        for record in records:
+            self.audit(record)
 
 
 _reader_access: ReaderAccess | None = None
@@ -177,14 +214,18 @@ class OwnedManager(_Scoped):
             )
         return cast(OwnedQuerySet, found)
 
-    def _scoped_to(self, person: int) -> OwnedQuerySet:
+    def _scoped_to(self, person: int | list[int]) -> OwnedQuerySet:
+        # A list scopes to every person in it (django-scopes filters ``owner__in``).
         return cast(OwnedQuerySet, self.with_scope(**{OWNER: person}).get_queryset())  # type: ignore[attr-defined]
+
+    def _nobody(self) -> OwnedQuerySet:
+        return cast(OwnedQuerySet, self.with_scopes_disabled().none())  # type: ignore[attr-defined]
 
     def for_user(self, user: AnyUser) -> OwnedQuerySet:
         """Only the rows this user owns; nothing at all for an anonymous visitor."""
         person = _person_id(user)
         if person is None:
-            return cast(OwnedQuerySet, self.with_scopes_disabled().none())  # type: ignore[attr-defined]
+            return self._nobody()
         return self._scoped_to(person)
 
     def same_owner_as(self, record: OwnedModel) -> OwnedQuerySet:
@@ -221,6 +262,64 @@ class OwnedManager(_Scoped):
             )
         )
         return self._scoped_to(subject_id)
+
+    def for_readers(
+        self,
+        actor: AnyUser,
+        subjects: Iterable[AnyUser],
+        *,
+        origin: str = "",
+        drop_refused: bool = False,
+    ) -> OwnedQuerySet:
+        """The rows of every one of ``subjects``, read by ``actor``: ``for_reader`` for many
+        people at once. The registered ``ReaderAccess`` is asked about them all together (its
+        ``batch_policy``, one query in the care app's), and each granted subject leaves one
+        audit record, written together (its ``batch_audit``, one bulk insert). The actor's own
+        rows, when they are among the subjects, need no grant and leave no record.
+
+        A subject the actor may not read raises ``ReadRefused`` and nothing is audited, as with
+        ``for_reader``; with ``drop_refused`` they are left out instead (no rows, no record),
+        for a list whose people may lose their access between two queries."""
+        actor_id = _person_id(actor)
+        people: dict[int, AnyUser] = {}
+        for subject in subjects:
+            subject_id = _person_id(subject)
+            if subject_id is None:
+                if drop_refused:
+                    continue
+                raise ReadRefused("Nobody's records to read.")
+            people.setdefault(subject_id, subject)
+        others = [user for pk, user in people.items() if pk != actor_id]
+        model = cast(type[OwnedModel], self.model)
+        access = _reader_access
+        granted: set[int] = set()
+        if others and actor_id is not None and access is not None:
+            granted = access.granted(
+                cast("AbstractBaseUser", actor), cast("Sequence[AbstractBaseUser]", others), model
+            )
+            granted &= {cast(int, user.pk) for user in others}
+        if len(granted) < len(others) and not drop_refused:
+            raise ReadRefused(f"No access to these {model._meta.verbose_name_plural}.")
+        if granted and access is not None and actor_id is not None:
+            at = timezone.now()  # one read of them all: one instant
+            access.record(
+                [
+                    ReadRecord(
+                        actor_id=actor_id,
+                        subject_id=subject_id,
+                        model=model._meta.label,
+                        at=at,
+                        origin=origin,
+                    )
+                    for subject_id in sorted(granted)
+                ]
+            )
+        if actor_id is not None and actor_id in people:
+            granted.add(actor_id)
+        readable = sorted(granted)
+        if not readable:
+            return self._nobody()
+        return self._scoped_to(readable)
 
 
 class OwnedModel(models.Model):

@@ -7,11 +7,15 @@ Rows are reached only through the owner-scoped chokepoint.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 from pydantic import ValidationError
 
@@ -21,6 +25,7 @@ from crampcare.accounts.ownership import get_read_or_404
 from crampcare.assessment import engine
 from crampcare.assessment.errors import InvalidAnswers
 from crampcare.assessment.models import Assessment
+from crampcare.assessment.presentation import RED_FLAG_LEVELS
 from crampcare.assessment.schema import validate_payload
 from crampcare.knowledge.base import DEFAULT_LANGUAGE
 
@@ -110,6 +115,54 @@ def latest_for(actor: AnyUser, subject: AnyUser) -> Assessment | None:
     """The most recent finished assessment of ``subject`` as ``actor`` reads it (what the program
     is tailored from)."""
     return list_for(actor, subject).filter(completed=True).first()
+
+
+@dataclass(frozen=True)
+class AssessmentGlance:
+    """One person's assessments at a glance, for a list of many people (a clinician's)."""
+
+    latest: Assessment | None  # the newest finished one: its triage is the person's latest
+    newest_red_flag_at: datetime | None  # the newest urgent or emergency one (drafts too)
+    last_saved_at: datetime | None  # when any of them was last saved
+
+
+def glance_for_each(actor: AnyUser, subjects: Iterable[AnyUser]) -> dict[int, AssessmentGlance]:
+    """``AssessmentGlance`` of each of ``subjects`` as ``actor`` reads them, through the batch
+    door (``for_readers``: one audit record each); those ``actor`` may not read are left out.
+    Three queries however many people.
+
+    A red flag counts as the program's hold counts it (``programs.hold``): any urgent or
+    emergency check, finished or still in progress, by when it was last saved."""
+    rows = Assessment.objects.for_readers(actor, subjects, drop_refused=True)
+    latest = {
+        found.owner_id: found
+        for found in rows.filter(completed=True)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("owner_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(place=1)
+    }
+    flagged = dict(
+        rows.filter(result__triage__in=RED_FLAG_LEVELS)
+        .order_by()
+        .values("owner_id")
+        .annotate(at=Max("updated_at"))
+        .values_list("owner_id", "at")
+    )
+    saved = dict(
+        rows.order_by()
+        .values("owner_id")
+        .annotate(at=Max("updated_at"))
+        .values_list("owner_id", "at")
+    )
+    return {
+        owner: AssessmentGlance(latest.get(owner), flagged.get(owner), at)
+        for owner, at in saved.items()
+    }
 
 
 def unfinished_for(user: AnyUser) -> Assessment | None:

@@ -6,6 +6,8 @@ subject)`` lets ``actor`` read ``subject``'s clinical records (the diary, assess
 program and insights) only while a care relationship between them grants access
 (``CareRelationship.objects.with_access()``); the moment it ends, the next read is refused. Each
 granted read writes one ``AuditRecord`` into the subject's access log before any row is returned.
+``Model.objects.for_readers(actor, subjects)`` (a clinician's dashboard) asks ``may_read_many``
+once for everyone and writes their records with one bulk insert (``record_reads``).
 
 Where a read came from is the caller's ``origin`` when it gives one, or else the route a care
 view named with ``reading_from`` (the read services of the other apps take no origin).
@@ -13,7 +15,7 @@ view named with ``reading_from`` (the read services of the other apps take no or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -51,6 +53,41 @@ def may_read(actor: Any, subject: Any, model: type[OwnedModel]) -> bool:
     return CareRelationship.objects.with_access().filter(clinician=actor, person=subject).exists()
 
 
+def may_read_many(actor: Any, subjects: Sequence[Any], model: type[OwnedModel]) -> set[int]:
+    """``may_read`` for many subjects in one query: the ids of those ``actor`` may read."""
+    if model._meta.app_label not in CLINICAL_APPS or not subjects:
+        return set()
+    return set(
+        CareRelationship.objects.with_access()
+        .filter(clinician=actor, person_id__in=[subject.pk for subject in subjects])
+        .values_list("person_id", flat=True)
+    )
+
+
+def record_reads(records: Sequence[ReadRecord]) -> None:
+    """``record_read`` for many reads at once: one lookup of the readers' names, one insert."""
+    if not records:
+        return
+    names = {
+        user.pk: str(user) for user in User.objects.filter(pk__in={r.actor_id for r in records})
+    }
+    origin = _origin.get()
+    AuditRecord.objects.bulk_create(
+        [
+            AuditRecord(
+                owner_id=record.subject_id,
+                actor_id=record.actor_id,
+                actor_name=names.get(record.actor_id, ""),
+                action=AuditAction.READ,
+                what=record.model,
+                at=record.at,
+                origin=record.origin or origin,
+            )
+            for record in records
+        ]
+    )
+
+
 def record_read(record: ReadRecord) -> None:
     """One audit record in the subject's access log for one granted read."""
     actor = User.objects.filter(pk=record.actor_id).first()
@@ -65,7 +102,9 @@ def record_read(record: ReadRecord) -> None:
     )
 
 
-CARE_ACCESS = ReaderAccess(policy=may_read, audit=record_read)
+CARE_ACCESS = ReaderAccess(
+    policy=may_read, audit=record_read, batch_policy=may_read_many, batch_audit=record_reads
+)
 
 
 def register() -> None:

@@ -10,9 +10,12 @@ exist: the answer never says whether the person exists or was once in their care
 # No ``from __future__ import annotations`` here: ninja builds its query-parameter models from
 # these annotations and cannot resolve the ``dt.date`` strings that import would leave.
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from allauth.core import ratelimit
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -23,12 +26,16 @@ from crampcare.accounts import auth
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.api_types import DiaryDate, StrictInt, limited_by
-from crampcare.care import security, services
+from crampcare.assessment import services as assessments
+from crampcare.care import dashboard, patient, security, services
 from crampcare.care.access import reading_from
 from crampcare.care.models import AuditRecord, CareRelationship
 from crampcare.care.presentation import describe_what, origin_of
 from crampcare.diary import services as diary
-from crampcare.diary.api import EpisodeOut
+from crampcare.diary.api import CheckinOut, EpisodeOut
+from crampcare.insights import report
+from crampcare.programs.api import ChangeOut, HeldOut
+from crampcare.programs.display import describe_change
 
 
 def _second_factor_checked(user: Any) -> Any:
@@ -65,22 +72,64 @@ class CareErrorOut(Schema):
     detail: str
 
 
+class DashWeekOut(Schema):
+    week_ending: dt.date = Field(description="The last night of the seven.")
+    nights: int = Field(description="Recorded nights among the seven.")
+    rate: float | None = Field(description="Cramps a recorded night; null with none recorded.")
+
+
+class DashAdherenceOut(Schema):
+    done: int = Field(description="Nights with a finished session this program week.")
+    planned: int = Field(description="Nights the plan asks for each week.")
+    paused: bool
+    week_start: dt.date = Field(description="The first night of this program week.")
+
+
+class DashFlagOut(Schema):
+    kind: str = Field(description="red_flag, held, worsening, painful or silent.")
+    label: str
+    detail: str
+
+
 class PatientOut(Schema):
     id: int = Field(description="The person's id, for the routes under /care/patients/{id}/.")
     name: str
     since: dt.datetime = Field(description="When they accepted the invitation.")
+    triage: str | None = Field(
+        description="The latest finished check: emergency, urgent, see_doctor, self_care or "
+        "incomplete; null without one."
+    )
+    triage_on: dt.date | None
+    cramps_per_night: list[DashWeekOut] = Field(description="The last 4 weeks, oldest first.")
+    trend: str = Field(description="The four weeks in words.")
+    adherence: DashAdherenceOut | None = Field(description="Null without a program.")
+    last_activity: dt.date | None = Field(
+        description="The latest day with a cramp, check-in, session or assessment."
+    )
+    flags: list[DashFlagOut] = Field(description="What needs a look, most pressing first.")
 
-    @staticmethod
-    def resolve_id(found: CareRelationship) -> int | None:
-        return found.person_id
 
-    @staticmethod
-    def resolve_name(found: CareRelationship) -> str:
-        return str(found.person)
+class DashboardRows:
+    """The clinician's people as the API pages them: each page's rows are read (and audited)
+    only for the people on it, in a fixed number of queries, ordered by name."""
 
-    @staticmethod
-    def resolve_since(found: CareRelationship) -> dt.datetime | None:
-        return found.accepted_at
+    def __init__(self, clinician: Any, relationships: QuerySet[CareRelationship]) -> None:
+        self.clinician, self.relationships = clinician, relationships
+
+    def __len__(self) -> int:
+        return self.relationships.count()
+
+    def __getitem__(self, part: slice) -> list[dict[str, Any]]:
+        rows = dashboard.rows_for(self.clinician, list(self.relationships[part]))
+        return [
+            {
+                "id": row.person.pk,
+                "name": row.name,
+                "since": row.relationship.accepted_at,
+                **row.as_json(),
+            }
+            for row in rows
+        ]
 
 
 class RelationshipOut(Schema):
@@ -141,10 +190,31 @@ def _relationship(relationship: CareRelationship) -> dict[str, Any]:
     }
 
 
-@router.get("/patients", response=list[PatientOut], summary="Your people (clinicians)")
+@router.get(
+    "/patients",
+    response=list[PatientOut],
+    summary="Your people, with what needs a look (clinicians; audited)",
+    description="The dashboard's rows, by name. Reading them is written in each person's "
+    "access log.",
+)
 @paginate
 def care_patients(request: AuthenticatedHttpRequest) -> Any:
-    return services.patients(request.user)
+    return _Audited(DashboardRows(request.user, services.patients(request.user)), request)
+
+
+class _Audited:
+    """Pages the dashboard's rows with the route named in their audit records (the rows are
+    read when ninja slices the list, after the view has returned)."""
+
+    def __init__(self, rows: DashboardRows, request: HttpRequest) -> None:
+        self.rows, self.origin = rows, origin_of(request)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, part: slice) -> list[dict[str, Any]]:
+        with reading_from(self.origin):
+            return self.rows[part]
 
 
 @router.get(
@@ -165,6 +235,187 @@ def care_patient_episodes(
             return diary.episodes(request.user, person, start, end)
     except ReadRefused as exc:  # ended between the two checks: still no details
         raise Http404("No such person.") from exc
+
+
+@contextmanager
+def _reading_patient(request: AuthenticatedHttpRequest) -> Iterator[None]:
+    """Reads of one person's data named with the route, 404 if the access ended meanwhile."""
+    try:
+        with reading_from(origin_of(request)):
+            yield
+    except ReadRefused as exc:
+        raise Http404("No such person.") from exc
+
+
+class DashReasonOut(Schema):
+    rule: str
+    level: str
+    message: str
+    action: str
+
+
+class DashCheckOut(Schema):
+    id: int
+    created_at: dt.datetime
+    triage: str = Field(description="emergency, urgent, see_doctor, self_care or incomplete.")
+    label: str
+    reasons: list[DashReasonOut] = Field(description="Each reason, in words.")
+
+
+@router.get(
+    "/patients/{patient_id}/assessments",
+    response=list[DashCheckOut],
+    summary="One of your people's finished checks, newest first (clinicians; audited)",
+)
+@paginate
+def care_patient_assessments(request: AuthenticatedHttpRequest, patient_id: int) -> Any:
+    person = services.patient(request.user, patient_id)
+    with _reading_patient(request):
+        found = list(assessments.list_for(request.user, person).filter(completed=True))
+    return [
+        {
+            "id": check.assessment.pk,
+            "created_at": check.assessment.created_at,
+            "triage": check.status,
+            "label": check.level_label,
+            "reasons": [vars(reason) for reason in check.reasons],
+        }
+        for check in map(patient.shown_check, found)
+    ]
+
+
+@router.get(
+    "/patients/{patient_id}/checkins",
+    response=list[CheckinOut],
+    summary="One of your people's morning check-ins (clinicians; audited)",
+)
+@paginate
+def care_patient_checkins(
+    request: AuthenticatedHttpRequest,
+    patient_id: int,
+    start: DiaryDate | None = None,
+    end: DiaryDate | None = None,
+) -> Any:
+    person = services.patient(request.user, patient_id)
+    with _reading_patient(request):
+        return diary.checkins(request.user, person, start, end)
+
+
+class DashPlanItemOut(Schema):
+    slot: str
+    exercise_id: str
+    name: str
+    block: str
+    dose: str
+    days: str
+
+
+class DashChangeOut(ChangeOut):
+    text: str = Field(description="The change in words.")
+
+
+class DashPlanOut(Schema):
+    started_on: dt.date
+    week: int
+    level: int
+    phase: str
+    bedtime: str
+    paused: bool
+    items: list[DashPlanItemOut]
+    held: HeldOut | None
+    changes: list[DashChangeOut] = Field(description="Every change, newest first.")
+
+
+@router.get(
+    "/patients/{patient_id}/plan",
+    response=DashPlanOut,
+    summary="One of your people's plan and its history (clinicians; audited)",
+    description="404 when the person has no program yet, as for anyone not in your care.",
+)
+def care_patient_plan(request: AuthenticatedHttpRequest, patient_id: int) -> Any:
+    person = services.patient(request.user, patient_id)
+    with _reading_patient(request):
+        plan = patient.current_plan(request.user, person)
+    if plan is None:
+        raise Http404("No program yet.")
+    program = plan.program
+    return {
+        "started_on": program.started_on,
+        "week": program.week,
+        "level": program.level,
+        "phase": program.phase,
+        "bedtime": program.bedtime.strftime("%H:%M"),
+        "paused": program.paused,
+        "items": [
+            {
+                "slot": item.item.slot,
+                "exercise_id": item.item.exercise_id,
+                "name": item.name,
+                "block": str(item.item.block),
+                "dose": item.dose,
+                "days": item.days,
+            }
+            for block in plan.blocks
+            for item in block.items
+        ],
+        "held": plan.hold.as_json() if plan.hold else None,
+        "changes": [
+            {
+                "kind": change.kind,
+                "before": change.before,
+                "after": change.after,
+                "at": change.at,
+                "text": describe_change(change),
+            }
+            for change, _text in plan.changes
+        ],
+    }
+
+
+class DashInsightsOut(Schema):
+    first_night: dt.date
+    last_night: dt.date
+    weeks: int
+    recorded_nights: int
+    cramps: int
+    cramp_free_nights: int
+    cramps_per_night: str
+    mean_pain: str
+    summary: list[str] = Field(description="The doctor's report's opening lines.")
+    adherence: str | None
+    baseline_rate: str | None = Field(description="Cramps a night at the start (null: too few).")
+    latest_rate: str | None
+    rate_ratio: str | None
+    rate_ratio_interval: str | None
+
+
+@router.get(
+    "/patients/{patient_id}/insights",
+    response=DashInsightsOut,
+    summary="One of your people's insights in numbers (clinicians; audited)",
+)
+def care_patient_insights(request: AuthenticatedHttpRequest, patient_id: int) -> Any:
+    person = services.patient(request.user, patient_id)
+    with _reading_patient(request):
+        content = report.doctor_report(request.user, person, patient.INSIGHT_WEEKS)
+    figures = content.effect.figures
+    tally = content.tally
+    return {
+        "first_night": content.first_night,
+        "last_night": content.last_night,
+        "weeks": content.weeks,
+        "recorded_nights": tally.recorded_nights,
+        "cramps": tally.cramps,
+        "cramp_free_nights": tally.cramp_free_nights,
+        "cramps_per_night": tally.cramps_per_night,
+        "mean_pain": tally.mean_pain,
+        "summary": content.clinician_summary,
+        "adherence": content.adherence,
+        "baseline_rate": figures.baseline_rate if figures else None,
+        "latest_rate": figures.latest_rate if figures else None,
+        "rate_ratio": figures.rate_ratio if figures else None,
+        "rate_ratio_interval": figures.rate_ratio_interval if figures else None,
+    }
 
 
 @router.post(

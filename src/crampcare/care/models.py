@@ -121,6 +121,9 @@ class CareRelationship(models.Model):
     # used or the invitation ends, so a code works once.
     code_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     code_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the clinician last opened the person's page (care:patient): the dashboard's "new red
+    # flag" is one saved after it. Empty until they first do.
+    clinician_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CareRelationshipQuerySet.as_manager()
 

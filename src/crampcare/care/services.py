@@ -43,6 +43,7 @@ from crampcare.care.models import (
 )
 
 INVITATION_DAYS = 14
+MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
 # No 0/O, 1/I/L or U: easy to read aloud and to type from a phone. 10 characters of 31 are
 # about 50 bits, shown as two groups of five.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -291,10 +292,21 @@ def patients(clinician: Any) -> models.QuerySet[CareRelationship]:
 def patient(clinician: Any, person_id: int) -> User:
     """One of the clinician's people, or 404 alike for anyone else and nobody: an id reveals
     nothing about who uses this server."""
+    person = patient_relationship(clinician, person_id).person
+    assert person is not None
+    return person
+
+
+def patient_relationship(clinician: Any, person_id: int) -> CareRelationship:
+    """The relationship that gives ``clinician`` access to this person now, or 404 alike for
+    anyone else and nobody."""
+    # An id no database column can hold (the API takes any integer) names nobody either.
+    if not 0 < person_id <= MAX_ID:
+        raise Http404(_("No such person."))
     found = patients(clinician).filter(person_id=person_id).first()
     if found is None or found.person is None:
         raise Http404(_("No such person."))
-    return found.person
+    return found
 
 
 def readers(person: Any) -> models.QuerySet[CareRelationship]:

@@ -1,6 +1,6 @@
 """The care team's pages: a person's care team and access log, accepting an invitation, ending a
-relationship, and a clinician's list of their people. Thin: parse, call ``care.services``,
-render."""
+relationship, a clinician's dashboard of their people and the page of one of them. Thin: parse,
+call ``care.services`` (``care.dashboard``, ``care.patient``), render."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.care import services
+from crampcare.care import dashboard, services
+from crampcare.care.access import reading_from
 from crampcare.care.forms import AcceptForm
-from crampcare.care.presentation import describe_what
+from crampcare.care.patient import person_view
+from crampcare.care.presentation import describe_what, origin_of
 from crampcare.validation_errors import attach_errors
 
 LOG_PAGE_SIZE = 50
@@ -24,12 +28,38 @@ LOG_PAGE_SIZE = 50
 
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A clinician's people (the full dashboard comes later)."""
+    """A clinician's dashboard: their people, what needs a look first; sorted and filtered by
+    the query string (``sort``, ``flag``), so it works without JavaScript."""
+    if not services.is_clinician(request.user):
+        return render(request, "care/index.html", {"is_clinician": False})
+    with reading_from(origin_of(request)):
+        board = dashboard.dashboard(request.user, request.GET.get("sort"), request.GET.get("flag"))
     context = {
-        "is_clinician": services.is_clinician(request.user),
-        "patients": list(services.patients(request.user)),
+        "is_clinician": True,
+        "board": board,
+        "sorts": [(key, str(label)) for key, label in dashboard.SORTS.items()],
+        "flag_kinds": [(key, str(label)) for key, label in dashboard.FLAG_KINDS.items()],
     }
     return render(request, "care/index.html", context)
+
+
+@login_required
+@require_GET
+def patient(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """One person in the clinician's care: checks, diary, insights, plan. 404 for anyone not in
+    an active relationship with them, as for an id that does not exist."""
+    relationship = services.patient_relationship(request.user, person_id)
+    try:
+        with reading_from("care:patient"):
+            view = person_view(
+                request.user,
+                relationship,
+                cramps_page=request.GET.get("cramps"),
+                checkins_page=request.GET.get("checkins"),
+            )
+    except ReadRefused as exc:  # the access ended between the two checks: still no details
+        raise Http404(_("No such person.")) from exc
+    return render(request, "care/patient.html", {"view": view})
 
 
 @login_required

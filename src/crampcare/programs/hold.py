@@ -140,6 +140,15 @@ def last_clearance(actor: AnyUser, subject: AnyUser) -> ProgramChange | None:
     return ProgramChange.objects.for_reader(actor, subject).filter(kind=ChangeKind.CLEARED).first()
 
 
+def held_by(newest_red_flag_at: datetime | None, last_clearance_at: datetime | None) -> bool:
+    """``hold_for``'s rule from two instants, for a list of many people read in bulk: held when
+    an urgent or emergency check was saved after the last "I have been checked" (or ever, when
+    there was none)."""
+    if newest_red_flag_at is None:
+        return False
+    return last_clearance_at is None or newest_red_flag_at > last_clearance_at
+
+
 def hold_for(actor: AnyUser, subject: AnyUser) -> Hold | None:
     """The hold on the program of ``subject``, as ``actor`` reads it, or None (always None for
     an anonymous visitor). Reads only."""

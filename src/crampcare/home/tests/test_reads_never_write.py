@@ -128,6 +128,9 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     # A security key's pages (allauth.mfa): a made-up key is enough, as for allauth's emails.
     ("mfa_edit_webauthn", "pk"): lambda _: ["1"],
     ("mfa_remove_webauthn", "pk"): lambda _: ["1"],
+    # The person's own id: nobody's clinician, they get 404 (a clinician's look is audited and
+    # marks the person seen, writes on purpose that care/tests checks).
+    ("care:patient", "person_id"): lambda person: [str(person.user.pk)],
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
