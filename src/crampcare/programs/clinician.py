@@ -31,7 +31,7 @@ from crampcare.knowledge.loader import get_library
 from crampcare.programs import services
 from crampcare.programs.adjustments import Added, Adjustments, Chosen, DoseSet
 from crampcare.programs.dose import BEDTIME_LIMIT_SECONDS, Days, safe_range
-from crampcare.programs.models import NOTE_MAX_LENGTH, ChangeKind, ProgramChange
+from crampcare.programs.models import NOTE_MAX_LENGTH, ChangeKind, Program, ProgramChange
 from crampcare.programs.plan import Plan, PlanItem, clinician_options
 from crampcare.programs.reasons import render_why
 from crampcare.programs.rules import Block, excluding_rules
@@ -131,7 +131,7 @@ def change_plan(
     if request.kind == ChangeKind.BEDTIME:
         return _change_bedtime(actor, subject, request, note, now)
     with transaction.atomic():
-        program = services.locked_program(subject, now, actor=actor, change=request.kind)
+        program = locked_for(actor, subject, request.kind, now)
         plan = program.get_plan()
         outcome = _apply(plan, request)
         if outcome.cautions and not request.confirm_cautions:
@@ -151,6 +151,16 @@ def change_plan(
             changed_by=actor,
             note=note,
         )
+
+
+def locked_for(actor: User, subject: User, change: str, now: datetime | None) -> Program:
+    """The person's program locked for their clinician's change (through the write door)."""
+    try:
+        return services.locked_program(subject, now, actor=actor, change=change)
+    except services.NoProgram as exc:
+        raise ValidationError(
+            {"program": _("This person has not set up a program yet.")}
+        ) from exc
 
 
 def cautions_of(plan: Plan, request: PlanChangeRequest) -> list[Caution]:

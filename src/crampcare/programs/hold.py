@@ -206,7 +206,16 @@ def clear_hold(
     note = (note or "").strip()
     by_clinician = actor.pk != subject.pk
     with transaction.atomic():
-        program = services.locked_program(subject, now, actor=actor, change=ChangeKind.CLEARED)
+        try:
+            program = services.locked_program(
+                subject, now, actor=actor, change=ChangeKind.CLEARED
+            )
+        except services.NoProgram as exc:
+            if not by_clinician:
+                raise
+            raise ValidationError(
+                {"program": _("This person has not set up a program yet.")}
+            ) from exc
         hold = hold_for(actor, subject)
         if hold is None:
             raise ValidationError(
