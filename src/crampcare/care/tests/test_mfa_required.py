@@ -53,6 +53,13 @@ ROUTES = [
     Route("api:care_accept_invitation", "post", "/api/v1/care/invitations/accept"),
     Route("api:care_end_relationship", "post", "/api/v1/care/relationships/{relationship}/end"),
     Route("api:my_access_log", "get", "/api/v1/me/access-log"),
+    Route("care:tailor", "get", "/care/patients/{person}/plan/"),
+    Route("care:tailor", "post", "/care/patients/{person}/plan/"),
+    Route("care:tailor_clearance", "post", "/care/patients/{person}/plan/clearance/"),
+    Route(
+        "api:care_patient_plan_change", "post", "/api/v1/care/patients/{person}/plan/changes"
+    ),
+    Route("api:care_patient_clearance", "post", "/api/v1/care/patients/{person}/plan/clearance"),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {

@@ -29,6 +29,11 @@ OWNER_SCOPED_ROUTES = {
     "api:care_accept_invitation",
     "api:care_end_relationship",
     "api:my_access_log",
+    # Tailoring a person's plan (their matrix: test_privacy_tailoring.py).
+    "care:tailor",
+    "care:tailor_clearance",
+    "api:care_patient_plan_change",
+    "api:care_patient_clearance",
 }
 PUBLIC_ROUTES: set[str] = set()
 
