@@ -27,6 +27,14 @@ class Submitted:
     form: Any
     cautions: list[clinician.Caution] = field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        """The id stem of the form on the page (as the templates name it)."""
+        if self.kind in ("add", "bedtime", "clearance"):
+            return self.kind
+        stem = "pause" if self.kind in ("hold", "release", "remove") else self.kind
+        return f"{stem}-{self.slot}"
+
 
 def _names() -> dict[str, str]:
     return {key: exercise.name.get() for key, exercise in get_library().exercises.items()}

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.care import services
@@ -159,7 +159,8 @@ def tailor(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
             attach_errors(form, error)
             return _tailor_page(request, person, Submitted(kind, slot, form), status=400)
     messages.success(
-        request, _("Saved. %(name)s sees the change and your note on their plan.") % {"name": person}
+        request,
+        _("Saved. %(name)s sees the change and your note on their plan.") % {"name": person},
     )
     return redirect("care:tailor", person_id=person.pk)
 

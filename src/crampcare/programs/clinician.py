@@ -158,9 +158,7 @@ def locked_for(actor: User, subject: User, change: str, now: datetime | None) ->
     try:
         return services.locked_program(subject, now, actor=actor, change=change)
     except services.NoProgram as exc:
-        raise ValidationError(
-            {"program": _("This person has not set up a program yet.")}
-        ) from exc
+        raise ValidationError({"program": _("This person has not set up a program yet.")}) from exc
 
 
 def cautions_of(plan: Plan, request: PlanChangeRequest) -> list[Caution]:
@@ -434,9 +432,7 @@ def _change_bedtime(
     if request.bedtime is None:
         raise ValidationError({"bedtime": _("Give the new bedtime.")})
     with transaction.atomic():
-        program = services.change_bedtime(
-            subject, request.bedtime, now=now, actor=actor, note=note
-        )
-        return ProgramChange.objects.same_owner_as(program).filter(program=program).latest(
-            "at", "id"
+        program = services.change_bedtime(subject, request.bedtime, now=now, actor=actor, note=note)
+        return (
+            ProgramChange.objects.same_owner_as(program).filter(program=program).latest("at", "id")
         )

@@ -207,9 +207,7 @@ def clear_hold(
     by_clinician = actor.pk != subject.pk
     with transaction.atomic():
         try:
-            program = services.locked_program(
-                subject, now, actor=actor, change=ChangeKind.CLEARED
-            )
+            program = services.locked_program(subject, now, actor=actor, change=ChangeKind.CLEARED)
         except services.NoProgram as exc:
             if not by_clinician:
                 raise

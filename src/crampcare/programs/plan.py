@@ -337,15 +337,14 @@ class _Builder:
         )
         pinned = set()
         for item in items:
-            if item.block is Block.BEDTIME and item.role is Role.CARE_TEAM and not item.held:
-                if used + item.seconds <= BEDTIME_LIMIT_SECONDS:
-                    used += item.seconds
-                    pinned.add(item.slot)
+            care_team = item.role is Role.CARE_TEAM and not item.held
+            fits = used + item.seconds <= BEDTIME_LIMIT_SECONDS
+            if item.block is Block.BEDTIME and care_team and fits:
+                used += item.seconds
+                pinned.add(item.slot)
         fitted = []
         for item in items:
-            if item.block is not Block.BEDTIME or _core(item) or item.slot in pinned:
-                fitted.append(item)
-            elif item.held:
+            if item.block is not Block.BEDTIME or _core(item) or item.slot in pinned or item.held:
                 fitted.append(item)
             elif item.role is Role.CARE_TEAM:
                 fitted.append(item.model_copy(update={"block": Block.DAYTIME}))

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import system_access
 from crampcare.core.nights import night_of
+from crampcare.programs.adjustments import Adjustments
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.dose import MIN_LEVEL
 from crampcare.programs.imports import check_imported_change as check_imported_change
@@ -40,10 +41,8 @@ from crampcare.programs.imports import import_program as import_program
 from crampcare.programs.imports import import_program_changes as import_program_changes
 from crampcare.programs.imports import import_reminders_sent as import_reminders_sent
 from crampcare.programs.imports import import_sessions as import_sessions
-from crampcare.programs.adjustments import Adjustments
 from crampcare.programs.models import ChangeKind, Phase, Program, ProgramChange, Session
 from crampcare.programs.plan import Plan, generate_plan, swap_options
-from crampcare.programs.slots import SLOTS_BY_ID
 from crampcare.programs.profile import PlanProfile
 from crampcare.programs.progression import (
     PAINFUL_FROM,
@@ -52,6 +51,7 @@ from crampcare.programs.progression import (
     maintenance_plan,
     nights_per_week,
 )
+from crampcare.programs.slots import SLOTS_BY_ID
 from crampcare.programs.tailoring import build_profile, clean_preferences
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def history(
 def alternatives(program: Program, plan: Plan | None = None) -> dict[str, tuple[str, ...]]:
     """For each slot in the plan, the exercises the person may swap to (the current one first)."""
     plan = plan or program.get_plan()
-    result = {}
+    result: dict[str, tuple[str, ...]] = {}
     for item in plan.items:
         if item.slot not in SLOTS_BY_ID:  # added by the care team: no alternatives
             result[item.slot] = (item.exercise_id,)
@@ -206,7 +206,9 @@ def locked_program(
     anyone without the right and audits the change (``change`` says what) in this transaction."""
     writer = user if actor is None else actor
     program = (
-        Program.objects.for_writer(writer, user, change=change or "edit").select_for_update().first()
+        Program.objects.for_writer(writer, user, change=change or "edit")
+        .select_for_update()
+        .first()
     )
     if program is None:
         raise NoProgram

@@ -56,9 +56,7 @@ ROUTES = [
     Route("care:tailor", "get", "/care/patients/{person}/plan/"),
     Route("care:tailor", "post", "/care/patients/{person}/plan/"),
     Route("care:tailor_clearance", "post", "/care/patients/{person}/plan/clearance/"),
-    Route(
-        "api:care_patient_plan_change", "post", "/api/v1/care/patients/{person}/plan/changes"
-    ),
+    Route("api:care_patient_plan_change", "post", "/api/v1/care/patients/{person}/plan/changes"),
     Route("api:care_patient_clearance", "post", "/api/v1/care/patients/{person}/plan/clearance"),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]

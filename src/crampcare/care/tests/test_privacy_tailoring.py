@@ -24,7 +24,12 @@ from crampcare.programs.tests.builders import make_program
 pytestmark = pytest.mark.django_db
 
 NOTE = "Kinder on your knees."
-SWAP = {"kind": "swap", "slot": "hamstring", "exercise_id": "hamstring-stretch-seated", "note": NOTE}
+SWAP = {
+    "kind": "swap",
+    "slot": "hamstring",
+    "exercise_id": "hamstring-stretch-seated",
+    "note": NOTE,
+}
 
 
 @pytest.fixture
@@ -70,7 +75,8 @@ def test_the_page(planned: Team, actor: str) -> None:
     if actor == "their clinician":
         assert response.status_code == 200
         body = response.content.decode()
-        assert "Olive’s plan" in body and 'href="/care/"' in body
+        assert "Olive’s plan" in body
+        assert 'href="/care/"' in body
         assert _log(team, AuditAction.READ) > 0
     else:
         _refused(team, response, actor, api=False)
@@ -98,7 +104,9 @@ def test_a_change_through_the_api(planned: Team, actor: str) -> None:
     team = planned
     before = _plan(team)
     response = _client(team, actor).post(
-        f"/api/v1/care/patients/{team.person.pk}/plan/changes", SWAP, content_type="application/json"
+        f"/api/v1/care/patients/{team.person.pk}/plan/changes",
+        SWAP,
+        content_type="application/json",
     )
     if actor == "their clinician":
         assert response.status_code == 201
@@ -152,14 +160,20 @@ def test_the_clearance(held: Team, actor: str, api: bool) -> None:
         ({**SWAP, "note": ""}, 422, "note"),
         ({**SWAP, "kind": "teleport"}, 422, "kind"),
         ({**SWAP, "colour": "red"}, 422, "colour"),
-        ({"kind": "add", "exercise_id": "ankle-circles", "block": "attic", "note": NOTE}, 422, "block"),
+        (
+            {"kind": "add", "exercise_id": "ankle-circles", "block": "attic", "note": NOTE},
+            422,
+            "block",
+        ),
     ],
 )
 def test_the_api_refuses_bad_input(planned: Team, body: dict, status: int, field: str) -> None:
     team = planned
     before = _plan(team)
     response = _client(team, "their clinician").post(
-        f"/api/v1/care/patients/{team.person.pk}/plan/changes", body, content_type="application/json"
+        f"/api/v1/care/patients/{team.person.pk}/plan/changes",
+        body,
+        content_type="application/json",
     )
     assert response.status_code == status
     assert field in {error["field"] for error in response.json()["errors"]}
@@ -178,7 +192,8 @@ def test_the_api_asks_to_confirm_a_change_against_a_caution(team: Team) -> None:
 
     assert warned.status_code == 409
     assert "hip-replacement-precautions" in {c["rule"] for c in warned.json()["cautions"]}
-    assert _plan(team) == before and _log(team, AuditAction.CHANGE) == 0
+    assert _plan(team) == before
+    assert _log(team, AuditAction.CHANGE) == 0
 
     saved = client.post(path, {**body, "confirm_cautions": True}, content_type="application/json")
 
@@ -214,5 +229,6 @@ def test_the_page_keeps_the_note_and_says_what_is_wrong(planned: Team) -> None:
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Nothing was saved" in body and "Choose between 1 and" in body
+    assert "Nothing was saved" in body
+    assert "Choose between 1 and" in body
     assert "Keep going." in body

@@ -6,31 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0007_plan_reason_ids'),
+        ("programs", "0007_plan_reason_ids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programchange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="programchange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='programchange',
-            name='changed_by_name',
-            field=models.CharField(blank=True, default='', max_length=254, verbose_name='changed by'),
+            model_name="programchange",
+            name="changed_by_name",
+            field=models.CharField(
+                blank=True, default="", max_length=254, verbose_name="changed by"
+            ),
         ),
         migrations.AddField(
-            model_name='programchange',
-            name='note',
-            field=models.TextField(blank=True, default='', max_length=500, verbose_name='note'),
+            model_name="programchange",
+            name="note",
+            field=models.TextField(blank=True, default="", max_length=500, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='programchange',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Program started'), ('profile', 'Plan updated from your answers'), ('swap', 'Exercise swapped'), ('bedtime', 'Bedtime changed'), ('reminder', 'Reminder changed'), ('pause', 'Paused'), ('resume', 'Resumed'), ('step_up', 'Stepped up'), ('step_down', 'Stepped back'), ('progression', 'Progression changed'), ('maintenance', 'Switched to keeping it up'), ('cleared', 'Checked by a clinician'), ('add', 'Exercise added'), ('remove', 'Exercise taken out'), ('hold', 'Exercise on hold'), ('release', 'Exercise back in the plan'), ('dose', 'Amount changed'), ('nights', 'Nights changed')], max_length=12, verbose_name='what changed'),
+            model_name="programchange",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Program started"),
+                    ("profile", "Plan updated from your answers"),
+                    ("swap", "Exercise swapped"),
+                    ("bedtime", "Bedtime changed"),
+                    ("reminder", "Reminder changed"),
+                    ("pause", "Paused"),
+                    ("resume", "Resumed"),
+                    ("step_up", "Stepped up"),
+                    ("step_down", "Stepped back"),
+                    ("progression", "Progression changed"),
+                    ("maintenance", "Switched to keeping it up"),
+                    ("cleared", "Checked by a clinician"),
+                    ("add", "Exercise added"),
+                    ("remove", "Exercise taken out"),
+                    ("hold", "Exercise on hold"),
+                    ("release", "Exercise back in the plan"),
+                    ("dose", "Amount changed"),
+                    ("nights", "Nights changed"),
+                ],
+                max_length=12,
+                verbose_name="what changed",
+            ),
         ),
     ]
