@@ -76,6 +76,3 @@ class Adjustments(BaseModel):
     def with_changes(self, **changes: Any) -> Adjustments:
         """A copy with some fields replaced (validated again, unlike ``model_copy``)."""
         return Adjustments.model_validate({**self.model_dump(), **changes})
-
-    def added_item(self, slot: str) -> Added | None:
-        return next((added for added in self.added if added_slot(added.exercise_id) == slot), None)

@@ -161,15 +161,6 @@ def locked_for(actor: User, subject: User, change: str, now: datetime | None) ->
         raise ValidationError({"program": _("This person has not set up a program yet.")}) from exc
 
 
-def cautions_of(plan: Plan, request: PlanChangeRequest) -> list[Caution]:
-    """The cautions a change would go against, without saving anything (empty for a request that
-    is not valid: ``change_plan`` says what is wrong with it)."""
-    try:
-        return _apply(plan, request).cautions
-    except ValidationError:
-        return []
-
-
 def care_team_changes(actor: AnyUser, subject: AnyUser, limit: int = 5) -> list[ProgramChange]:
     """The latest changes ``subject``'s care team made to their plan, newest first."""
     found = (

@@ -30,6 +30,10 @@ def test_a_clinician_tailors_and_the_person_sees_it(
     page.get_by_role("heading", name="Olive’s plan").wait_for()
     assert page.get_by_role("link", name="Your people").get_attribute("href") == "/care/"
     look_both_schemes(page, "tailor-plan")
+    calf = page.get_by_role("article", name="Wall calf stretch")
+    calf.get_by_text("Change how much or how often").click()
+    calf.get_by_label("Hold (seconds)").wait_for()
+    look_both_schemes(page, "tailor-dose-form")
 
     add = page.locator("#form-add-plan")
     add.get_by_label("Exercise").select_option("pigeon-pose")
