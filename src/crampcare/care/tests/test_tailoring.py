@@ -396,3 +396,21 @@ def test_the_person_sees_the_change_and_the_note_on_her_plan_and_history(team: T
     assert api[0]["changed_by"] == "Tess"
     assert api[0]["note"] == NOTE
     assert api[-1]["changed_by"] is None
+
+
+def test_the_clinicians_name_and_note_go_with_her_export(team: Team) -> None:
+    from crampcare.portability import services as portability
+    from crampcare.testing.builders import make_user
+
+    program_of(team)
+    change(team, "swap", slot="hamstring", exercise_id="hamstring-stretch-seated")
+    fresh = make_user("fresh@example.org")
+
+    report = portability.import_zip(fresh, portability.export_zip(team.person))
+
+    assert report.ok, [str(problem) for problem in report.problems]
+    moved = ProgramChange.objects.for_user(fresh).get(kind=ChangeKind.SWAP)
+    assert moved.changed_by_name == "Tess"
+    assert moved.note == NOTE
+    assert moved.changed_by is None  # a name kept as it was, not a link to an account here
+    assert Program.objects.for_user(fresh).get().get_plan().adjustments.exercises
