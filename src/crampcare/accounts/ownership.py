@@ -15,6 +15,11 @@ everyone's rows. There are four ways through:
   hook. The care app registers the install's (``care/access.py``); with none registered, every
   such read is refused. ``Model.objects.for_readers(actor, subjects)`` is the same door for many
   people at once (a clinician's list): one policy check and one bulk audit for them all.
+- ``Model.objects.for_writer(actor, subject, change=...)``: the rows of ``subject`` that
+  ``actor`` is about to change. The person themselves writes as with ``for_user``; anyone else
+  needs a grant from the registered ``WriterAccess`` (the care app's: a clinician in an active
+  care relationship, clinical records only), and each granted change is handed to its audit hook
+  inside the caller's transaction, so a change that fails leaves no record.
 - ``system_access(reason)``: the named escape for jobs that act for everyone or for nobody in
   particular (reminders, weekly steps, erasure, secret-link lookups, commands). The reason says
   why, in a sentence.
@@ -33,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django_scopes import ScopedManager, ScopeError, scopes_disabled
@@ -48,14 +53,18 @@ if TYPE_CHECKING:
 __all__ = [
     "BatchAccessPolicy",
     "BatchReadAudit",
+    "ChangeRecord",
     "OwnedModel",
     "ReadRecord",
     "ReadRefused",
     "ReaderAccess",
     "ScopeError",
+    "WriteRefused",
+    "WriterAccess",
     "get_owned_or_404",
     "get_read_or_404",
     "register_reader_access",
+    "register_writer_access",
     "system_access",
 ]
 
@@ -148,6 +157,45 @@ def register_reader_access(access: ReaderAccess | None) -> ReaderAccess | None:
 
 class ReadRefused(PermissionDenied):
     """Someone asked to read another person's records and was not allowed to."""
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One granted change to someone else's records: what the change audit hook is given."""
+
+    actor_id: int
+    subject_id: int
+    model: str  # the model's label, e.g. "programs.Program"
+    change: str  # what is changing, in the caller's words (e.g. a change kind: "swap")
+    at: datetime
+    origin: str = ""
+
+
+class ChangeAudit(Protocol):
+    def __call__(self, record: ChangeRecord) -> None: ...
+
+
+@dataclass(frozen=True)
+class WriterAccess:
+    """Who may change whose records, and where each granted change is recorded: as for reads,
+    the two come together."""
+
+    policy: AccessPolicy
+    audit: ChangeAudit
+
+
+_writer_access: WriterAccess | None = None
+
+
+def register_writer_access(access: WriterAccess | None) -> WriterAccess | None:
+    """Install the writer access (the care app does, at start); returns the one it replaces."""
+    global _writer_access
+    previous, _writer_access = _writer_access, access
+    return previous
+
+
+class WriteRefused(PermissionDenied):
+    """Someone asked to change another person's records and was not allowed to."""
 
 
 @contextmanager
@@ -320,6 +368,42 @@ class OwnedManager(_Scoped):
         if not readable:
             return self._nobody()
         return self._scoped_to(readable)
+    def for_writer(
+        self, actor: AnyUser, subject: AnyUser, *, change: str, origin: str = ""
+    ) -> OwnedQuerySet:
+        """The rows of ``subject`` that ``actor`` is about to change (``change`` says what, for
+        the audit). The person themselves writes as with ``for_user``; anyone else needs a grant
+        from the registered ``WriterAccess``, and each granted change leaves one audit record,
+        written inside the caller's transaction (required), so a change that is refused or fails
+        later leaves none. Raises ``WriteRefused`` otherwise."""
+        actor_id, subject_id = _person_id(actor), _person_id(subject)
+        if subject_id is None:
+            raise WriteRefused("Nobody's records to change.")
+        if actor_id == subject_id:
+            return self._scoped_to(subject_id)
+        if not transaction.get_connection(self.db).in_atomic_block:
+            raise RuntimeError("for_writer needs a transaction: open one around the change.")
+        access = _writer_access
+        model = cast(type[OwnedModel], self.model)
+        if (
+            actor_id is None
+            or access is None
+            or not access.policy(
+                cast("AbstractBaseUser", actor), cast("AbstractBaseUser", subject), model
+            )
+        ):
+            raise WriteRefused(f"No right to change these {model._meta.verbose_name_plural}.")
+        access.audit(
+            ChangeRecord(
+                actor_id=actor_id,
+                subject_id=subject_id,
+                model=model._meta.label,
+                change=change,
+                at=timezone.now(),
+                origin=origin,
+            )
+        )
+        return self._scoped_to(subject_id)
 
 
 class OwnedModel(models.Model):

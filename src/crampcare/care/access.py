@@ -9,6 +9,11 @@ granted read writes one ``AuditRecord`` into the subject's access log before any
 ``Model.objects.for_readers(actor, subjects)`` (a clinician's dashboard) asks ``may_read_many``
 once for everyone and writes their records with one bulk insert (``record_reads``).
 
+Changes go through the same kind of door: ``Model.objects.for_writer(actor, subject,
+change=...)`` lets the clinician of such a relationship change the person's program (nothing
+else), and writes one ``AuditRecord`` with the action ``change`` per change, inside the change's
+transaction (``CARE_CHANGES``).
+
 Where a read came from is the caller's ``origin`` when it gives one, or else the route a care
 view named with ``reading_from`` (the read services of the other apps take no origin).
 """
@@ -22,16 +27,22 @@ from typing import Any
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import (
+    ChangeRecord,
     OwnedModel,
     ReaderAccess,
     ReadRecord,
+    WriterAccess,
     register_reader_access,
+    register_writer_access,
 )
 from crampcare.care.models import AuditAction, AuditRecord, CareRelationship
 
 # The apps whose records a clinician may read: a person's health data. Never their access
 # tokens, their idempotency keys or their own access log.
 CLINICAL_APPS = frozenset({"assessment", "diary", "insights", "programs"})
+# The apps whose records a clinician may change: only the program (tailoring it, lifting its
+# hold). Never the person's diary, answers or insights: those are the person's own words.
+CHANGEABLE_APPS = frozenset({"programs"})
 
 _origin: ContextVar[str] = ContextVar("care_read_origin", default="")
 
@@ -105,7 +116,33 @@ def record_read(record: ReadRecord) -> None:
 CARE_ACCESS = ReaderAccess(
     policy=may_read, audit=record_read, batch_policy=may_read_many, batch_audit=record_reads
 )
+def may_change(actor: Any, subject: Any, model: type[OwnedModel]) -> bool:
+    """Only the clinician of an active relationship with ``subject``, and only the program."""
+    if model._meta.app_label not in CHANGEABLE_APPS:
+        return False
+    return CareRelationship.objects.with_access().filter(clinician=actor, person=subject).exists()
+
+
+WHAT_MAX_LENGTH = AuditRecord._meta.get_field("what").max_length or 100
+
+
+def record_change(record: ChangeRecord) -> None:
+    """One audit record in the subject's access log for one granted change: the model and what
+    changed ("programs.Program:swap")."""
+    actor = User.objects.filter(pk=record.actor_id).first()
+    AuditRecord.objects.create(
+        owner_id=record.subject_id,
+        actor_id=record.actor_id,
+        actor_name=str(actor) if actor is not None else "",
+        action=AuditAction.CHANGE,
+        what=f"{record.model}:{record.change}"[:WHAT_MAX_LENGTH],
+        at=record.at,
+        origin=record.origin or _origin.get(),
+    )
+
+CARE_CHANGES = WriterAccess(policy=may_change, audit=record_change)
 
 
 def register() -> None:
     register_reader_access(CARE_ACCESS)
+    register_writer_access(CARE_CHANGES)

@@ -12,7 +12,7 @@ exist: the answer never says whether the person exists or was once in their care
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from allauth.core import ratelimit
 from django.db.models import QuerySet
@@ -23,9 +23,9 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from crampcare.accounts import auth
-from crampcare.accounts.ownership import ReadRefused
+from crampcare.accounts.ownership import ReadRefused, WriteRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.api_types import DiaryDate, StrictInt, limited_by
+from crampcare.api_types import DiaryDate, StrictBool, StrictInt, limited_by
 from crampcare.assessment import services as assessments
 from crampcare.care import dashboard, patient, security, services
 from crampcare.care.access import reading_from
@@ -34,8 +34,11 @@ from crampcare.care.presentation import describe_what, origin_of
 from crampcare.diary import services as diary
 from crampcare.diary.api import CheckinOut, EpisodeOut
 from crampcare.insights import report
+from crampcare.programs import clinician
 from crampcare.programs.api import ChangeOut, HeldOut
 from crampcare.programs.display import describe_change
+from crampcare.programs.hold import clear_hold
+from crampcare.programs.models import NOTE_MAX_LENGTH, ProgramChange
 
 
 def _second_factor_checked(user: Any) -> Any:
@@ -469,3 +472,113 @@ def care_end_relationship(request: AuthenticatedHttpRequest, relationship_id: in
 @paginate
 def my_access_log(request: AuthenticatedHttpRequest) -> Any:
     return services.access_log(request.user)
+
+
+# -- a clinician tailoring a person's plan --------------------------------------------------------
+
+PlanChangeKind = Literal["swap", "add", "remove", "hold", "release", "dose", "nights", "bedtime"]
+
+
+class CarePlanChangeIn(CareStrict):
+    kind: PlanChangeKind = Field(
+        description="swap (slot, exercise_id), add (exercise_id, block), remove / hold / release "
+        "(slot), dose (slot and any of hold_seconds, reps, sets), nights (slot, nights), bedtime "
+        "(bedtime)."
+    )
+    note: str = Field(
+        max_length=NOTE_MAX_LENGTH, description="To the person: they see it with the change."
+    )
+    slot: str = Field("", max_length=80, description="The plan item's slot (see the plan).")
+    exercise_id: str = Field("", max_length=80)
+    block: str = Field("", max_length=12, description="bedtime or daytime (add).")
+    hold_seconds: StrictInt | None = None
+    reps: StrictInt | None = None
+    sets: StrictInt | None = None
+    nights: str = Field("", max_length=12, description="every or alternate (nights).")
+    bedtime: dt.time | None = None
+    confirm_cautions: StrictBool = Field(
+        False,
+        description="The clinician has checked with the person a change that goes against a "
+        "caution for them (409 lists the cautions until then).",
+    )
+
+
+class CarePlanChangeOut(Schema):
+    kind: str
+    before: Any
+    after: Any
+    at: dt.datetime
+    changed_by: str
+    note: str
+
+    @staticmethod
+    def resolve_changed_by(change: ProgramChange) -> str:
+        return change.changed_by_name
+
+
+class CareCautionOut(Schema):
+    rule: str
+    exercise_id: str
+    exercise_name: str
+    text: str
+    references: list[str]
+
+
+class CareCautionsOut(Schema):
+    detail: str
+    cautions: list[CareCautionOut]
+
+
+class CareClearanceIn(CareStrict):
+    checked_on: dt.date = Field(description="The day of the check: not in the future.")
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+
+@router.post(
+    "/patients/{patient_id}/plan/changes",
+    response={201: CarePlanChangeOut, 409: CareCautionsOut},
+    summary="Change one of your people's plan (clinicians; audited)",
+    description="One change with a note the person sees. 409 with the cautions when the change "
+    "goes against one for this person, until sent again with `confirm_cautions`; 422 for a bad "
+    "change; 404 for anyone not in your care. A program held after a red flag stays held.",
+)
+def care_patient_plan_change(
+    request: AuthenticatedHttpRequest, patient_id: int, payload: CarePlanChangeIn
+) -> Any:
+    person = services.patient(request.user, patient_id)
+    change_request = clinician.PlanChangeRequest(**payload.model_dump())
+    try:
+        with reading_from(origin_of(request)):
+            change = clinician.change_plan(request.user, person, change_request)
+    except clinician.CautionsToConfirm as warning:
+        return Status(
+            409,
+            {
+                "detail": " ".join(warning.messages),
+                "cautions": [caution.as_json() for caution in warning.cautions],
+            },
+        )
+    except WriteRefused as exc:  # ended between the two checks: still no details
+        raise Http404("No such person.") from exc
+    return Status(201, change)
+
+
+@router.post(
+    "/patients/{patient_id}/plan/clearance",
+    response={201: CarePlanChangeOut},
+    summary="Record that one of your people is checked and cleared to exercise (clinicians)",
+    description="Lifts a program held after an urgent red flag, recorded in its history as "
+    "yours. 422 when nothing is held, for a date in the future or before the check that found "
+    "the warning signs, and for a hold after emergency signs, which only the person can lift "
+    "once seen in person.",
+)
+def care_patient_clearance(
+    request: AuthenticatedHttpRequest, patient_id: int, payload: CareClearanceIn
+) -> Any:
+    person = services.patient(request.user, patient_id)
+    try:
+        with reading_from(origin_of(request)):
+            change = clear_hold(request.user, person, payload.checked_on, payload.note)
+    except WriteRefused as exc:
+        raise Http404("No such person.") from exc
+    return Status(201, change)

@@ -11,3 +11,41 @@ class AcceptForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+
+class PlanChangeForm(forms.Form):
+    """One change to a person's plan by their clinician (``programs.clinician.change_plan``).
+    Which fields matter depends on ``kind``; the service checks them and says what is missing."""
+
+    kind = forms.CharField(max_length=12)
+    slot = forms.CharField(max_length=80, required=False)
+    exercise_id = forms.CharField(label=_("Exercise"), max_length=80, required=False)
+    block = forms.CharField(label=_("Where"), max_length=12, required=False)
+    hold_seconds = forms.IntegerField(label=_("Hold (seconds)"), required=False)
+    reps = forms.IntegerField(label=_("Repetitions"), required=False)
+    sets = forms.IntegerField(label=_("Sets"), required=False)
+    nights = forms.CharField(label=_("How often"), max_length=12, required=False)
+    bedtime = forms.TimeField(label=_("Bedtime"), required=False)
+    note = forms.CharField(
+        label=_("Note to the person"),
+        help_text=_("They see it with the change on their plan."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm_cautions = forms.BooleanField(
+        label=_("I have checked this with the person"), required=False
+    )
+
+
+class ClearanceForm(forms.Form):
+    checked_on = forms.DateField(
+        label=_("Date of the check"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note to the person"),
+        help_text=_("They see it with the change on their plan."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

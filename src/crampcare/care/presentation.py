@@ -6,10 +6,17 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from crampcare.programs.models import ChangeKind
+
 
 def describe_what(what: str) -> str:
     """A model's label ("diary.CrampEpisode") as its plural name in the reader's language
-    ("cramps"); anything else as stored."""
+    ("cramps"); a change ("programs.Program:swap") as the model's name and what changed
+    ("program: Exercise swapped"); anything else as stored."""
+    if ":" in what:
+        label, change = what.split(":", 1)
+        kinds = dict(ChangeKind.choices)
+        return f"{describe_what(label)}: {kinds.get(change, change)}"
     try:
         model = apps.get_model(what)
     except (LookupError, ValueError):

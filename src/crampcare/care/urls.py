@@ -15,4 +15,10 @@ urlpatterns = [
         views.end_relationship,
         name="end_relationship",
     ),
+    path("patients/<int:person_id>/plan/", views.tailor, name="tailor"),
+    path(
+        "patients/<int:person_id>/plan/clearance/",
+        views.tailor_clearance,
+        name="tailor_clearance",
+    ),
 ]

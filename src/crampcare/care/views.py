@@ -4,6 +4,8 @@ call ``care.services`` (``care.dashboard``, ``care.patient``), render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,15 +14,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.care import dashboard, services
 from crampcare.care.access import reading_from
-from crampcare.care.forms import AcceptForm
+from crampcare.care.forms import AcceptForm, ClearanceForm, PlanChangeForm
 from crampcare.care.patient import person_view
 from crampcare.care.presentation import describe_what, origin_of
+from crampcare.care.tailoring import Submitted, page_context
+from crampcare.programs import clinician
+from crampcare.programs.hold import clear_hold
 from crampcare.validation_errors import attach_errors
 
 LOG_PAGE_SIZE = 50
@@ -131,3 +136,82 @@ def end_relationship(request: AuthenticatedHttpRequest, relationship_id: int) ->
         return redirect("care:people")
     context = {"relationship": relationship, "as_clinician": as_clinician}
     return render(request, "care/end.html", context)
+
+
+# -- a clinician tailoring a person's plan --------------------------------------------------------
+
+
+def _tailor_page(
+    request: AuthenticatedHttpRequest,
+    person: Any,
+    submitted: Submitted | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = page_context(request.user, person, submitted)
+    return render(request, "care/tailor.html", context, status=status)
+
+
+@login_required
+def tailor(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """GET: the person's plan, each exercise with what it can become; POST: one change, with a
+    note to the person. A change against a caution comes back with the warning until confirmed.
+    Only the person's clinician now; 404 for anyone else."""
+    person = services.patient(request.user, person_id)
+    with reading_from(origin_of(request)):
+        if request.method != "POST":
+            return _tailor_page(request, person)
+        form = PlanChangeForm(request.POST)
+        kind, slot = request.POST.get("kind", "")[:12], request.POST.get("slot", "")[:80]
+        if not form.is_valid():
+            return _tailor_page(request, person, Submitted(kind, slot, form), status=400)
+        data = form.cleaned_data
+        change = clinician.PlanChangeRequest(
+            kind=data["kind"],
+            note=data["note"],
+            slot=data["slot"],
+            exercise_id=data["exercise_id"],
+            block=data["block"],
+            hold_seconds=data["hold_seconds"],
+            reps=data["reps"],
+            sets=data["sets"],
+            nights=data["nights"],
+            bedtime=data["bedtime"],
+            confirm_cautions=data["confirm_cautions"],
+        )
+        try:
+            clinician.change_plan(request.user, person, change)
+        except clinician.CautionsToConfirm as warning:
+            submitted = Submitted(kind, slot, form, warning.cautions)
+            return _tailor_page(request, person, submitted, status=409)
+        except ValidationError as error:
+            attach_errors(form, error)
+            return _tailor_page(request, person, Submitted(kind, slot, form), status=400)
+    messages.success(
+        request,
+        _("Saved. %(name)s sees the change and your note on their plan.") % {"name": person},
+    )
+    return redirect("care:tailor", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def tailor_clearance(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """The clinician records "checked, cleared to exercise", lifting a held program (not a hold
+    after emergency signs). Only the person's clinician now; 404 for anyone else."""
+    person = services.patient(request.user, person_id)
+    form = ClearanceForm(request.POST)
+    with reading_from(origin_of(request)):
+        if form.is_valid():
+            try:
+                clear_hold(
+                    request.user, person, form.cleaned_data["checked_on"], form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded. %(name)s's program is no longer on hold.") % {"name": person},
+                )
+                return redirect("care:tailor", person_id=person.pk)
+        return _tailor_page(request, person, Submitted("clearance", "", form), status=400)

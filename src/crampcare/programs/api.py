@@ -225,6 +225,15 @@ class ChangeOut(Schema):
     before: Any
     after: Any
     at: datetime
+    changed_by: str | None = Field(
+        description="Who made the change when it was your care team (their name at the time); "
+        "null for your own changes and the weekly steps."
+    )
+    note: str = Field(description="Your care team's note about the change (empty otherwise).")
+
+    @staticmethod
+    def resolve_changed_by(change: ProgramChange) -> str | None:
+        return change.changed_by_name or None
 
 
 def _program(request: AuthenticatedHttpRequest) -> Program:

@@ -20,6 +20,7 @@ from crampcare.accounts.datafiles.formats import (
     instant,
     json_value,
     owned_rows,
+    text,
     whole_number,
     yes_no,
 )
@@ -87,11 +88,14 @@ PROGRAM_CHANGES = DataFile(
             "kind",
             __(
                 "what changed: created, profile, swap, bedtime, reminder, pause, resume, "
-                "step_up, step_down, maintenance"
+                "step_up, step_down, progression, maintenance, cleared; and, by your care team, "
+                "add, remove, hold, release, dose, nights"
             ),
         ),
         json_value("before", __("the values before, or blank"), cells.optional_json),
         json_value("after", __("the values after, or blank"), cells.optional_json),
+        text("changed_by_name", __("who in your care team made the change, or blank")),
+        text("note", __("their note to you about it, or blank")),
     ),
     rows=owned_rows(ProgramChange, "at", "kind"),
     model=ProgramChange,

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -27,6 +29,7 @@ ROLE_LABELS = {
     Role.MOVEMENT: gettext_lazy("Movement break"),
     Role.WARM_UP: gettext_lazy("Warm-up"),
     Role.COOL_DOWN: gettext_lazy("Cool-down"),
+    Role.CARE_TEAM: gettext_lazy("From your care team"),
 }
 
 
@@ -159,6 +162,46 @@ def _reminder_text(state: dict[str, Any]) -> str:
     return f"{when}, {email}"
 
 
+def _with_confirmed(text: str, after: dict[str, Any]) -> str:
+    if not after.get("cautions_confirmed"):
+        return text
+    return f"{text} " + _(
+        "Your plan usually leaves this out for you; your care team checked it with you first."
+    )
+
+
+def _amount(state: dict[str, Any]) -> str:
+    hold, reps, sets = state.get("hold_seconds"), state.get("reps") or 1, state.get("sets") or 1
+    if hold:
+        text = ngettext("hold %(hold)d s, once", "hold %(hold)d s, %(reps)d times", reps) % {
+            "hold": hold,
+            "reps": reps,
+        }
+    else:
+        text = ngettext("%(reps)d repetition", "%(reps)d repetitions", reps) % {"reps": reps}
+    if sets > 1:
+        text += ", " + ngettext("%(sets)d set", "%(sets)d sets", sets) % {"sets": sets}
+    return text
+
+
+def _nights_text(days: Any) -> str:
+    try:
+        return days_text(Days(days))
+    except ValueError:
+        return str(days or "")
+
+
+def changed_by_line(change: ProgramChange) -> str:
+    """Who made a change, for the person: empty for their own changes and the weekly steps."""
+    if not change.by_care_team:
+        return ""
+    name = change.changed_by_name or _("Your care team")
+    return _("%(name)s (your care team) changed this on %(date)s.") % {
+        "name": name,
+        "date": date_format(timezone.localtime(change.at), "j M"),
+    }
+
+
 def describe_change(change: ProgramChange) -> str:
     """One plain line for the history page (the JSON before/after is kept for the care team)."""
     before: dict[str, Any] = change.before or {}
@@ -182,7 +225,38 @@ def describe_change(change: ProgramChange) -> str:
                 else f"{text} " + _("No exercise changed.")
             )
         case ChangeKind.SWAP:
-            return f"{_name(before.get('exercise_id'))} → {_name(after.get('exercise_id'))}"
+            text = f"{_name(before.get('exercise_id'))} → {_name(after.get('exercise_id'))}"
+            return _with_confirmed(text, after)
+        case ChangeKind.ADD:
+            where = (
+                _("to your bedtime routine")
+                if after.get("block") == "bedtime"
+                else _("to your daytime exercises")
+            )
+            text = _("%(name)s added %(where)s.") % {
+                "name": _name(after.get("exercise_id")),
+                "where": where,
+            }
+            return _with_confirmed(text, after)
+        case ChangeKind.REMOVE:
+            return _("%(name)s taken out of your plan.") % {
+                "name": _name(before.get("exercise_id"))
+            }
+        case ChangeKind.HOLD:
+            return _("%(name)s is on hold for now: it is left out of your sessions.") % {
+                "name": _name(before.get("exercise_id"))
+            }
+        case ChangeKind.RELEASE:
+            return _("%(name)s is back in your sessions.") % {
+                "name": _name(before.get("exercise_id"))
+            }
+        case ChangeKind.DOSE:
+            return f"{_name(before.get('exercise_id'))}: {_amount(before)} → {_amount(after)}"
+        case ChangeKind.NIGHTS:
+            return (
+                f"{_name(before.get('exercise_id'))}: {_nights_text(before.get('days'))} → "
+                f"{_nights_text(after.get('days'))}"
+            )
         case ChangeKind.BEDTIME:
             return f"{before.get('bedtime')} → {after.get('bedtime')}"
         case ChangeKind.REMINDER:
@@ -190,6 +264,11 @@ def describe_change(change: ProgramChange) -> str:
         case ChangeKind.PAUSE:
             return _("Reminders stopped; the weeks stopped counting.")
         case ChangeKind.CLEARED:
+            if change.by_care_team:
+                # The clinician's note is shown with the change, as for their other changes.
+                return _("Checked and cleared to exercise on %(date)s; the hold is lifted.") % {
+                    "date": after.get("checked_on", "")
+                }
             text = _("Checked by a doctor or nurse on %(date)s; the hold is lifted.") % {
                 "date": after.get("checked_on", "")
             }

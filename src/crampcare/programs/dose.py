@@ -102,3 +102,31 @@ def level(number: int) -> Level:
     if not MIN_LEVEL <= number <= MAX_LEVEL:
         raise ValueError(f"level must be {MIN_LEVEL} to {MAX_LEVEL}, not {number}")
     return LEVELS[number - 1]
+
+
+# The shortest hold a clinician may set: a few seconds, for exercises the library holds briefly.
+MIN_HOLD_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class SafeRange:
+    """How far a clinician may change one exercise's dose (inclusive bounds). Never more than the
+    library's own dose for it or the program's top level, whichever is more; never less than one
+    repetition and one set; a hold of at least ``MIN_HOLD_SECONDS`` (None: counted repetitions,
+    which have no hold)."""
+
+    hold_seconds: tuple[int, int] | None
+    reps: tuple[int, int]
+    sets: tuple[int, int]
+
+
+def safe_range(library_hold: int | None, library_reps: int, library_sets: int) -> SafeRange:
+    top = LEVELS[-1]
+    hold = (
+        None
+        if library_hold is None
+        else (min(MIN_HOLD_SECONDS, library_hold), max(library_hold, top.hold_seconds))
+    )
+    return SafeRange(
+        hold_seconds=hold, reps=(1, max(library_reps, top.reps)), sets=(1, max(library_sets, 1))
+    )

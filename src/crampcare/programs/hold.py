@@ -7,7 +7,9 @@ hold by recording a dated "I have been checked" confirmation, stored as a ``clea
 the program's history. A calmer check saved later does not lift it; any red-flag assessment
 saved after that confirmation holds it again.
 
-``hold_for`` only reads; ``record_clearance`` is the one write. Pages, the API, the reminders
+``hold_for`` only reads; ``clear_hold`` is the one write: the person's own confirmation
+(``record_clearance``) or their clinician's "checked, cleared to exercise", recorded as theirs.
+A clinician cannot lift a hold after emergency signs. Pages, the API, the reminders
 and the calendar feed all ask ``hold_for``.
 """
 
@@ -188,35 +190,80 @@ def _hold_of(subject: AnyUser, assessment: Assessment) -> Hold:
 def record_clearance(
     user: User, checked_on: date, note: str = "", *, now: datetime | None = None
 ) -> ProgramChange:
-    """Record that a clinician has checked the person, lifting the hold.
+    """The person records that a doctor or nurse has checked them, lifting the hold."""
+    return clear_hold(user, user, checked_on, note, now=now)
+
+
+# Kinds of red flag a clinician may not lift from a distance (see ``clear_hold``).
+NOT_LIFTED_REMOTELY = frozenset({"emergency"})
+
+
+def clear_hold(
+    actor: User, subject: User, checked_on: date, note: str = "", *, now: datetime | None = None
+) -> ProgramChange:
+    """Record that a clinician has checked ``subject``, lifting the hold: the person's own
+    "I have been checked" (``actor`` is ``subject``) or their clinician's "checked, cleared to
+    exercise" (through the write door: only the clinician of an active care relationship, and
+    audited; the change names them).
 
     Raises ``ValidationError`` (by field) when there is no hold or no program, the date is in the
-    future or before the assessment, or the note is too long; nothing is saved then.
+    future or before the assessment, or the note is too long; and when a clinician tries to lift
+    a hold after emergency signs, which only the person can, once they have been seen (a hold
+    that serious is not lifted from a distance). Nothing is saved then.
     """
     now = now or timezone.now()
     note = (note or "").strip()
+    by_clinician = actor.pk != subject.pk
     with transaction.atomic():
-        program = services.locked_program(user, now)
-        hold = hold_for(user, user)
+        try:
+            program = services.locked_program(subject, now, actor=actor, change=ChangeKind.CLEARED)
+        except services.NoProgram as exc:
+            if not by_clinician:
+                raise
+            raise ValidationError(
+                {"program": _("This person has not set up a program yet.")}
+            ) from exc
+        hold = hold_for(actor, subject)
         if hold is None:
             raise ValidationError(
-                {"checked_on": _("Your program is not on hold, so there is nothing to confirm.")}
-            )
-        today = timezone.localtime(now, user.zone).date()
-        if checked_on > today:
-            raise ValidationError(
-                {"checked_on": _("The date is in the future. Give the day you were checked.")}
-            )
-        if checked_on < hold.assessed_on:
-            raise ValidationError(
                 {
-                    "checked_on": _(
-                        "The date is before your check of %(date)s. Give the day a doctor or "
-                        "nurse saw you after it."
-                    )
-                    % {"date": hold.assessed_on.isoformat()}
+                    "checked_on": _("This program is not on hold, so there is nothing to clear.")
+                    if by_clinician
+                    else _("Your program is not on hold, so there is nothing to confirm.")
                 }
             )
+        if by_clinician and hold.level in NOT_LIFTED_REMOTELY:
+            raise ValidationError(
+                {
+                    "hold": _(
+                        "This hold follows signs that need emergency care, so it cannot be lifted "
+                        "from here. Once the person has been seen in person, they record it "
+                        "themselves on their plan."
+                    )
+                }
+            )
+        today = timezone.localtime(now, subject.zone).date()
+        if checked_on > today:
+            raise ValidationError(
+                {
+                    "checked_on": _("The date is in the future. Give the day of the check.")
+                    if by_clinician
+                    else _("The date is in the future. Give the day you were checked.")
+                }
+            )
+        if checked_on < hold.assessed_on:
+            earlier = (
+                _(
+                    "The date is before the person's check of %(date)s that found warning signs. "
+                    "Give the day of a check after it."
+                )
+                if by_clinician
+                else _(
+                    "The date is before your check of %(date)s. Give the day a doctor or "
+                    "nurse saw you after it."
+                )
+            )
+            raise ValidationError({"checked_on": earlier % {"date": hold.assessed_on.isoformat()}})
         if len(note) > NOTE_MAX_LENGTH:
             raise ValidationError(
                 {
@@ -237,6 +284,9 @@ def record_clearance(
             },
             after={"checked_on": checked_on.isoformat(), "note": note},
             at=now,
+            changed_by=actor if by_clinician else None,
+            changed_by_name=str(actor) if by_clinician else "",
+            note=note if by_clinician else "",
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -110,6 +111,17 @@ class ChangeKind(models.TextChoices):
     PROGRESSION = "progression", _("Progression changed")
     MAINTENANCE = "maintenance", _("Switched to keeping it up")
     CLEARED = "cleared", _("Checked by a clinician")
+    # Made by a clinician tailoring the plan (programs/clinician.py); SWAP and BEDTIME too.
+    ADD = "add", _("Exercise added")
+    REMOVE = "remove", _("Exercise taken out")
+    HOLD = "hold", _("Exercise on hold")
+    RELEASE = "release", _("Exercise back in the plan")
+    DOSE = "dose", _("Amount changed")
+    NIGHTS = "nights", _("Nights changed")
+
+
+# The longest note a clinician (or the person, with a clearance) may leave with a change.
+NOTE_MAX_LENGTH = 500
 
 
 class ProgramChange(OwnedModel):
@@ -120,6 +132,23 @@ class ProgramChange(OwnedModel):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
+    # Who made the change when it was not the person: a clinician of their care team. Kept (empty)
+    # when that account is deleted, with the name they had at the time.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    changed_by_name = models.CharField(_("changed by"), max_length=254, blank=True, default="")
+    # The clinician's words to the person about the change (shown with it).
+    note = models.TextField(_("note"), blank=True, default="", max_length=NOTE_MAX_LENGTH)
+
+    @property
+    def by_care_team(self) -> bool:
+        return bool(self.changed_by_name) or self.changed_by_id is not None
 
     class Meta:
         ordering = ("-at", "-id")

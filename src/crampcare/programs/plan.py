@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from crampcare.knowledge.base import Cited, Text
 from crampcare.knowledge.loader import get_library
 from crampcare.programs import dose as doses
+from crampcare.programs.adjustments import Added, Adjustments, Chosen, added_slot
 from crampcare.programs.catalogue import Catalogue, ExerciseInfo
 from crampcare.programs.dose import BEDTIME_LIMIT_SECONDS, Days, Dose, Level
 from crampcare.programs.profile import PlanProfile
@@ -51,6 +52,16 @@ class PlanItem(BaseModel):
     why: StoredWhy
     dose: Dose
     cautions: tuple[ItemCaution, ...] = ()
+    # Paused for this person by their care team: shown on the plan, left out of the sessions.
+    held: bool = False
+
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Stored as before unless held, so plans and sessions saved earlier compare equal.
+        data: dict[str, Any] = handler(self)
+        if not self.held:
+            data.pop("held", None)
+        return data
 
     @property
     def shown_name(self) -> str:
@@ -117,6 +128,16 @@ class Plan(BaseModel):
     # The person asked for progression (longer holds, more exercises at bedtime). Off: the
     # trial's dose, the two core stretches at level 1, for all six weeks [R1].
     progression: bool = False
+    # The care team's tailoring, applied each time the plan is built (adjustments.py).
+    adjustments: Adjustments = Field(default_factory=Adjustments)
+
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Stored as before unless a clinician tailored it.
+        data: dict[str, Any] = handler(self)
+        if self.adjustments.empty:
+            data.pop("adjustments", None)
+        return data
 
     def block(self, block: Block) -> tuple[PlanItem, ...]:
         return tuple(item for item in self.items if item.block is block)
@@ -126,8 +147,9 @@ class Plan(BaseModel):
 
     @property
     def bedtime_seconds(self) -> int:
-        """The longest possible bedtime session (every-night and alternate-night items together)."""
-        return sum(item.seconds for item in self.block(Block.BEDTIME))
+        """The longest possible bedtime session (every-night and alternate-night items together;
+        exercises on hold take no time)."""
+        return sum(item.seconds for item in self.block(Block.BEDTIME) if not item.held)
 
 
 def generate_plan(
@@ -138,6 +160,7 @@ def generate_plan(
     level: int = doses.MIN_LEVEL,
     swaps: Mapping[str, str] | None = None,
     progression: bool = False,
+    adjustments: Adjustments | None = None,
 ) -> Plan:
     """Build the plan for ``profile`` at progression ``level`` (1 = the trial's dose).
 
@@ -146,7 +169,10 @@ def generate_plan(
     extra in the daytime, with a note [R1].
 
     ``swaps`` (slot id -> exercise id, each one of :func:`swap_options`) replace the default
-    choice; a swap that a tailoring rule now rules out is set aside, with a note. Raises
+    choice; a swap that a tailoring rule now rules out is set aside, with a note.
+    ``adjustments`` (the care team's tailoring) come on top: their chosen exercises (kept against
+    the rules they were confirmed against, set aside with a note against any other), the slots
+    they removed, the exercises they added, paused or dosed. Raises
     ``ValueError`` for an unknown level, slot or swap, and ``KeyError`` if the catalogue lacks an
     exercise the slots name.
     """
@@ -161,17 +187,31 @@ def generate_plan(
         if exercise_id not in _alternatives(_slot(slot_id), catalogue):
             raise ValueError(f"{exercise_id!r} is not an option for {slot_id!r}")
 
+    adjustments = adjustments or Adjustments()
     builder = _Builder(profile, catalogue, progression)
     items = []
     for slot in SLOTS:
-        if not slot.wanted(profile):
+        if not slot.wanted(profile) or slot.id in adjustments.removed:
             continue
-        exercise = builder.choose(slot, swaps.get(slot.id))
+        chosen = adjustments.exercises.get(slot.id)
+        if chosen is not None and builder.confirmed(chosen, slot.block):
+            exercise: ExerciseInfo | None = catalogue[chosen.exercise_id]
+        else:
+            usable = chosen is not None and chosen.exercise_id in catalogue
+            exercise = builder.choose(
+                slot, chosen.exercise_id if chosen and usable else swaps.get(slot.id)
+            )
+            if exercise is not None and slot.role is Role.CORE and current.harder_variants:
+                exercise = builder.harder(exercise, slot.block)
         if exercise is None:
             continue
-        if slot.role is Role.CORE and current.harder_variants:
-            exercise = builder.harder(exercise, slot.block)
         items.append(_item(slot, exercise, profile, current))
+    for added in adjustments.added:
+        if added.exercise_id in catalogue and builder.confirmed(added, added.block):
+            items.append(_added_item(added, catalogue[added.exercise_id], profile))
+        elif added.exercise_id in catalogue:
+            builder._note_exclusions(added.exercise_id, added.block, None)
+    items = [_adjusted(item, adjustments) for item in items]
     fitted = builder.fit_bedtime(items)
     return Plan(
         profile=profile,
@@ -181,7 +221,16 @@ def generate_plan(
         notes=_unique(builder.notes),
         swaps=swaps,
         progression=progression,
+        adjustments=adjustments,
     )
+
+
+def clinician_options(slot_id: str, catalogue: Catalogue) -> tuple[str, ...]:
+    """Exercises a clinician may put in a slot: its candidates and their easier and harder
+    variants, whatever the rules say (a rule that applies to the person is a caution the
+    clinician must confirm, see ``programs/clinician.py``). Raises ``ValueError`` for an unknown
+    slot."""
+    return _alternatives(_slot(slot_id), catalogue)
 
 
 def swap_options(profile: PlanProfile, slot_id: str, catalogue: Catalogue) -> tuple[str, ...]:
@@ -197,11 +246,12 @@ def swap_options(profile: PlanProfile, slot_id: str, catalogue: Catalogue) -> tu
 
 def session_items(plan: Plan, night_index: int) -> tuple[PlanItem, ...]:
     """Tonight's bedtime items. ``night_index`` counts nights from the start (0, 1, 2, ...);
-    alternate-night items fall on even nights. "Most nights" items are offered every night."""
+    alternate-night items fall on even nights. "Most nights" items are offered every night.
+    Exercises the care team put on hold are left out."""
     return tuple(
         item
         for item in plan.block(Block.BEDTIME)
-        if item.dose.days is not Days.ALTERNATE or night_index % 2 == 0
+        if not item.held and (item.dose.days is not Days.ALTERNATE or night_index % 2 == 0)
     )
 
 
@@ -230,6 +280,14 @@ class _Builder:
 
     def _allowed(self, exercise_id: str, block: Block) -> bool:
         return not excluding_rules(self.profile, self.catalogue[exercise_id], block)
+
+    def confirmed(self, chosen: Chosen, block: Block) -> bool:
+        """Whether a clinician's exercise stands: in the catalogue, and every rule that leaves it
+        out for this person one the clinician confirmed it against."""
+        if chosen.exercise_id not in self.catalogue:
+            return False
+        rules = excluding_rules(self.profile, self.catalogue[chosen.exercise_id], block)
+        return all(rule.id in chosen.confirmed for rule in rules)
 
     def _note_exclusions(self, exercise_id: str, block: Block, replaced_by: str | None) -> None:
         for rule in excluding_rules(self.profile, self.catalogue[exercise_id], block):
@@ -268,14 +326,36 @@ class _Builder:
         return exercise
 
     def fit_bedtime(self, items: list[PlanItem]) -> list[PlanItem]:
-        """Keep the core; add extras in priority order while they fit in 10 minutes; move the
-        rest to the daytime. Without the person's opt-in, bedtime is the trial's two stretches
-        alone, and every extra moves to the daytime."""
-        used = sum(item.seconds for item in items if item.block is Block.BEDTIME and _core(item))
+        """Keep the core; then what the care team added at bedtime, while it fits; add extras in
+        priority order while they fit in 10 minutes; move the rest to the daytime. Without the
+        person's opt-in, bedtime is the trial's two stretches and the care team's additions
+        alone, and every other extra moves to the daytime. Exercises on hold take no time."""
+        used = sum(
+            item.seconds
+            for item in items
+            if item.block is Block.BEDTIME and _core(item) and not item.held
+        )
+        pinned = set()
+        for item in items:
+            care_team = item.role is Role.CARE_TEAM and not item.held
+            fits = used + item.seconds <= BEDTIME_LIMIT_SECONDS
+            if item.block is Block.BEDTIME and care_team and fits:
+                used += item.seconds
+                pinned.add(item.slot)
         fitted = []
         for item in items:
-            if item.block is not Block.BEDTIME or _core(item):
+            if item.block is not Block.BEDTIME or _core(item) or item.slot in pinned or item.held:
                 fitted.append(item)
+            elif item.role is Role.CARE_TEAM:
+                fitted.append(item.model_copy(update={"block": Block.DAYTIME}))
+                self.notes.append(
+                    PlanNote(
+                        rule=TEN_MINUTES_RULE,
+                        action="moved",
+                        exercise_id=item.exercise_id,
+                        why=TEN_MINUTES_RULE,
+                    )
+                )
             elif not self.progression:
                 fitted.append(item.model_copy(update={"block": Block.DAYTIME}))
                 self.notes.append(
@@ -315,15 +395,7 @@ def _core(item: PlanItem) -> bool:
 
 
 def _item(slot: Slot, exercise: ExerciseInfo, profile: PlanProfile, current: Level) -> PlanItem:
-    cautions = tuple(
-        ItemCaution(
-            condition=key,
-            advice=exercise.cautions[key].advice,
-            references=list(exercise.cautions[key].references),
-        )
-        for key in sorted(profile.caution_keys)
-        if key in exercise.cautions
-    )
+    cautions = _cautions(exercise, profile)
     return PlanItem(
         slot=slot.id,
         exercise_id=exercise.id,
@@ -336,10 +408,61 @@ def _item(slot: Slot, exercise: ExerciseInfo, profile: PlanProfile, current: Lev
     )
 
 
+# Why an exercise the care team added is there (plan_reasons.yaml).
+CARE_TEAM_REASON = "care-team-added"
+
+
+def _added_item(added: Added, exercise: ExerciseInfo, profile: PlanProfile) -> PlanItem:
+    """An exercise the care team added: at bedtime dosed lightly as the extras are (the trial's
+    hold, or one gentle set), elsewhere with the library's own dose."""
+    dosing = Dosing.TRIAL if added.block is Block.BEDTIME else Dosing.LIBRARY
+    return PlanItem(
+        slot=added_slot(exercise.id),
+        exercise_id=exercise.id,
+        name=exercise.name,
+        block=added.block,
+        role=Role.CARE_TEAM,
+        why=CARE_TEAM_REASON,
+        dose=_dose_by(dosing, Days.EVERY, exercise, doses.level(doses.MIN_LEVEL)),
+        cautions=_cautions(exercise, profile),
+    )
+
+
+def _adjusted(item: PlanItem, adjustments: Adjustments) -> PlanItem:
+    """The item with the care team's dose and hold applied (a dose only while the slot still
+    holds the exercise it was set for)."""
+    update: dict[str, Any] = {}
+    if item.exercise_id in adjustments.held:
+        update["held"] = True
+    dose_set = adjustments.doses.get(item.slot)
+    if dose_set is not None and dose_set.exercise_id == item.exercise_id:
+        changed = {
+            key: value
+            for key, value in dose_set.model_dump(exclude={"exercise_id"}).items()
+            if value is not None and not (key == "hold_seconds" and item.dose.hold_seconds is None)
+        }
+        update["dose"] = item.dose.model_copy(update=changed)
+    return item.model_copy(update=update) if update else item
+
+
+def _cautions(exercise: ExerciseInfo, profile: PlanProfile) -> tuple[ItemCaution, ...]:
+    return tuple(
+        ItemCaution(
+            condition=key,
+            advice=exercise.cautions[key].advice,
+            references=list(exercise.cautions[key].references),
+        )
+        for key in sorted(profile.caution_keys)
+        if key in exercise.cautions
+    )
+
+
 def _dose(slot: Slot, exercise: ExerciseInfo, current: Level) -> Dose:
-    days = slot.days
+    return _dose_by(slot.dosing, slot.days, exercise, current)
+
+
+def _dose_by(dosing: Dosing, days: Days, exercise: ExerciseInfo, current: Level) -> Dose:
     per_side = exercise.per_side
-    dosing = slot.dosing
     # A counted-repetition exercise in a stretch slot is dosed as strength work.
     if not exercise.is_held and dosing in (Dosing.LEVEL, Dosing.TRIAL, Dosing.COOL_DOWN):
         dosing = Dosing.STRENGTH

@@ -209,6 +209,7 @@ def advance(plan: Plan, summary: WeekSummary, catalogue: Catalogue) -> Advance:
         level=step.level,
         swaps=plan.swaps,
         progression=plan.progression,
+        adjustments=plan.adjustments,
     )
     if not in_program:
         following = maintenance_plan(following)

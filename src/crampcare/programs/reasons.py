@@ -79,12 +79,15 @@ def parse_reasons(data: Any) -> Mapping[str, PlanReason]:
 
 
 def _code_problems(document: PlanReasonList) -> list[str]:
+    from crampcare.programs.plan import CARE_TEAM_REASON
     from crampcare.programs.rules import CHANGE_REASONS
     from crampcare.programs.slots import SLOTS
 
     problems = []
     exercises = {reason.id: reason for reason in document.exercises}
     changes = {reason.id for reason in document.changes}
+    if CARE_TEAM_REASON not in exercises:
+        problems.append(f"{REASONS_FILE}: no exercise reason {CARE_TEAM_REASON!r}")
     for slot in SLOTS:
         reason = exercises.get(slot.why)
         if reason is None:

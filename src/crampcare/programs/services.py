@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import system_access
 from crampcare.core.nights import night_of
+from crampcare.programs.adjustments import Adjustments
 from crampcare.programs.catalogue import Catalogue, default_catalogue
 from crampcare.programs.dose import MIN_LEVEL
 from crampcare.programs.imports import check_imported_change as check_imported_change
@@ -50,6 +51,7 @@ from crampcare.programs.progression import (
     maintenance_plan,
     nights_per_week,
 )
+from crampcare.programs.slots import SLOTS_BY_ID
 from crampcare.programs.tailoring import build_profile, clean_preferences
 
 if TYPE_CHECKING:
@@ -113,8 +115,11 @@ def history(
 def alternatives(program: Program, plan: Plan | None = None) -> dict[str, tuple[str, ...]]:
     """For each slot in the plan, the exercises the person may swap to (the current one first)."""
     plan = plan or program.get_plan()
-    result = {}
+    result: dict[str, tuple[str, ...]] = {}
     for item in plan.items:
+        if item.slot not in SLOTS_BY_ID:  # added by the care team: no alternatives
+            result[item.slot] = (item.exercise_id,)
+            continue
         options = swap_options(plan.profile, item.slot, catalogue())
         result[item.slot] = (item.exercise_id, *(o for o in options if o != item.exercise_id))
     return result
@@ -123,7 +128,14 @@ def alternatives(program: Program, plan: Plan | None = None) -> dict[str, tuple[
 # -- creating and editing -------------------------------------------------------------------------
 
 
-def _plan_for(program: Program, profile: PlanProfile, swaps: Mapping[str, str]) -> Plan:
+def _plan_for(
+    program: Program,
+    profile: PlanProfile,
+    swaps: Mapping[str, str],
+    adjustments: Adjustments | None = None,
+) -> Plan:
+    """The program's plan rebuilt for ``profile``, keeping the care team's adjustments (the
+    stored plan's, unless new ones are given)."""
     plan = generate_plan(
         profile,
         catalogue(),
@@ -131,8 +143,29 @@ def _plan_for(program: Program, profile: PlanProfile, swaps: Mapping[str, str]) 
         level=program.level,
         swaps=swaps,
         progression=program.progression_opt_in,
+        adjustments=program.get_plan().adjustments if adjustments is None else adjustments,
     )
     return maintenance_plan(plan) if program.phase == Phase.MAINTENANCE else plan
+
+
+def plan_with(program: Program, adjustments: Adjustments) -> Plan:
+    """The program's plan rebuilt with these care-team adjustments (not saved)."""
+    plan = program.get_plan()
+    return _plan_for(program, plan.profile, program.swaps, adjustments)
+
+
+def record(
+    program: Program,
+    kind: ChangeKind,
+    before: Any,
+    after: Any,
+    now: datetime | None = None,
+    *,
+    changed_by: User | None = None,
+    note: str = "",
+) -> ProgramChange:
+    """Save the program and record one change to it (call inside the edit's transaction)."""
+    return _record(program, kind, before, after, now, changed_by=changed_by, note=note)
 
 
 def _routine(plan: Plan) -> dict[str, str]:
@@ -145,6 +178,9 @@ def _record(
     before: Any,
     after: Any,
     now: datetime | None = None,
+    *,
+    changed_by: User | None = None,
+    note: str = "",
 ) -> ProgramChange:
     program.sequence += 1
     program.save()
@@ -155,13 +191,25 @@ def _record(
         before=before,
         after=after,
         at=now or timezone.now(),
+        changed_by=changed_by,
+        changed_by_name=str(changed_by) if changed_by is not None else "",
+        note=note,
     )
 
 
-def locked_program(user: AnyUser, now: datetime | None = None) -> Program:
+def locked_program(
+    user: AnyUser, now: datetime | None = None, *, actor: AnyUser | None = None, change: str = ""
+) -> Program:
     """The person's program, locked for an edit (call inside a transaction), with the weekly
-    steps due by ``now`` recorded first: every edit starts from the week it is."""
-    program = Program.objects.for_user(user).select_for_update().first()
+    steps due by ``now`` recorded first: every edit starts from the week it is. Someone else
+    (``actor``, a clinician) changes it through the write door (``for_writer``), which refuses
+    anyone without the right and audits the change (``change`` says what) in this transaction."""
+    writer = user if actor is None else actor
+    program = (
+        Program.objects.for_writer(writer, user, change=change or "edit")
+        .select_for_update()
+        .first()
+    )
     if program is None:
         raise NoProgram
     assert isinstance(user, User)  # only a signed-in person owns a program
@@ -229,13 +277,18 @@ def update_profile(
 def swap_exercise(
     user: AnyUser, slot: str, exercise_id: str, *, now: datetime | None = None
 ) -> Program:
-    """Put one of the slot's listed alternatives in place of its current exercise."""
+    """Put one of the slot's listed alternatives in place of its current exercise. The person's
+    own choice replaces their care team's for that slot (their plan stays theirs to change)."""
     with transaction.atomic():
         program = locked_program(user, now)
         plan = program.get_plan()
         current = plan.item(slot)
         if current is None:
             raise ValidationError({"slot": _("That is not part of your plan.")})
+        if slot not in SLOTS_BY_ID:
+            raise ValidationError(
+                {"slot": _("Your care team added this exercise: it has no alternatives.")}
+            )
         if exercise_id not in swap_options(plan.profile, slot, catalogue()):
             raise ValidationError(
                 {"exercise_id": _("Choose one of the listed alternatives for this exercise.")}
@@ -243,7 +296,9 @@ def swap_exercise(
         if exercise_id == current.exercise_id:
             return program
         swaps = {**program.swaps, slot: exercise_id}
-        new_plan = _plan_for(program, plan.profile, swaps)
+        chosen = {k: v for k, v in plan.adjustments.exercises.items() if k != slot}
+        adjustments = plan.adjustments.with_changes(exercises=chosen)
+        new_plan = _plan_for(program, plan.profile, swaps, adjustments)
         program.swaps = swaps
         program.plan = new_plan.model_dump(mode="json")
         replaced = new_plan.item(slot)
@@ -257,11 +312,22 @@ def swap_exercise(
     return program
 
 
-def change_bedtime(user: AnyUser, bedtime: time, *, now: datetime | None = None) -> Program:
+def change_bedtime(
+    user: AnyUser,
+    bedtime: time,
+    *,
+    now: datetime | None = None,
+    actor: User | None = None,
+    note: str = "",
+) -> Program:
+    """Change the bedtime: the person's own change, or their clinician's (``actor``, through the
+    write door, recorded with their name and ``note``)."""
     with transaction.atomic():
-        program = locked_program(user, now)
+        program = locked_program(user, now, actor=actor, change=ChangeKind.BEDTIME)
         bedtime = bedtime.replace(second=0, microsecond=0, tzinfo=None)
         if bedtime == program.bedtime:
+            if actor is not None:
+                raise ValidationError({"bedtime": _("That is already the bedtime.")})
             return program
         before = program.bedtime
         _set_preference(program, "bedtime", bedtime)
@@ -272,6 +338,8 @@ def change_bedtime(user: AnyUser, bedtime: time, *, now: datetime | None = None)
             {"bedtime": _hhmm(before)},
             {"bedtime": _hhmm(bedtime)},
             now,
+            changed_by=actor,
+            note=note,
         )
     return program
 
@@ -532,6 +600,7 @@ def _close_week(program: Program, zone: ZoneInfo) -> ProgramChange | None:
             level=result.step.level,
             swaps=plan.swaps,
             progression=plan.progression,
+            adjustments=plan.adjustments,
         )
         if program.maintenance_offered_on is None:
             program.maintenance_offered_on = program.week_started_on + WEEK

@@ -23,6 +23,7 @@ class Role(StrEnum):
     MOVEMENT = "movement"  # daytime breaks from sitting
     WARM_UP = "warm_up"
     COOL_DOWN = "cool_down"
+    CARE_TEAM = "care_team"  # added by the person's care team (adjustments.py)
 
 
 class Dosing(StrEnum):

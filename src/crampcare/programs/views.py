@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.downloads import attachment
 from crampcare.knowledge.loader import get_library
-from crampcare.programs import calendar, reminders, services, sessions, tailoring
+from crampcare.programs import calendar, clinician, reminders, services, sessions, tailoring
 from crampcare.programs.display import (
     POSITIONS,
+    changed_by_line,
     describe_change,
     item_views,
     last_step_message,
@@ -187,6 +188,10 @@ def _plan_page(
         ),
         "swap_error": swap_error,
         "calendar": _calendar_context(request, program),
+        "care_changes": [
+            {"change": change, "text": describe_change(change), "by": changed_by_line(change)}
+            for change in clinician.care_team_changes(request.user, request.user)
+        ],
     }
     return render(request, "programs/plan.html", context, status=status)
 
@@ -351,7 +356,7 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("programs:start")
     adherence = sessions.adherence(user, program)
     changes = [
-        {"change": change, "text": describe_change(change)}
+        {"change": change, "text": describe_change(change), "by": changed_by_line(change)}
         for change in services.history(user, user, program)
     ]
     context = {"program": program, "changes": changes, "adherence": adherence}

@@ -58,6 +58,11 @@ ROUTES = [
     Route("api:care_patient_checkins", "get", "/api/v1/care/patients/{person}/checkins"),
     Route("api:care_patient_plan", "get", "/api/v1/care/patients/{person}/plan"),
     Route("api:care_patient_insights", "get", "/api/v1/care/patients/{person}/insights"),
+    Route("care:tailor", "get", "/care/patients/{person}/plan/"),
+    Route("care:tailor", "post", "/care/patients/{person}/plan/"),
+    Route("care:tailor_clearance", "post", "/care/patients/{person}/plan/clearance/"),
+    Route("api:care_patient_plan_change", "post", "/api/v1/care/patients/{person}/plan/changes"),
+    Route("api:care_patient_clearance", "post", "/api/v1/care/patients/{person}/plan/clearance"),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {

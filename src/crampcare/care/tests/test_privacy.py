@@ -35,6 +35,11 @@ OWNER_SCOPED_ROUTES = {
     "api:care_patient_checkins",
     "api:care_patient_plan",
     "api:care_patient_insights",
+    # Tailoring a person's plan (their matrix: test_privacy_tailoring.py).
+    "care:tailor",
+    "care:tailor_clearance",
+    "api:care_patient_plan_change",
+    "api:care_patient_clearance",
 }
 PUBLIC_ROUTES: set[str] = set()
 

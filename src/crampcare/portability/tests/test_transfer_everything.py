@@ -62,9 +62,9 @@ def test_it_exports_every_kind_of_record(user: User, secrets: Secrets) -> None:
     assert min(rows.values()) >= 1, rows
     # JSON columns are compact and key-sorted; instants are UTC.
     changes = files["program_changes.csv"].splitlines()
-    assert changes[0] == "at,kind,before,after"
+    assert changes[0] == "at,kind,before,after,changed_by_name,note"
     assert changes[2] == (
-        '2025-05-03T19:00:00Z,bedtime,"{""bedtime"":""22:30""}","{""bedtime"":""22:00""}"'
+        '2025-05-03T19:00:00Z,bedtime,"{""bedtime"":""22:30""}","{""bedtime"":""22:00""}",,'
     )
     # A text that looks like a formula is defused, as in the diary's files.
     assert "\n'=spreadsheet-looking name," in files["access_tokens.csv"]
