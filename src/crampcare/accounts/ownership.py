@@ -368,6 +368,7 @@ class OwnedManager(_Scoped):
         if not readable:
             return self._nobody()
         return self._scoped_to(readable)
+
     def for_writer(
         self, actor: AnyUser, subject: AnyUser, *, change: str, origin: str = ""
     ) -> OwnedQuerySet:

@@ -116,6 +116,8 @@ def record_read(record: ReadRecord) -> None:
 CARE_ACCESS = ReaderAccess(
     policy=may_read, audit=record_read, batch_policy=may_read_many, batch_audit=record_reads
 )
+
+
 def may_change(actor: Any, subject: Any, model: type[OwnedModel]) -> bool:
     """Only the clinician of an active relationship with ``subject``, and only the program."""
     if model._meta.app_label not in CHANGEABLE_APPS:
@@ -139,6 +141,7 @@ def record_change(record: ChangeRecord) -> None:
         at=record.at,
         origin=record.origin or _origin.get(),
     )
+
 
 CARE_CHANGES = WriterAccess(policy=may_change, audit=record_change)
 
