@@ -90,13 +90,29 @@ class ReadAudit(Protocol):
     def __call__(self, record: ReadRecord) -> None: ...
 
 
+class ReadRows(Protocol):
+    def __call__(
+        self,
+        actor: AbstractBaseUser,
+        subject: AbstractBaseUser,
+        model: type[OwnedModel],
+        rows: OwnedQuerySet,
+    ) -> OwnedQuerySet: ...
+
+
 @dataclass(frozen=True)
 class ReaderAccess:
     """Who may read whose records, and where each granted read is recorded. The two come
-    together, so a grant can never skip its audit record."""
+    together, so a grant can never skip its audit record.
+
+    ``rows``, when given, narrows a granted read to some of the subject's rows (the care
+    access lets a clinician read only the messages of their own care relationship, not the
+    person's threads with someone else); without it a grant opens all of the subject's rows of
+    that model."""
 
     policy: AccessPolicy
     audit: ReadAudit
+    rows: ReadRows | None = None
 
 
 _reader_access: ReaderAccess | None = None
@@ -220,7 +236,12 @@ class OwnedManager(_Scoped):
                 origin=origin,
             )
         )
-        return self._scoped_to(subject_id)
+        granted = self._scoped_to(subject_id)
+        if access.rows is not None:
+            granted = access.rows(
+                cast("AbstractBaseUser", actor), cast("AbstractBaseUser", subject), model, granted
+            )
+        return granted
 
 
 class OwnedModel(models.Model):

@@ -13,14 +13,18 @@ view named with ``reading_from`` (the read services of the other apps take no or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import (
     OwnedModel,
+    OwnedQuerySet,
     ReaderAccess,
     ReadRecord,
     register_reader_access,
@@ -30,6 +34,10 @@ from crampcare.care.models import AuditAction, AuditRecord, CareRelationship
 # The apps whose records a clinician may read: a person's health data. Never their access
 # tokens, their idempotency keys or their own access log.
 CLINICAL_APPS = frozenset({"assessment", "diary", "insights", "programs"})
+# The messages between a person and their care team: a clinician reads only the threads of
+# their own relationship with the person (``narrow``), never the person's threads with another
+# clinician, even one of the same organisation.
+MESSAGE_MODELS = frozenset({"care.Thread", "care.Message"})
 
 _origin: ContextVar[str] = ContextVar("care_read_origin", default="")
 
@@ -44,11 +52,27 @@ def reading_from(origin: str) -> Iterator[None]:
         _origin.reset(token)
 
 
+def relationships_with_access(actor: Any, subject: Any) -> QuerySet[CareRelationship]:
+    """The relationships that let ``actor`` read ``subject``'s data now (at most one)."""
+    return CareRelationship.objects.with_access().filter(clinician=actor, person=subject)
+
+
 def may_read(actor: Any, subject: Any, model: type[OwnedModel]) -> bool:
-    """Only the clinician of an active relationship with ``subject``, and only clinical data."""
-    if model._meta.app_label not in CLINICAL_APPS:
+    """Only the clinician of an active relationship with ``subject``, and only clinical data and
+    the messages (``narrow`` keeps those to their own relationship's)."""
+    if model._meta.app_label not in CLINICAL_APPS and model._meta.label not in MESSAGE_MODELS:
         return False
-    return CareRelationship.objects.with_access().filter(clinician=actor, person=subject).exists()
+    return relationships_with_access(actor, subject).exists()
+
+
+def narrow(actor: Any, subject: Any, model: type[OwnedModel], rows: OwnedQuerySet) -> OwnedQuerySet:
+    """A granted read of messages sees only the threads of the reader's own relationship."""
+    mine = relationships_with_access(actor, subject)
+    if model._meta.label == "care.Thread":
+        return rows.filter(relationship__in=mine)
+    if model._meta.label == "care.Message":
+        return rows.filter(thread__relationship__in=mine)
+    return rows
 
 
 def record_read(record: ReadRecord) -> None:
@@ -65,7 +89,25 @@ def record_read(record: ReadRecord) -> None:
     )
 
 
-CARE_ACCESS = ReaderAccess(policy=may_read, audit=record_read)
+def record_reads(actor: User, subject_ids: Iterable[int], model: str, origin: str = "") -> None:
+    """One audit record in each subject's access log, for a page that shows several people's
+    records at once (a clinician's list of conversations): one insert for them all."""
+    now = timezone.now()
+    AuditRecord.objects.bulk_create(
+        AuditRecord(
+            owner_id=subject_id,
+            actor_id=actor.pk,
+            actor_name=str(actor),
+            action=AuditAction.READ,
+            what=model,
+            at=now,
+            origin=origin or _origin.get(),
+        )
+        for subject_id in sorted(set(subject_ids))
+    )
+
+
+CARE_ACCESS = ReaderAccess(policy=may_read, audit=record_read, rows=narrow)
 
 
 def register() -> None:

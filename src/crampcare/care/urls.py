@@ -15,3 +15,10 @@ urlpatterns = [
         name="end_relationship",
     ),
 ]
+
+urlpatterns += [
+    path("messages/", views.message_list, name="messages"),
+    path("messages/new/", views.new_thread, name="new_thread"),
+    path("messages/email/", views.message_email, name="message_email"),
+    path("messages/<int:thread_id>/", views.thread, name="thread"),
+]
