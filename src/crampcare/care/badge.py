@@ -30,9 +30,9 @@ def takes_part(request: HttpRequest) -> bool:
     if not user.is_authenticated:
         return False
     now = int(timezone.now().timestamp())
-    note: Any = request.session.get(SESSION_KEY)
-    if isinstance(note, list) and len(note) == 2:
-        yes, checked = note
+    noted: Any = request.session.get(SESSION_KEY)
+    if isinstance(noted, list) and len(noted) == 2:
+        yes, checked = noted
         if yes or now - int(checked) < RECHECK_SECONDS:
             return bool(yes)
     note(request, user)

@@ -386,10 +386,8 @@ def thread_page(reader: User, page_number: Any = None, *, origin: str = "") -> P
         )
         page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
         rows = list(page.object_list)
-        open_ids = set(_mine_as_clinician(reader).values_list("pk", flat=True)) | set(
-            CareRelationship.objects.with_access()
-            .filter(person=reader)
-            .values_list("pk", flat=True)
+        open_ids = set(
+            CareRelationship.objects.with_access().involving(reader).values_list("pk", flat=True)
         )
     lines = []
     others = set()
