@@ -3,7 +3,8 @@
 ``register()`` (called from ``CareConfig.ready``) installs ``CARE_ACCESS`` with
 ``accounts.ownership.register_reader_access``. From then on ``Model.objects.for_reader(actor,
 subject)`` lets ``actor`` read ``subject``'s clinical records (the diary, assessments, the
-program and insights) only while a care relationship between them grants access
+program and insights) and the messages between the two of them (``narrow``: never the person's
+threads with another clinician) only while a care relationship between them grants access
 (``CareRelationship.objects.with_access()``); the moment it ends, the next read is refused. Each
 granted read writes one ``AuditRecord`` into the subject's access log before any row is returned.
 

@@ -240,6 +240,15 @@ def test_a_reply_from_the_page_is_refused_when_empty(talk: Talk) -> None:
     assert "Write your message first: it is empty." in response.content.decode()
 
 
+EMERGENCY = "Messages are not checked straight away: in an emergency, call your local emergency number."
+
+
+def test_every_page_to_write_from_says_messages_are_not_for_emergencies(talk: Talk) -> None:
+    client = client_for(talk.team.person)
+    for path in ("/care/messages/", "/care/messages/new/", f"/care/messages/{talk.thread.pk}/"):
+        assert EMERGENCY in client.get(path).content.decode(), path
+
+
 # -- the rate limit ---------------------------------------------------------------------------
 
 
