@@ -240,7 +240,9 @@ def test_a_reply_from_the_page_is_refused_when_empty(talk: Talk) -> None:
     assert "Write your message first: it is empty." in response.content.decode()
 
 
-EMERGENCY = "Messages are not checked straight away: in an emergency, call your local emergency number."
+EMERGENCY = (
+    "Messages are not checked straight away: in an emergency, call your local emergency number."
+)
 
 
 def test_every_page_to_write_from_says_messages_are_not_for_emergencies(talk: Talk) -> None:
