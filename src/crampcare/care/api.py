@@ -25,7 +25,7 @@ from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.api_types import DiaryDate, StrictInt, limited_by
 from crampcare.care import messaging, security, services
 from crampcare.care.access import reading_from
-from crampcare.care.models import AuditRecord, CareRelationship
+from crampcare.care.models import AuditRecord, CareRelationship, Message
 from crampcare.care.presentation import describe_what, origin_of
 from crampcare.diary import services as diary
 from crampcare.diary.api import EpisodeOut
@@ -336,8 +336,21 @@ def care_start_thread(
     thread = messaging.start_thread(
         request.user, payload.relationship_id, payload.subject, payload.body
     )
-    view = messaging.open_thread(request.user, thread.pk, origin=origin_of(request))
-    return Status(201, _thread_detail(view, 0))
+    # Answered from what was just written, not read again: no audit line for one's own words.
+    (first,) = Message.objects.same_owner_as(thread).filter(thread=thread)
+    as_person = first.by_person
+    detail = {
+        "id": thread.pk,
+        "subject": thread.subject,
+        "role": "person" if as_person else "clinician",
+        "with_name": thread.clinician_name if as_person else str(thread.owner),
+        "organisation": thread.organisation_name,
+        "last_message_at": thread.last_message_at,
+        "unread": 0,
+        "open": True,
+        "messages": [_message(first, as_person)],
+    }
+    return Status(201, detail)
 
 
 @router.get(

@@ -35,7 +35,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import ReadRefused, system_access
@@ -497,9 +496,3 @@ def _notify(thread_id: int, message_id: int) -> None:
     subject = render_to_string("care/email/new_message_subject.txt", context).strip()
     body = render_to_string("care/email/new_message.txt", context)
     EmailMessage(subject=subject, body=body, to=[recipient.email]).send()
-
-
-def unread_label(count: int) -> str:
-    return ngettext("%(count)d unread message", "%(count)d unread messages", count) % {
-        "count": count
-    }

@@ -96,3 +96,26 @@ def test_a_person_and_her_clinician_write_to_each_other(
     page.get_by_role("button", name="Send").click()
     page.get_by_text("Your reply is sent.").wait_for()
     look_both_schemes(page, "thread-clinician")
+
+
+def test_replying_and_starting_work_with_javascript_off(
+    browser: Any, live_server: Any, team: Team
+) -> None:
+    thread_id = _conversation(team)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        sign_in_with_cookie(page, live_server, team.person)
+        page.goto(live_server.url + f"/care/messages/{thread_id}/")
+        page.get_by_label("Your reply").fill("Sent with scripts off.")
+        page.get_by_role("button", name="Send").click()
+        page.get_by_text("Your reply is sent.").wait_for()
+        assert page.get_by_text("Sent with scripts off.").is_visible()
+        page.goto(live_server.url + "/care/messages/new/")
+        page.get_by_label("To").select_option(label="Tess · Riverside Physio")
+        page.get_by_label("Subject").fill("Scripts off")
+        page.get_by_label("Message").fill("A new conversation without JavaScript.")
+        page.get_by_role("button", name="Send").click()
+        page.get_by_role("heading", name="Scripts off").wait_for()
+    finally:
+        context.close()

@@ -146,6 +146,22 @@ def test_unread_counts_by_person_is_one_query_over_her_own_relationships(
     assert messaging.unread_counts_by_person(team.outsider) == {team.stranger.pk: 1}
 
 
+def test_starting_a_thread_is_not_reading_it(team: Team) -> None:
+    before = _log(team.person)
+    response = client_for(team.clinician).post(
+        "/api/v1/care/threads",
+        {"relationship_id": team.relationship.pk, "subject": "Hello", "body": "How are you?"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["role"], body["with_name"], body["open"]) == ("clinician", "Olive", True)
+    assert [(m["author"], m["mine"], m["body"]) for m in body["messages"]] == [
+        ("Tess", True, "How are you?")
+    ]
+    assert _log(team.person) == before
+
+
 def test_counting_is_not_reading(talk: Talk) -> None:
     before = _log(talk.team.person)
     messaging.unread_counts_by_person(talk.team.clinician)
