@@ -297,7 +297,8 @@ def _other_name(thread: Thread, as_person: bool) -> str:
 def open_thread(
     reader: User, thread_id: int, page_number: Any = None, *, origin: str = ""
 ) -> ThreadView:
-    """A thread and one page of its messages (the latest unless ``page_number`` says), as
+    """A thread and one page of its messages (page 1, the latest 50, unless ``page_number``
+    says; oldest first on each page), as
     ``reader`` may see it, marking it read for them. The person reads their own; the clinician
     of a relationship with access reads through ``for_reader`` (one audit record). 404 for
     anyone else, with nothing read and nothing recorded."""
@@ -313,10 +314,10 @@ def open_thread(
             messages = Message.objects.for_reader(reader, place.thread.owner, origin=origin)
         except ReadRefused as exc:  # access ended between the two checks
             raise Http404(_("No such conversation.")) from exc
-    messages = messages.filter(thread_id=place.thread.pk).order_by("sent_at", "pk")
-    paginator = Paginator(messages, MESSAGES_PER_PAGE)
-    page = paginator.get_page(page_number if page_number else paginator.num_pages)
-    shown = list(page.object_list)
+    # Pages count back from the latest (page 1 = the latest 50), each shown oldest first.
+    messages = messages.filter(thread_id=place.thread.pk).order_by("-sent_at", "-pk")
+    page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+    shown = list(page.object_list)[::-1]
     thread = (
         Thread.objects.same_owner_as(place.thread).select_related("owner").get(pk=place.thread.pk)
     )

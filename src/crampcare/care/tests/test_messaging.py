@@ -182,6 +182,28 @@ def test_the_list_is_newest_first_and_paged(team: Team) -> None:
     assert [line.thread.subject for line in second.object_list] == ["subject 1", "subject 0"]
 
 
+def test_a_long_thread_opens_on_its_latest_messages(talk: Talk) -> None:
+    start = timezone.now()
+    for number in range(55):
+        with time_machine.travel(start + timedelta(minutes=number), tick=False):
+            messaging.reply(talk.team.person, talk.thread.pk, f"message {number}")
+    latest = messaging.open_thread(talk.team.clinician, talk.thread.pk)
+    bodies = [message.body for message in latest.page.object_list]
+    assert len(bodies) == messaging.MESSAGES_PER_PAGE
+    assert bodies[-1] == "message 54"
+    assert bodies[0] == "message 5"
+    assert latest.page.has_next() and not latest.page.has_previous()
+    earlier = messaging.open_thread(talk.team.clinician, talk.thread.pk, 2)
+    assert [m.body for m in earlier.page.object_list] == [
+        OLIVE_TEXT,
+        TESS_TEXT,
+        *(f"message {number}" for number in range(5)),
+    ]
+    page = client_for(talk.team.person).get(f"/care/messages/{talk.thread.pk}/").content.decode()
+    assert "Earlier messages" in page
+    assert 'id="latest"' in page
+
+
 def test_the_messages_page_costs_the_same_queries_for_few_or_many_threads(team: Team) -> None:
     client = client_for(team.clinician)
 
