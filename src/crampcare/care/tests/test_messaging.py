@@ -192,7 +192,8 @@ def test_a_long_thread_opens_on_its_latest_messages(talk: Talk) -> None:
     assert len(bodies) == messaging.MESSAGES_PER_PAGE
     assert bodies[-1] == "message 54"
     assert bodies[0] == "message 5"
-    assert latest.page.has_next() and not latest.page.has_previous()
+    assert latest.page.has_next()
+    assert not latest.page.has_previous()
     earlier = messaging.open_thread(talk.team.clinician, talk.thread.pk, 2)
     assert [m.body for m in earlier.page.object_list] == [
         OLIVE_TEXT,
