@@ -177,6 +177,8 @@ ACCOUNT_RATE_LIMITS = {
     # The care team (care/): looking up or accepting an invitation code, and sending invitations.
     "care_code": "10/m/user",
     "care_invite": "30/h/user",
+    # Sending a message to one's care team or one's people (new conversations and replies).
+    "care_message": "60/h/user",
 }
 # The client address the limits count by. Behind the TLS proxy the production profile expects,
 # it is the proxy's X-Forwarded-For entry (one trusted proxy), never a value a client can forge.

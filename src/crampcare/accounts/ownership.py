@@ -112,6 +112,14 @@ class BatchAccessPolicy(Protocol):
 
 class BatchReadAudit(Protocol):
     def __call__(self, records: Sequence[ReadRecord]) -> None: ...
+class ReadRows(Protocol):
+    def __call__(
+        self,
+        actor: AbstractBaseUser,
+        subject: AbstractBaseUser | None,
+        model: type[OwnedModel],
+        rows: OwnedQuerySet,
+    ) -> OwnedQuerySet: ...
 
 
 @dataclass(frozen=True)
@@ -121,12 +129,18 @@ class ReaderAccess:
 
     ``batch_policy`` and ``batch_audit`` answer for many subjects at once (``for_readers``): a
     constant number of queries however many people a list shows. Without them the batch door
-    asks ``policy`` and ``audit`` once per subject, with the same answers."""
+    asks ``policy`` and ``audit`` once per subject, with the same answers.
+
+    ``rows``, when given, narrows a granted read to some of the subject's rows (the care
+    access lets a clinician read only the messages of their own care relationship, not the
+    person's threads with someone else); without it a grant opens all of the subject's rows of
+    that model. The batch door calls it with ``subject=None``: narrow for every subject at once."""
 
     policy: AccessPolicy
     audit: ReadAudit
     batch_policy: BatchAccessPolicy | None = None
     batch_audit: BatchReadAudit | None = None
+    rows: ReadRows | None = None
 
     def granted(
         self, actor: AbstractBaseUser, subjects: Sequence[AbstractBaseUser], model: type[OwnedModel]
@@ -309,7 +323,12 @@ class OwnedManager(_Scoped):
                 origin=origin,
             )
         )
-        return self._scoped_to(subject_id)
+        granted = self._scoped_to(subject_id)
+        if access.rows is not None:
+            granted = access.rows(
+                cast("AbstractBaseUser", actor), cast("AbstractBaseUser", subject), model, granted
+            )
+        return granted
 
     def for_readers(
         self,
@@ -367,7 +386,15 @@ class OwnedManager(_Scoped):
         readable = sorted(granted)
         if not readable:
             return self._nobody()
-        return self._scoped_to(readable)
+        rows = self._scoped_to(readable)
+        if access is not None and access.rows is not None and actor_id is not None:
+            # Narrowed for every subject at once (subject None); the actor's own rows, when they
+            # are among the subjects, are theirs whole.
+            narrowed = access.rows(cast("AbstractBaseUser", actor), None, model, rows)
+            if actor_id in granted:
+                narrowed = narrowed | self._scoped_to(actor_id)
+            rows = narrowed
+        return rows
 
     def for_writer(
         self, actor: AnyUser, subject: AnyUser, *, change: str, origin: str = ""

@@ -3,7 +3,8 @@
 ``register()`` (called from ``CareConfig.ready``) installs ``CARE_ACCESS`` with
 ``accounts.ownership.register_reader_access``. From then on ``Model.objects.for_reader(actor,
 subject)`` lets ``actor`` read ``subject``'s clinical records (the diary, assessments, the
-program and insights) only while a care relationship between them grants access
+program and insights) and the messages between the two of them (``narrow``: never the person's
+threads with another clinician) only while a care relationship between them grants access
 (``CareRelationship.objects.with_access()``); the moment it ends, the next read is refused. Each
 granted read writes one ``AuditRecord`` into the subject's access log before any row is returned.
 ``Model.objects.for_readers(actor, subjects)`` (a clinician's dashboard) asks ``may_read_many``
@@ -20,15 +21,19 @@ view named with ``reading_from`` (the read services of the other apps take no or
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import (
     ChangeRecord,
     OwnedModel,
+    OwnedQuerySet,
     ReaderAccess,
     ReadRecord,
     WriterAccess,
@@ -43,6 +48,10 @@ CLINICAL_APPS = frozenset({"assessment", "diary", "insights", "programs"})
 # The apps whose records a clinician may change: only the program (tailoring it, lifting its
 # hold). Never the person's diary, answers or insights: those are the person's own words.
 CHANGEABLE_APPS = frozenset({"programs"})
+# The messages between a person and their care team: a clinician reads only the threads of
+# their own relationship with the person (``narrow``), never the person's threads with another
+# clinician, even one of the same organisation.
+MESSAGE_MODELS = frozenset({"care.Thread", "care.Message"})
 
 _origin: ContextVar[str] = ContextVar("care_read_origin", default="")
 
@@ -57,16 +66,35 @@ def reading_from(origin: str) -> Iterator[None]:
         _origin.reset(token)
 
 
+def relationships_with_access(actor: Any, subject: Any) -> QuerySet[CareRelationship]:
+    """The relationships that let ``actor`` read ``subject``'s data now (at most one); with no
+    subject, those with everyone (the batch door narrows for many people at once)."""
+    mine = CareRelationship.objects.with_access().filter(clinician=actor)
+    return mine if subject is None else mine.filter(person=subject)
+
+
 def may_read(actor: Any, subject: Any, model: type[OwnedModel]) -> bool:
-    """Only the clinician of an active relationship with ``subject``, and only clinical data."""
-    if model._meta.app_label not in CLINICAL_APPS:
+    """Only the clinician of an active relationship with ``subject``, and only clinical data and
+    the messages (``narrow`` keeps those to their own relationship's)."""
+    if model._meta.app_label not in CLINICAL_APPS and model._meta.label not in MESSAGE_MODELS:
         return False
-    return CareRelationship.objects.with_access().filter(clinician=actor, person=subject).exists()
+    return relationships_with_access(actor, subject).exists()
+
+
+def narrow(actor: Any, subject: Any, model: type[OwnedModel], rows: OwnedQuerySet) -> OwnedQuerySet:
+    """A granted read of messages sees only the threads of the reader's own relationship."""
+    mine = relationships_with_access(actor, subject)
+    if model._meta.label == "care.Thread":
+        return rows.filter(relationship__in=mine)
+    if model._meta.label == "care.Message":
+        return rows.filter(thread__relationship__in=mine)
+    return rows
 
 
 def may_read_many(actor: Any, subjects: Sequence[Any], model: type[OwnedModel]) -> set[int]:
     """``may_read`` for many subjects in one query: the ids of those ``actor`` may read."""
-    if model._meta.app_label not in CLINICAL_APPS or not subjects:
+    readable = model._meta.app_label in CLINICAL_APPS or model._meta.label in MESSAGE_MODELS
+    if not readable or not subjects:
         return set()
     return set(
         CareRelationship.objects.with_access()
@@ -113,8 +141,31 @@ def record_read(record: ReadRecord) -> None:
     )
 
 
+def record_list_reads(actor: User, subject_ids: Iterable[int], model: str, origin: str = "") -> None:
+    """One audit record in each subject's access log, for a page that shows several people's
+    records at once (a clinician's list of conversations): one insert for them all."""
+    now = timezone.now()
+    AuditRecord.objects.bulk_create(
+        AuditRecord(
+            owner_id=subject_id,
+            actor_id=actor.pk,
+            actor_name=str(actor),
+            action=AuditAction.READ,
+            what=model,
+            at=now,
+            origin=origin or _origin.get(),
+        )
+        for subject_id in sorted(set(subject_ids))
+    )
+
+
+
 CARE_ACCESS = ReaderAccess(
-    policy=may_read, audit=record_read, batch_policy=may_read_many, batch_audit=record_reads
+    policy=may_read,
+    audit=record_read,
+    batch_policy=may_read_many,
+    batch_audit=record_reads,
+    rows=narrow,
 )
 
 

@@ -27,9 +27,9 @@ from crampcare.accounts.ownership import ReadRefused, WriteRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.api_types import DiaryDate, StrictBool, StrictInt, limited_by
 from crampcare.assessment import services as assessments
-from crampcare.care import dashboard, patient, security, services
+from crampcare.care import dashboard, messaging, patient, security, services
 from crampcare.care.access import reading_from
-from crampcare.care.models import AuditRecord, CareRelationship
+from crampcare.care.models import AuditRecord, CareRelationship, Message
 from crampcare.care.presentation import describe_what, origin_of
 from crampcare.diary import services as diary
 from crampcare.diary.api import CheckinOut, EpisodeOut
@@ -582,3 +582,162 @@ def care_patient_clearance(
     except WriteRefused as exc:
         raise Http404("No such person.") from exc
     return Status(201, change)
+# -- messages -------------------------------------------------------------------------------------
+
+TOO_MANY_MESSAGES = (
+    "You have sent a lot of messages in the last hour. Wait a while, then try again."
+)
+
+
+class CareThreadOut(Schema):
+    id: int
+    subject: str
+    role: str = Field(description="Your side: person (your own conversation) or clinician.")
+    with_name: str = Field(description="Who you are writing with (their name at the time).")
+    organisation: str = Field(description="The clinician's organisation, when there was one.")
+    last_message_at: dt.datetime
+    unread: int = Field(description="Messages from the other side you have not read yet.")
+    open: bool = Field(description="False once the care relationship has ended: read only.")
+
+
+class CareMessageOut(Schema):
+    id: int
+    author: str = Field(description="The writer's name at the time.")
+    mine: bool = Field(description="Whether you wrote it.")
+    body: str
+    sent_at: dt.datetime
+
+
+class CareThreadDetailOut(CareThreadOut):
+    messages: list[CareMessageOut] = Field(description="Oldest first (the latest 50).")
+
+
+class CareThreadIn(CareStrict):
+    relationship_id: StrictInt = Field(
+        description="The care relationship to write in: yours with one clinician (as a person) "
+        "or with one of your people (as a clinician)."
+    )
+    subject: str = Field(max_length=500, description="Up to 120 characters.")
+    body: str = Field(max_length=20000, description="Up to 5,000 characters.")
+
+
+class CareMessageIn(CareStrict):
+    body: str = Field(max_length=20000, description="Up to 5,000 characters.")
+
+
+def _thread_line(line: messaging.ThreadLine) -> dict[str, Any]:
+    return {
+        "id": line.thread.pk,
+        "subject": line.thread.subject,
+        "role": "person" if line.as_person else "clinician",
+        "with_name": line.other,
+        "organisation": line.thread.organisation_name,
+        "last_message_at": line.thread.last_message_at,
+        "unread": line.unread,
+        "open": line.open,
+    }
+
+
+def _thread_detail(view: messaging.ThreadView, unread: int) -> dict[str, Any]:
+    thread = view.thread
+    return {
+        "id": thread.pk,
+        "subject": thread.subject,
+        "role": "person" if view.as_person else "clinician",
+        "with_name": view.other,
+        "organisation": view.organisation,
+        "last_message_at": thread.last_message_at,
+        "unread": unread,
+        "open": view.open,
+        "messages": [_message(message, view.as_person) for message in view.page.object_list],
+    }
+
+
+def _message(message: Any, as_person: bool) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "author": message.author_name,
+        "mine": message.by_person == as_person,
+        "body": message.body,
+        "sent_at": message.sent_at,
+    }
+
+
+class CareThreadPage(Schema):
+    items: list[CareThreadOut]
+    count: int
+
+
+@router.get(
+    "/threads",
+    response=CareThreadPage,
+    summary="Your conversations with your care team or your people, newest first",
+    description="20 a page (page=1, 2, …). A clinician's list is in each listed person's "
+    "access log.",
+)
+def care_threads(request: AuthenticatedHttpRequest, page: StrictInt = 1) -> Any:
+    found = messaging.thread_page(request.user, page, origin=origin_of(request))
+    return {
+        "items": [_thread_line(line) for line in found.object_list],
+        "count": found.paginator.count,
+    }
+
+
+@router.post(
+    "/threads",
+    response={201: CareThreadDetailOut, 429: CareErrorOut},
+    summary="Start a conversation in one of your care relationships",
+    description="422 for someone not in your care team (or not in your care), an empty or too "
+    "long subject or message; 429 after 60 messages in an hour.",
+)
+def care_start_thread(
+    request: AuthenticatedHttpRequest, payload: CareThreadIn
+) -> Status[dict[str, Any]]:
+    if not ratelimit.consume(request, action="care_message", user=request.user):
+        raise HttpError(429, TOO_MANY_MESSAGES)
+    thread = messaging.start_thread(
+        request.user, payload.relationship_id, payload.subject, payload.body
+    )
+    # Answered from what was just written, not read again: no audit line for one's own words.
+    (first,) = Message.objects.same_owner_as(thread).filter(thread=thread)
+    as_person = first.by_person
+    detail = {
+        "id": thread.pk,
+        "subject": thread.subject,
+        "role": "person" if as_person else "clinician",
+        "with_name": thread.clinician_name if as_person else str(thread.owner),
+        "organisation": thread.organisation_name,
+        "last_message_at": thread.last_message_at,
+        "unread": 0,
+        "open": True,
+        "messages": [_message(first, as_person)],
+    }
+    return Status(201, detail)
+
+
+@router.get(
+    "/threads/{thread_id}",
+    response=CareThreadDetailOut,
+    summary="One conversation and its latest messages (marks it read)",
+    description="404 for anyone but its person and the clinician of its relationship while it "
+    "lasts. A clinician's read is in the person's access log.",
+)
+def care_thread(request: AuthenticatedHttpRequest, thread_id: int) -> Any:
+    view = messaging.open_thread(request.user, thread_id, origin=origin_of(request))
+    return _thread_detail(view, 0)
+
+
+@router.post(
+    "/threads/{thread_id}/messages",
+    response={201: CareMessageOut, 429: CareErrorOut},
+    summary="Write in a conversation",
+    description="404 for anyone who may not read it; 422 for an empty or too long message, or "
+    "once the care relationship has ended; 429 after 60 messages in an hour.",
+)
+def care_reply(
+    request: AuthenticatedHttpRequest, thread_id: int, payload: CareMessageIn
+) -> Status[dict[str, Any]]:
+    if not ratelimit.consume(request, action="care_message", user=request.user):
+        raise HttpError(429, TOO_MANY_MESSAGES)
+    message = messaging.reply(request.user, thread_id, payload.body)
+    return Status(201, _message(message, message.by_person))

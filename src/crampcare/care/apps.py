@@ -15,3 +15,7 @@ class CareConfig(AppConfig):
         from crampcare.care.security import connect
 
         connect()
+        # Whether someone has care at all is noted at sign-in, for the messages badge.
+        from crampcare.care import badge
+
+        badge.connect()

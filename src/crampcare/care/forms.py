@@ -49,3 +49,49 @@ class ClearanceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NewThreadForm(forms.Form):
+    """A new conversation: who with (one of ``correspondents``), a subject and the first message.
+    The rules are the service's (``care.messaging``); the form only gathers the fields."""
+
+    relationship_id = forms.TypedChoiceField(label=_("To"), coerce=int)
+    subject = forms.CharField(
+        label=_("Subject"),
+        help_text=_("A few words, e.g. Night cramps this week. Up to 120 characters."),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 120, "autocomplete": "off"}),
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        help_text=_("Up to 5,000 characters."),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+    )
+
+    def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["relationship_id"].choices = choices  # type: ignore[attr-defined]
+        self.fields["relationship_id"].error_messages["invalid_choice"] = _(
+            "Choose someone from the list."
+        )
+        self.fields["relationship_id"].error_messages["required"] = _("Choose who to write to.")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        help_text=_("Up to 5,000 characters."),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 5000}),
+    )
+
+
+class MessageEmailForm(forms.Form):
+    email_new_messages = forms.BooleanField(
+        label=_("Email me when a new message arrives"),
+        help_text=_("The email says who wrote, never what. At most one an hour per conversation."),
+        required=False,
+    )

@@ -213,3 +213,76 @@ class AuditRecord(OwnedModel):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly("Audit records cannot be deleted.")
+
+
+# -- messages -------------------------------------------------------------------------------------
+
+
+class Thread(OwnedModel):
+    """A conversation between a person and one clinician, within one care relationship.
+
+    Owned by the person: the person reads it through ``for_user``, the clinician through
+    ``for_reader`` (``care/access.py`` grants only the threads of their own relationship with
+    access, and audits the read). When the relationship ends the clinician reads it no more; the
+    person keeps it. If the clinician's account is deleted the relationship goes and the thread
+    stays, with the clinician's name and organisation as they were when it began."""
+
+    relationship = models.ForeignKey(
+        CareRelationship, on_delete=models.SET_NULL, null=True, related_name="threads"
+    )
+    clinician_name = models.CharField(max_length=254)
+    organisation_name = models.CharField(max_length=120, blank=True)
+    subject = models.CharField(_("subject"), max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    # Each side's read marker: messages from the other side sent after it are unread.
+    person_read_at = models.DateTimeField(null=True, blank=True)
+    clinician_read_at = models.DateTimeField(null=True, blank=True)
+    # When each side was last told of a new message by email (at most one an hour per thread).
+    person_emailed_at = models.DateTimeField(null=True, blank=True)
+    clinician_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-last_message_at", "-id")
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        indexes = [models.Index(fields=["owner", "-last_message_at"], name="care_thread_owner")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Message(OwnedModel):
+    """One message in a thread, owned (like its thread) by the person. ``by_person`` says which
+    side wrote it; the author's name is kept as it was, so a deleted clinician's messages still
+    read as theirs."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=254)
+    by_person = models.BooleanField()
+    body = models.TextField(_("message"))
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("sent_at", "id")
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["thread", "sent_at"], name="care_message_thread_at")]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class MessageSettings(models.Model):
+    """A person's choice about message emails. No row means the default: emails on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    email_new_messages = models.BooleanField(_("email me when a message arrives"), default=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: emails {'on' if self.email_new_messages else 'off'}"

@@ -22,3 +22,10 @@ urlpatterns = [
         name="tailor_clearance",
     ),
 ]
+
+urlpatterns += [
+    path("messages/", views.message_list, name="messages"),
+    path("messages/new/", views.new_thread, name="new_thread"),
+    path("messages/email/", views.message_email, name="message_email"),
+    path("messages/<int:thread_id>/", views.thread, name="thread"),
+]

@@ -13,14 +13,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.care import dashboard, services
+from crampcare.care import dashboard, messaging, services
 from crampcare.care.access import reading_from
-from crampcare.care.forms import AcceptForm, ClearanceForm, PlanChangeForm
+from crampcare.care.forms import (
+    AcceptForm,
+    ClearanceForm,
+    MessageEmailForm,
+    NewThreadForm,
+    PlanChangeForm,
+    ReplyForm,
+)
 from crampcare.care.patient import person_view
 from crampcare.care.presentation import describe_what, origin_of
 from crampcare.care.tailoring import Submitted, page_context
@@ -191,6 +200,88 @@ def tailor(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         _("Saved. %(name)s sees the change and your note on their plan.") % {"name": person},
     )
     return redirect("care:tailor", person_id=person.pk)
+# -- messages -------------------------------------------------------------------------------------
+
+
+TOO_MANY_MESSAGES = _lazy(
+    "You have sent a lot of messages in the last hour. Wait a while, then try again."
+)
+
+
+def _too_many_messages(request: AuthenticatedHttpRequest) -> bool:
+    return not ratelimit.consume(request, action="care_message", user=request.user)
+
+
+@login_required
+def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """My conversations, newest first, with unread counts; the email choice."""
+    page = messaging.thread_page(request.user, request.GET.get("page"), origin=origin_of(request))
+    context = {
+        "page": page,
+        "can_start": bool(messaging.correspondents(request.user)),
+        "email_form": MessageEmailForm(
+            initial={"email_new_messages": messaging.wants_email(request.user)}
+        ),
+    }
+    return render(request, "care/messages.html", context)
+
+
+@login_required
+def new_thread(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """GET: the form (``?to=`` picks someone); POST: start the conversation."""
+    people = messaging.correspondents(request.user)
+    choices = [(person.relationship_id, person.label) for person in people]
+    if request.method != "POST":
+        form = NewThreadForm(choices=choices, initial={"relationship_id": request.GET.get("to")})
+        return render(request, "care/new_thread.html", {"form": form, "people": people})
+    form = NewThreadForm(request.POST, choices=choices)
+    if _too_many_messages(request):
+        context = {"form": form, "people": people, "too_many": True}
+        return render(request, "care/new_thread.html", context, status=429)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = messaging.start_thread(
+                request.user, data["relationship_id"], data["subject"], data["body"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Your message is sent."))
+            return redirect("care:thread", thread_id=thread.pk)
+    else:
+        # Every problem at once: the subject and the message are the service's rules.
+        problems = messaging.check_new_thread(
+            request.POST.get("subject", ""), request.POST.get("body", "")
+        )
+        if problems:
+            attach_errors(form, ValidationError(problems))
+    return render(request, "care/new_thread.html", {"form": form, "people": people}, status=400)
+
+
+@login_required
+def thread(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
+    """GET: read the conversation (which marks it read); POST: reply."""
+    form = ReplyForm()
+    status = 200
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if _too_many_messages(request):
+            form.add_error(None, TOO_MANY_MESSAGES)
+            status = 429
+        elif form.is_valid():
+            try:
+                messaging.reply(request.user, thread_id, form.cleaned_data["body"])
+            except ValidationError as exc:
+                attach_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Your reply is sent."))
+                return redirect(f"{reverse('care:thread', args=[thread_id])}#latest")
+    view = messaging.open_thread(
+        request.user, thread_id, request.GET.get("page"), origin=origin_of(request)
+    )
+    return render(request, "care/thread.html", {"view": view, "form": form}, status=status)
 
 
 @login_required
@@ -215,3 +306,12 @@ def tailor_clearance(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
                 )
                 return redirect("care:tailor", person_id=person.pk)
         return _tailor_page(request, person, Submitted("clearance", "", form), status=400)
+def message_email(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = MessageEmailForm(request.POST)
+    on = form.is_valid() and form.cleaned_data["email_new_messages"]
+    messaging.set_email(request.user, on)
+    if on:
+        messages.success(request, _("We will email you when a new message arrives."))
+    else:
+        messages.success(request, _("We will not email you about new messages."))
+    return redirect("care:messages")

@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.onboarding import needs_owner
+from crampcare.care import badge
 from crampcare.programs.hold import hold_for
 
 # (url name, label, signed-in only). Links to parts not installed are skipped.
@@ -35,6 +36,19 @@ def site(request: HttpRequest) -> dict[str, object]:
             continue
         current = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"url": url, "label": label, "current": current})
+    # Messages with the care team, and how many are unread: only for people who take part in
+    # care, so a person on their own makes no query for it (care/badge.py).
+    unread = badge.unread(request) if signed_in else None
+    if unread is not None:
+        url = reverse("care:messages")
+        items.append(
+            {
+                "url": url,
+                "label": _("Messages"),
+                "current": request.path.startswith(url),
+                "unread": unread,
+            }
+        )
     if signed_in:
         items.append(
             {
@@ -60,4 +74,9 @@ def site(request: HttpRequest) -> dict[str, object]:
     signup_open = SimpleLazyObject(
         lambda: not signed_in and (settings.OPEN_SIGNUP or needs_owner())
     )
-    return {"nav_items": items, "program_hold": program_hold, "signup_open": signup_open}
+    return {
+        "nav_items": items,
+        "nav_unread": unread,
+        "program_hold": program_hold,
+        "signup_open": signup_open,
+    }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from crampcare.accounts import data_files as account_files
 from crampcare.accounts.datafiles.formats import DataFile
 from crampcare.assessment import data_files as assessment_files
+from crampcare.care import data_files as care_files
 from crampcare.diary import data_files as diary_files
 from crampcare.insights import data_files as insights_files
 from crampcare.programs import data_files as program_files
@@ -27,6 +28,7 @@ FILES: tuple[DataFile, ...] = (
     *assessment_files.FILES,
     *program_files.FILES,
     *insights_files.FILES,
+    *care_files.FILES,
     *account_files.FILES,
 )
 BY_NAME: dict[str, DataFile] = {file.name: file for file in FILES}

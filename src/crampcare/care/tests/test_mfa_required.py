@@ -17,8 +17,8 @@ from django.test import Client
 
 from crampcare.accounts.models import User
 from crampcare.accounts.services import create_token
-from crampcare.care import services
-from crampcare.care.models import AuditRecord, CareRelationship, Role
+from crampcare.care import messaging, services
+from crampcare.care.models import AuditRecord, CareRelationship, Message, Role, Thread
 from crampcare.care.tests.conftest import Team, bring_in
 from crampcare.care.tests.test_privacy import OWNER_SCOPED_ROUTES
 from crampcare.testing.builders import PASSWORD, make_user
@@ -36,7 +36,7 @@ THEN = "Turn it on in your account (Two-step sign-in), then try again."
 class Route:
     name: str
     method: str
-    path: str  # {person} and {relationship} filled from the team
+    path: str  # {person}, {relationship} and {thread} filled from the team
 
 
 ROUTES = [
@@ -63,11 +63,22 @@ ROUTES = [
     Route("care:tailor_clearance", "post", "/care/patients/{person}/plan/clearance/"),
     Route("api:care_patient_plan_change", "post", "/api/v1/care/patients/{person}/plan/changes"),
     Route("api:care_patient_clearance", "post", "/api/v1/care/patients/{person}/plan/clearance"),
+    Route("care:messages", "get", "/care/messages/"),
+    Route("care:new_thread", "get", "/care/messages/new/"),
+    Route("care:new_thread", "post", "/care/messages/new/"),
+    Route("care:message_email", "post", "/care/messages/email/"),
+    Route("care:thread", "get", "/care/messages/{thread}/"),
+    Route("care:thread", "post", "/care/messages/{thread}/"),
+    Route("api:care_threads", "get", "/api/v1/care/threads"),
+    Route("api:care_start_thread", "post", "/api/v1/care/threads"),
+    Route("api:care_thread", "get", "/api/v1/care/threads/{thread}"),
+    Route("api:care_reply", "post", "/api/v1/care/threads/{thread}/messages"),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {
     "/api/v1/care/invitations": {"email": "new.person@example.org"},
     "/api/v1/care/invitations/accept": {"code": "AAAAA-BBBBB"},
+    "/api/v1/care/threads": {"relationship_id": 1, "subject": "Hello", "body": "Hello"},
 }
 
 
@@ -81,7 +92,8 @@ def newcomer(team: Team) -> User:
     nia = make_user("nia@example.org", display_name="Nia")
     services.add_member(team.admin, team.riverside, nia, Role.CLINICIAN)
     set_up_app(nia)
-    bring_in(nia, team.person)
+    relationship = bring_in(nia, team.person)
+    messaging.start_thread(team.person, relationship.pk, "For Nia", "A message for Nia")
     Authenticator.objects.filter(user=nia).delete()  # as if she turned it off again
     return nia
 
@@ -95,7 +107,10 @@ def new_admin(team: Team) -> User:
 
 
 def _call(client: Client, route: Route, team: Team, **headers: str) -> object:
-    path = route.path.format(person=team.person.pk, relationship=team.relationship.pk)
+    thread = Thread.objects.for_user(team.person).values_list("pk", flat=True).first() or 0
+    path = route.path.format(
+        person=team.person.pk, relationship=team.relationship.pk, thread=thread
+    )
     if route.method == "get":
         return client.get(path, headers=headers)
     body = BODIES.get(path, {})
@@ -104,9 +119,10 @@ def _call(client: Client, route: Route, team: Team, **headers: str) -> object:
     return client.post(path, body, headers=headers)
 
 
-def _state(team: Team) -> tuple[list[tuple[int, str]], int]:
+def _state(team: Team) -> tuple[list[tuple[int, str]], int, int]:
     relationships = list(CareRelationship.objects.order_by("pk").values_list("pk", "status"))
-    return relationships, AuditRecord.objects.for_user(team.person).count()
+    audit = AuditRecord.objects.for_user(team.person).count()
+    return relationships, audit, Message.objects.for_user(team.person).count()
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")

@@ -40,6 +40,15 @@ OWNER_SCOPED_ROUTES = {
     "care:tailor_clearance",
     "api:care_patient_plan_change",
     "api:care_patient_clearance",
+    # Messages: their matrix is in test_privacy_messages.py.
+    "care:messages",
+    "care:new_thread",
+    "care:message_email",
+    "care:thread",
+    "api:care_threads",
+    "api:care_start_thread",
+    "api:care_thread",
+    "api:care_reply",
 }
 PUBLIC_ROUTES: set[str] = set()
 

@@ -30,7 +30,7 @@ from crampcare.accounts.models import AccessToken, User
 from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
-from crampcare.care.models import CareRelationship
+from crampcare.care.models import CareRelationship, Thread
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
 from crampcare.insights.models import SelfTest
 from crampcare.knowledge.loader import get_library
@@ -52,6 +52,11 @@ READ_AT = NOW + timedelta(days=15)
 # records. The cache (a table in the database unless REDIS_URL is set) is not a model, so
 # ``apps.get_models()`` does not list it: rate-limit counters and cached fragments may change.
 NOT_BUSINESS_DATA: frozenset[type[Model]] = frozenset({BrowserSession})
+# Where each side of a care conversation has read up to: opening a conversation marks it read
+# (as a mail reader does; docs/care.md), which is the reader's place in it, not a record.
+READ_MARKERS: dict[str, frozenset[str]] = {
+    "care.Thread": frozenset({"person_read_at", "clinician_read_at"}),
+}
 
 
 def _snapshot() -> dict[str, tuple[int, str]]:
@@ -60,7 +65,8 @@ def _snapshot() -> dict[str, tuple[int, str]]:
     for model in apps.get_models(include_auto_created=True):
         if model in NOT_BUSINESS_DATA or model._meta.proxy:
             continue
-        columns = [field.attname for field in model._meta.concrete_fields]
+        skipped = READ_MARKERS.get(model._meta.label, frozenset())
+        columns = [f.attname for f in model._meta.concrete_fields if f.attname not in skipped]
         digest = hashlib.sha256()
         count = 0
         for row in model._base_manager.order_by("pk").values_list(*columns).iterator():
@@ -131,6 +137,7 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     # The person's own id: nobody's clinician, they get 404 (a clinician's look is audited and
     # marks the person seen, writes on purpose that care/tests checks).
     ("care:patient", "person_id"): lambda person: [str(person.user.pk)],
+    ("care:thread", "thread_id"): _every(Thread),
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
@@ -149,6 +156,7 @@ API_PARAMETERS: dict[str, Values] = {
     # write on purpose, and care/tests checks it).
     "patient_id": lambda person: [str(person.user.pk)],
     "relationship_id": lambda person: person.relationships(),
+    "thread_id": _every(Thread),
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

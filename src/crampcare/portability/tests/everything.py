@@ -20,6 +20,7 @@ from crampcare.accounts import services as accounts
 from crampcare.accounts.models import User
 from crampcare.assessment import services as assessment
 from crampcare.assessment.tests.builders import typical_payload
+from crampcare.care import messaging
 from crampcare.care import services as care
 from crampcare.care.models import Organisation, Role
 from crampcare.diary import services as diary
@@ -158,7 +159,8 @@ def _diary(user: User) -> None:
 
 def _care(user: User) -> None:
     """An organisation with a clinician in the person's care team, who reads their cramps once:
-    the care tables have rows and the person's access log one line (not exported)."""
+    the care tables have rows and the person's access log one line; then a conversation with
+    two messages (exported, never imported, like the access log)."""
     with at(evening(LAST_NIGHT, 9)):
         admin = make_user(f"care-admin-of-{user.pk}@example.org", is_staff=True)
         clinician = make_user(f"clinician-of-{user.pk}@example.org", display_name="Tess")
@@ -169,6 +171,12 @@ def _care(user: User) -> None:
         care.accept(user, invitation.code)
     with at(evening(LAST_NIGHT, 11)):
         list(diary.episodes(clinician, user))
+    with at(evening(LAST_NIGHT, 12)):
+        thread = messaging.start_thread(
+            clinician, invitation.relationship.pk, "Your first week", "How were the nights?"
+        )
+    with at(evening(LAST_NIGHT, 13)):
+        messaging.reply(user, thread.pk, "=Better, two cramps instead of five.")
 
 
 def _self_tests(user: User) -> None:
