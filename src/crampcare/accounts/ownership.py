@@ -112,6 +112,8 @@ class BatchAccessPolicy(Protocol):
 
 class BatchReadAudit(Protocol):
     def __call__(self, records: Sequence[ReadRecord]) -> None: ...
+
+
 class ReadRows(Protocol):
     def __call__(
         self,

@@ -141,7 +141,9 @@ def record_read(record: ReadRecord) -> None:
     )
 
 
-def record_list_reads(actor: User, subject_ids: Iterable[int], model: str, origin: str = "") -> None:
+def record_list_reads(
+    actor: User, subject_ids: Iterable[int], model: str, origin: str = ""
+) -> None:
     """One audit record in each subject's access log, for a page that shows several people's
     records at once (a clinician's list of conversations): one insert for them all."""
     now = timezone.now()
@@ -157,7 +159,6 @@ def record_list_reads(actor: User, subject_ids: Iterable[int], model: str, origi
         )
         for subject_id in sorted(set(subject_ids))
     )
-
 
 
 CARE_ACCESS = ReaderAccess(

@@ -582,6 +582,8 @@ def care_patient_clearance(
     except WriteRefused as exc:
         raise Http404("No such person.") from exc
     return Status(201, change)
+
+
 # -- messages -------------------------------------------------------------------------------------
 
 TOO_MANY_MESSAGES = (

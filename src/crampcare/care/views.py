@@ -200,6 +200,8 @@ def tailor(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         _("Saved. %(name)s sees the change and your note on their plan.") % {"name": person},
     )
     return redirect("care:tailor", person_id=person.pk)
+
+
 # -- messages -------------------------------------------------------------------------------------
 
 
@@ -306,6 +308,8 @@ def tailor_clearance(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
                 )
                 return redirect("care:tailor", person_id=person.pk)
         return _tailor_page(request, person, Submitted("clearance", "", form), status=400)
+
+
 def message_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MessageEmailForm(request.POST)
     on = form.is_valid() and form.cleaned_data["email_new_messages"]
