@@ -368,6 +368,8 @@ def care_patient_plan(request: AuthenticatedHttpRequest, patient_id: int) -> Any
                 "before": change.before,
                 "after": change.after,
                 "at": change.at,
+                "changed_by": change.changed_by_name or None,
+                "note": change.note,
                 "text": describe_change(change),
             }
             for change, _text in plan.changes
