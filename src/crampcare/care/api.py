@@ -316,6 +316,10 @@ class DashPlanItemOut(Schema):
 class DashChangeOut(ChangeOut):
     text: str = Field(description="The change in words.")
 
+    @staticmethod
+    def resolve_changed_by(change: dict[str, Any]) -> str | None:  # type: ignore[override]
+        return change.get("changed_by")
+
 
 class DashPlanOut(Schema):
     started_on: dt.date

@@ -310,6 +310,8 @@ def tailor_clearance(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
         return _tailor_page(request, person, Submitted("clearance", "", form), status=400)
 
 
+@login_required
+@require_POST
 def message_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MessageEmailForm(request.POST)
     on = form.is_valid() and form.cleaned_data["email_new_messages"]
