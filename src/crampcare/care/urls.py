@@ -14,4 +14,9 @@ urlpatterns = [
         views.end_relationship,
         name="end_relationship",
     ),
+    path(
+        "organisations/<int:org_id>/outcomes/",
+        views.organisation_outcomes,
+        name="outcomes",
+    ),
 ]

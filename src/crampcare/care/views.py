@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.care import services
+from crampcare.care import outcomes, services
 from crampcare.care.forms import AcceptForm
-from crampcare.care.presentation import describe_what
+from crampcare.care.presentation import describe_what, origin_of
 from crampcare.validation_errors import attach_errors
 
 LOG_PAGE_SIZE = 50
@@ -101,3 +101,11 @@ def end_relationship(request: AuthenticatedHttpRequest, relationship_id: int) ->
         return redirect("care:people")
     context = {"relationship": relationship, "as_clinician": as_clinician}
     return render(request, "care/end.html", context)
+
+
+@login_required
+def organisation_outcomes(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    """How an organisation's members are doing, as a group: for its admins only (404 for
+    anyone else), small groups hidden, the read recorded in the organisation's audit trail."""
+    found = outcomes.organisation_outcomes(request.user, org_id, origin=origin_of(request))
+    return render(request, "care/outcomes.html", {"outcomes": found, "hidden": outcomes.HIDDEN})
