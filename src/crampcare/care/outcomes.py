@@ -26,9 +26,10 @@ Definitions (docs/care.md, "Population outcomes"), all in UTC dates:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -129,12 +130,25 @@ def organisation_outcomes(
         population = population_read(actor, organisation, what="outcomes", origin=origin)
     except ReadRefused as exc:
         raise Http404(_("No such organisation.")) from exc
-    today = (now or timezone.now()).astimezone(timezone.get_fixed_timezone(0)).date()
-    enrolled, active, *bands = _counts(population, today)
-    measured, median, lower, upper = _cramp_change(population, today)
+    today = (now or timezone.now()).astimezone(UTC).date()
+    with transaction.atomic():
+        _tune(population)
+        enrolled, active, *bands = _counts(population, today)
+        measured, median, lower, upper = _cramp_change(population, today)
     return _suppressed(
         organisation, today, enrolled, active, bands, measured, (lower, median, upper)
     )
+
+
+def _tune(population: Population) -> None:
+    """On PostgreSQL, for these two statements only (``SET LOCAL``, in their transaction): no
+    JIT compilation, which costs more than it saves on a statement run once (a second or more
+    at 100,000 members), and room to group a few hundred thousand nights in memory."""
+    if population.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def _suppressed(
@@ -184,47 +198,54 @@ def _tables() -> dict[str, str]:
     }
 
 
+def _materialized(population: Population) -> str:
+    """PostgreSQL would otherwise copy a CTE's scalar subquery into every place it is used."""
+    return "MATERIALIZED" if population.vendor == "postgresql" else ""
+
+
 def _counts(population: Population, today: date) -> list[int]:
     """Enrolled, active this week, and the members in each adherence band (``BANDS``'s order).
 
     A band follows ``programs.sessions.WeekRecord.percent`` (round(100 × done / planned)): 1%
     or more is any night done; 50% or more is 100 × done / planned ≥ 49.5, i.e. 200 × done ≥
     99 × planned; 80% or more is 200 × done ≥ 159 × planned (no week of 5 or 7 nights lands on a
-    half, so rounding never decides)."""
+    half, so rounding never decides). Each member is one probe per table on its (owner, night)
+    index, and one on the sessions' (program, week) index."""
     since = today - timedelta(days=ACTIVE_NIGHTS)
+    tables = _tables()
     maintenance, program_nights = NIGHTS_PER_WEEK["maintenance"], NIGHTS_PER_WEEK["program"]
     sql = f"""
-        SELECT
-            COUNT(*),
-            COALESCE(SUM(person.active), 0),
-            COALESCE(SUM(CASE WHEN person.program_id IS NULL THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN person.program_id IS NOT NULL AND person.done = 0
-                THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN person.done > 0 AND 200 * person.done < 99 * person.planned
-                THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN 200 * person.done >= 99 * person.planned
-                AND 200 * person.done < 159 * person.planned THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN person.done > 0 AND 200 * person.done >= 159 * person.planned
-                THEN 1 ELSE 0 END), 0)
-        FROM (
+        WITH person AS {_materialized(population)} (
             SELECT
                 p.id AS program_id,
                 CASE WHEN p.phase = %s THEN {maintenance} ELSE {program_nights} END AS planned,
-                (SELECT COUNT(*) FROM {{sessions}} s
+                (SELECT COUNT(*) FROM {tables["sessions"]} s
                     WHERE s.program_id = p.id AND s.week = p.week
                     AND s.completed_at IS NOT NULL) AS done,
-                CASE WHEN EXISTS (SELECT 1 FROM {{cramps}} e
+                CASE WHEN EXISTS (SELECT 1 FROM {tables["cramps"]} e
                         WHERE e.owner_id = m.user_id AND e.night >= %s)
-                    OR EXISTS (SELECT 1 FROM {{checkins}} c
+                    OR EXISTS (SELECT 1 FROM {tables["checkins"]} c
                         WHERE c.owner_id = m.user_id AND c.night >= %s)
-                    OR EXISTS (SELECT 1 FROM {{sessions}} s
+                    OR EXISTS (SELECT 1 FROM {tables["sessions"]} s
                         WHERE s.owner_id = m.user_id AND s.night >= %s
                         AND s.completed_at IS NOT NULL)
                     THEN 1 ELSE 0 END AS active
             FROM ({{owners}}) m
-            LEFT JOIN {{programs}} p ON p.owner_id = m.user_id
-        ) person
-    """.format(**_tables(), owners="{owners}")  # noqa: S608 - names from the models
+            LEFT JOIN {tables["programs"]} p ON p.owner_id = m.user_id
+        )
+        SELECT
+            COUNT(*),
+            COALESCE(SUM(active), 0),
+            COALESCE(SUM(CASE WHEN program_id IS NULL THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN program_id IS NOT NULL AND done = 0 THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN done > 0 AND 200 * done < 99 * planned
+                THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN 200 * done >= 99 * planned AND 200 * done < 159 * planned
+                THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN done > 0 AND 200 * done >= 159 * planned
+                THEN 1 ELSE 0 END), 0)
+        FROM person
+    """  # noqa: S608 - names from the models, numbers from constants
     row = population.one_row(sql, [Phase.MAINTENANCE.value, since, since, since])
     return [int(value) for value in row]
 
@@ -241,50 +262,82 @@ def _cramp_change(
 ) -> tuple[int, float | None, float | None, float | None]:
     """How many members are measured, and the median, lower and upper quartile of their change
     in cramps per night (linear interpolation between ordered values, as PostgreSQL's
-    ``percentile_cont``)."""
+    ``percentile_cont``). Each window of each person is one range on the (owner, night) index
+    of the check-ins and of the cramps: the work grows with the people measured, not with how
+    long the diary goes back."""
     vendor = population.vendor
+    tables = _tables()
 
-    def day(offset: int) -> str:
-        return _shifted(vendor, "prog.started_on", offset)
+    def window(first: int, last: int, column: str) -> str:
+        low = _shifted(vendor, "prog.started_on", first)
+        high = _shifted(vendor, "prog.started_on", last)
+        return f"{column} BETWEEN {low} AND {high}"
 
-    windows = (
-        f"BETWEEN {day(BASELINE_FIRST)} AND {day(BASELINE_LAST)}",
-        f"BETWEEN {day(WEEK6_FIRST)} AND {day(WEEK6_LAST)}",
+    windows = ((BASELINE_FIRST, BASELINE_LAST), (WEEK6_FIRST, WEEK6_LAST))
+    checkins = "\n UNION ALL \n".join(
+        f"""SELECT c.owner_id, c.night, c.cramp_count, prog.started_on
+            FROM prog JOIN {tables["checkins"]} c
+                ON c.owner_id = prog.owner_id AND {window(first, last, "c.night")}"""  # noqa: S608 - names from the models
+        for first, last in windows
+    )
+    cramp_nights = "\n UNION ALL \n".join(
+        f"""SELECT e.owner_id, e.night, COUNT(*) AS cramps, prog.started_on
+            FROM prog JOIN {tables["cramps"]} e
+                ON e.owner_id = prog.owner_id AND {window(first, last, "e.night")}
+            GROUP BY e.owner_id, e.night, prog.started_on"""  # noqa: S608 - names from the models
+        for first, last in windows
     )
 
-    def in_windows(column: str) -> str:
-        return f"(({column} {windows[0]}) OR ({column} {windows[1]}))"
+    def split(value: str, night: str) -> str:
+        """The sums of ``value`` before the program and in week 6."""
+        return (
+            f"SUM(CASE WHEN {night} < started_on THEN {value} ELSE 0 END) AS before_{{0}}, "
+            f"SUM(CASE WHEN {night} >= started_on THEN {value} ELSE 0 END) AS after_{{0}}"
+        )
 
-    before = "CASE WHEN n.night < prog.started_on THEN {} ELSE 0 END"
-    after = "CASE WHEN n.night >= prog.started_on THEN {} ELSE 0 END"
-    tables = _tables()
+    # A night's cramps are the larger of the check-in's count and the cramps logged one by one:
+    # the check-ins' sums, plus what the cramps logged on a night add beyond its check-in (all of
+    # them, and one more night, when it has none).
+    beyond = "CASE WHEN cramps > COALESCE(said, 0) THEN cramps - COALESCE(said, 0) ELSE 0 END"
+    unchecked = "CASE WHEN said IS NULL THEN 1 ELSE 0 END"
     people = f"""
-        WITH prog AS (
+        WITH prog AS {_materialized(population)} (
             SELECT p.owner_id, p.started_on FROM {tables["programs"]} p
             WHERE p.owner_id IN ({{owners}}) AND p.started_on <= %s
         ),
-        counted AS (
-            SELECT e.owner_id, e.night, COUNT(*) AS cramps
-            FROM {tables["cramps"]} e JOIN prog ON prog.owner_id = e.owner_id
-            WHERE {in_windows("e.night")}
-            GROUP BY e.owner_id, e.night
-            UNION ALL
-            SELECT c.owner_id, c.night, c.cramp_count
-            FROM {tables["checkins"]} c JOIN prog ON prog.owner_id = c.owner_id
-            WHERE {in_windows("c.night")}
+        windowed AS {_materialized(population)} ({checkins}),
+        cramp_nights AS {_materialized(population)} ({cramp_nights}),
+        checked AS (
+            SELECT owner_id, {split("cramp_count", "night").format("cramps")},
+                {split("1", "night").format("nights")}
+            FROM windowed
+            GROUP BY owner_id
         ),
-        nights AS (
-            SELECT owner_id, night, MAX(cramps) AS cramps FROM counted GROUP BY owner_id, night
+        logged AS (
+            SELECT n.owner_id, {split(beyond, "n.night").format("cramps")},
+                {split(unchecked, "n.night").format("nights")}
+            FROM (
+                SELECT e.owner_id, e.night, e.cramps, e.started_on, c.cramp_count AS said
+                FROM cramp_nights e
+                LEFT JOIN windowed c ON c.owner_id = e.owner_id AND c.night = e.night
+            ) n
+            GROUP BY n.owner_id
+        ),
+        totals AS (
+            SELECT
+                COALESCE(k.before_cramps, 0) + COALESCE(l.before_cramps, 0) AS before_cramps,
+                COALESCE(k.before_nights, 0) + COALESCE(l.before_nights, 0) AS before_nights,
+                COALESCE(k.after_cramps, 0) + COALESCE(l.after_cramps, 0) AS after_cramps,
+                COALESCE(k.after_nights, 0) + COALESCE(l.after_nights, 0) AS after_nights
+            FROM prog
+            LEFT JOIN checked k ON k.owner_id = prog.owner_id
+            LEFT JOIN logged l ON l.owner_id = prog.owner_id
         ),
         person AS (
-            SELECT
-                CAST(SUM({after.format("n.cramps")}) AS DOUBLE PRECISION)
-                    / NULLIF(SUM({after.format("1")}), 0)
-                - CAST(SUM({before.format("n.cramps")}) AS DOUBLE PRECISION)
-                    / NULLIF(SUM({before.format("1")}), 0) AS change
-            FROM nights n JOIN prog ON prog.owner_id = n.owner_id
-            GROUP BY n.owner_id
-            HAVING SUM({before.format("1")}) >= %s AND SUM({after.format("1")}) >= %s
+            SELECT CAST(after_cramps AS DOUBLE PRECISION) / after_nights
+                - CAST(before_cramps AS DOUBLE PRECISION) / before_nights AS change
+            FROM totals
+            WHERE before_nights >= %s AND after_nights >= %s
         )
     """  # noqa: S608 - names from the models, numbers from constants
     params = [today - timedelta(days=WEEK6_LAST + 1), MIN_BASELINE_NIGHTS, MIN_WEEK6_NIGHTS]
