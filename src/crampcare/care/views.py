@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.care import outcomes, services
@@ -103,6 +104,7 @@ def end_relationship(request: AuthenticatedHttpRequest, relationship_id: int) ->
     return render(request, "care/end.html", context)
 
 
+@require_safe
 @login_required
 def organisation_outcomes(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """How an organisation's members are doing, as a group: for its admins only (404 for

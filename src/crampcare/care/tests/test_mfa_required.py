@@ -36,7 +36,7 @@ THEN = "Turn it on in your account (Two-step sign-in), then try again."
 class Route:
     name: str
     method: str
-    path: str  # {person} and {relationship} filled from the team
+    path: str  # {person}, {relationship} and {organisation} (Northside) filled from the team
 
 
 ROUTES = [
@@ -53,6 +53,12 @@ ROUTES = [
     Route("api:care_accept_invitation", "post", "/api/v1/care/invitations/accept"),
     Route("api:care_end_relationship", "post", "/api/v1/care/relationships/{relationship}/end"),
     Route("api:my_access_log", "get", "/api/v1/me/access-log"),
+    Route("care:outcomes", "get", "/care/organisations/{organisation}/outcomes/"),
+    Route(
+        "api:care_organisation_outcomes",
+        "get",
+        "/api/v1/care/organisations/{organisation}/outcomes",
+    ),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {
@@ -85,7 +91,9 @@ def new_admin(team: Team) -> User:
 
 
 def _call(client: Client, route: Route, team: Team, **headers: str) -> object:
-    path = route.path.format(person=team.person.pk, relationship=team.relationship.pk)
+    path = route.path.format(
+        person=team.person.pk, relationship=team.relationship.pk, organisation=team.northside.pk
+    )
     if route.method == "get":
         return client.get(path, headers=headers)
     body = BODIES.get(path, {})

@@ -29,6 +29,8 @@ OWNER_SCOPED_ROUTES = {
     "api:care_accept_invitation",
     "api:care_end_relationship",
     "api:my_access_log",
+    "care:outcomes",
+    "api:care_organisation_outcomes",
 }
 PUBLIC_ROUTES: set[str] = set()
 
