@@ -76,6 +76,11 @@ class CrampChange:
     def shown(self) -> bool:
         return self.median is not None
 
+    @property
+    def size(self) -> float:
+        """The median change without its sign, for a sentence that says fewer or more."""
+        return abs(self.median or 0.0)
+
 
 @dataclass(frozen=True)
 class Outcomes:
