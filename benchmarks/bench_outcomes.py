@@ -65,7 +65,8 @@ def _fill(organisation: Organisation, plan: dict[str, Any], profile: dict[str, A
     )
     _run(
         """INSERT INTO care_membership (organisation_id, user_id, role, created_at)
-           SELECT %s, id, 'member', %s FROM accounts_user WHERE email LIKE '%%@members.example.org'""",
+           SELECT %s, id, 'member', %s FROM accounts_user
+           WHERE email LIKE '%%@members.example.org'""",
         [organisation.pk, NOW],
     )
     # Each person's traits, drawn once.

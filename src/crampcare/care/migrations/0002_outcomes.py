@@ -9,6 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("care", "0001_initial"),
+        ("diary", "0001_initial"),
+        ("programs", "0007_plan_reason_ids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -54,5 +56,24 @@ class Migration(migrations.Migration):
                     models.Index(fields=["organisation", "-at"], name="care_orgaudit_org_at")
                 ],
             },
+        ),
+        # The organisation outcomes (care/outcomes.py) read, for every member, each window's
+        # check-ins and the finished sessions: these let both databases answer from the index alone
+        # (docs/performance.md). Plain SQL both SQLite and PostgreSQL understand; the models do not
+        # declare them, so no other app's models change.
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS care_outcomes_checkin_count"
+            " ON diary_nightcheckin (owner_id, night, cramp_count)",
+            "DROP INDEX IF EXISTS care_outcomes_checkin_count",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS care_outcomes_session_week"
+            " ON programs_session (program_id, week) WHERE completed_at IS NOT NULL",
+            "DROP INDEX IF EXISTS care_outcomes_session_week",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS care_outcomes_session_night"
+            " ON programs_session (owner_id, night) WHERE completed_at IS NOT NULL",
+            "DROP INDEX IF EXISTS care_outcomes_session_night",
         ),
     ]
