@@ -268,3 +268,12 @@ def test_the_organisations_audit_trail_is_append_only(team: Team) -> None:
     with pytest.raises(AppendOnly):
         OrganisationAuditRecord.objects.update(what="nothing")
     assert OrganisationAuditRecord.objects.count() == 1
+
+
+def test_the_trail_outlives_the_admin_and_the_organisation(team: Team) -> None:
+    population_read(team.admin, team.northside, what="outcomes")
+    team.northside.delete()
+    team.admin.delete()
+    record = OrganisationAuditRecord.objects.get()
+    assert (record.actor, record.organisation) == (None, None)
+    assert (record.actor_name, record.organisation_name) == ("Ada", "Northside Health")
