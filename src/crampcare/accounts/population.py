@@ -73,11 +73,19 @@ class NotAnAggregate(RuntimeError):
     """A statement through the aggregate door returned rows instead of one row of aggregates."""
 
 
+# Only ``population_read`` holds this, so a ``Population`` cannot be made around the door.
+_DOOR = object()
+
+
 class Population:
     """A group of people whose records may be summed up, not read. Made only by
     ``population_read``; answers one row per statement."""
 
-    def __init__(self, owners: models.QuerySet[Any], *, using: str = "default") -> None:
+    def __init__(
+        self, owners: models.QuerySet[Any], *, using: str = "default", door: object = None
+    ) -> None:
+        if door is not _DOOR:
+            raise TypeError("A Population is made only by population_read().")
         self._owners = owners
         self._using = using
 
@@ -122,4 +130,4 @@ def population_read(actor: Any, population: Any, *, what: str, origin: str = "")
             actor_id=actor_id, population=population, what=what, at=timezone.now(), origin=origin
         )
     )
-    return Population(owners, using=owners.db)
+    return Population(owners, using=owners.db, door=_DOOR)

@@ -277,3 +277,11 @@ def test_the_trail_outlives_the_admin_and_the_organisation(team: Team) -> None:
     record = OrganisationAuditRecord.objects.get()
     assert (record.actor, record.organisation) == (None, None)
     assert (record.actor_name, record.organisation_name) == ("Ada", "Northside Health")
+
+
+def test_a_population_cannot_be_made_around_the_door(team: Team) -> None:
+    from crampcare.accounts.population import Population
+    from crampcare.care.models import Membership
+
+    with pytest.raises(TypeError):
+        Population(Membership.objects.values("user_id"))
