@@ -40,7 +40,20 @@ from crampcare.accounts.ownership import (
     register_reader_access,
     register_writer_access,
 )
-from crampcare.care.models import AuditAction, AuditRecord, CareRelationship
+from crampcare.accounts.population import (
+    PopulationAccess,
+    PopulationRecord,
+    register_population_access,
+)
+from crampcare.care.models import (
+    AuditAction,
+    AuditRecord,
+    CareRelationship,
+    Membership,
+    Organisation,
+    OrganisationAuditRecord,
+    Role,
+)
 
 # The apps whose records a clinician may read: a person's health data. Never their access
 # tokens, their idempotency keys or their own access log.
@@ -198,6 +211,42 @@ def record_change(record: ChangeRecord) -> None:
 CARE_CHANGES = WriterAccess(policy=may_change, audit=record_change)
 
 
+# -- numbers about an organisation's members (the aggregate door) ---------------------------------
+
+
+def population_members(actor: Any, organisation: Any) -> Any:
+    """The ids of an organisation's members (role member), when ``actor`` is an admin of that
+    organisation; None for anyone else, whatever else they are (a clinician, a member, the
+    admin of another organisation)."""
+    if not isinstance(organisation, Organisation) or organisation.pk is None:
+        return None
+    is_admin = Membership.objects.filter(
+        organisation=organisation, user=actor, role=Role.ADMIN
+    ).exists()
+    if not is_admin:
+        return None
+    return Membership.objects.filter(organisation=organisation, role=Role.MEMBER).values("user_id")
+
+
+def record_population_read(record: PopulationRecord) -> None:
+    """One record in the organisation's own audit trail for one aggregate read."""
+    actor = User.objects.filter(pk=record.actor_id).first()
+    organisation: Organisation = record.population
+    OrganisationAuditRecord.objects.create(
+        organisation=organisation,
+        organisation_name=organisation.name,
+        actor_id=record.actor_id,
+        actor_name=str(actor) if actor is not None else "",
+        what=record.what,
+        at=record.at,
+        origin=record.origin or _origin.get(),
+    )
+
+
+POPULATION_ACCESS = PopulationAccess(members=population_members, audit=record_population_read)
+
+
 def register() -> None:
     register_reader_access(CARE_ACCESS)
     register_writer_access(CARE_CHANGES)
+    register_population_access(POPULATION_ACCESS)

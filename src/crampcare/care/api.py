@@ -27,7 +27,7 @@ from crampcare.accounts.ownership import ReadRefused, WriteRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.api_types import DiaryDate, StrictBool, StrictInt, limited_by
 from crampcare.assessment import services as assessments
-from crampcare.care import dashboard, messaging, patient, security, services
+from crampcare.care import dashboard, messaging, outcomes, patient, security, services
 from crampcare.care.access import reading_from
 from crampcare.care.models import AuditRecord, CareRelationship, Message
 from crampcare.care.presentation import describe_what, origin_of
@@ -749,3 +749,67 @@ def care_reply(
         raise HttpError(429, TOO_MANY_MESSAGES)
     message = messaging.reply(request.user, thread_id, payload.body)
     return Status(201, _message(message, message.by_person))
+# -- population outcomes (organisation admins) --------------------------------------------------
+
+HIDDEN_NOTE = "null: fewer than 10 people, hidden to protect privacy."
+
+
+class OutcomeBandOut(Schema):
+    band: str = Field(description="no_program, none (0%), low (1–49%), middle (50–79%), high.")
+    label: str
+    people: int | None = Field(description=HIDDEN_NOTE)
+
+
+class OutcomeCrampChangeOut(Schema):
+    people: int | None = Field(description="How many people it is made from. " + HIDDEN_NOTE)
+    median: float | None = Field(
+        description="Median per-person change in cramps per night, week 6 minus baseline "
+        "(negative: fewer). " + HIDDEN_NOTE
+    )
+    lower_quartile: float | None
+    upper_quartile: float | None
+
+
+class OutcomesOut(Schema):
+    organisation_id: int
+    organisation: str
+    as_of: dt.date = Field(description="The day (UTC) the numbers are counted up to.")
+    enrolled: int | None = Field(description="Members (role member). " + HIDDEN_NOTE)
+    active: int | None = Field(
+        description="Logged a cramp or a check-in, or finished a session, for one of the last "
+        "7 nights. " + HIDDEN_NOTE
+    )
+    adherence: list[OutcomeBandOut] = Field(
+        description="Members by the share of this program week's planned nights done."
+    )
+    cramp_change: OutcomeCrampChangeOut
+
+
+@router.get(
+    "/organisations/{org_id}/outcomes",
+    response=OutcomesOut,
+    summary="An organisation's outcomes, small groups hidden (its admins; recorded)",
+    description="Numbers about the organisation's members as a group; any number about fewer "
+    "than 10 people is null. 404 for anyone who is not an admin of the organisation. Each "
+    "read is recorded in the organisation's audit trail.",
+)
+def care_organisation_outcomes(request: AuthenticatedHttpRequest, org_id: int) -> Any:
+    found = outcomes.organisation_outcomes(request.user, org_id, origin=origin_of(request))
+    change = found.change
+    return {
+        "organisation_id": found.organisation.pk,
+        "organisation": found.organisation.name,
+        "as_of": found.as_of,
+        "enrolled": found.enrolled,
+        "active": found.active,
+        "adherence": [
+            {"band": band.key, "label": str(band.label), "people": band.people}
+            for band in found.bands
+        ],
+        "cramp_change": {
+            "people": change.people,
+            "median": change.median,
+            "lower_quartile": change.lower_quartile,
+            "upper_quartile": change.upper_quartile,
+        },
+    }

@@ -286,3 +286,53 @@ class MessageSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: emails {'on' if self.email_new_messages else 'off'}"
+class OrganisationAuditQuerySet(models.QuerySet["OrganisationAuditRecord"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("Audit records cannot be changed.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnly("Audit records cannot be deleted.")
+
+
+class OrganisationAuditRecord(models.Model):
+    """One read of numbers about an organisation's members as a group (its outcomes), by one of
+    its admins: the organisation's own audit trail. No person's access log gets a line for it,
+    as no person's records were shown, only counts and medians over many people. Append-only,
+    like ``AuditRecord``; kept (with the names as they were) when the admin's account or the
+    organisation is deleted."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, related_name="audit_records"
+    )
+    organisation_name = models.CharField(max_length=120)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=254)
+    # Which numbers: "outcomes".
+    what = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+    # Where the read came from: a route's name ("care:outcomes"), never an address.
+    origin = models.CharField(max_length=200, blank=True)
+
+    objects = OrganisationAuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("organisation access record")
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["organisation", "-at"], name="care_orgaudit_org_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}: {self.what} of {self.organisation_name}, {self.at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("Audit records cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("Audit records cannot be deleted.")

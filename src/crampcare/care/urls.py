@@ -28,4 +28,9 @@ urlpatterns += [
     path("messages/new/", views.new_thread, name="new_thread"),
     path("messages/email/", views.message_email, name="message_email"),
     path("messages/<int:thread_id>/", views.thread, name="thread"),
+    path(
+        "organisations/<int:org_id>/outcomes/",
+        views.organisation_outcomes,
+        name="outcomes",
+    ),
 ]

@@ -16,11 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.care import dashboard, messaging, services
+from crampcare.care import dashboard, messaging, outcomes, services
 from crampcare.care.access import reading_from
 from crampcare.care.forms import (
     AcceptForm,
@@ -321,3 +321,10 @@ def message_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("We will not email you about new messages."))
     return redirect("care:messages")
+@require_safe
+@login_required
+def organisation_outcomes(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    """How an organisation's members are doing, as a group: for its admins only (404 for
+    anyone else), small groups hidden, the read recorded in the organisation's audit trail."""
+    found = outcomes.organisation_outcomes(request.user, org_id, origin=origin_of(request))
+    return render(request, "care/outcomes.html", {"outcomes": found, "hidden": outcomes.HIDDEN})

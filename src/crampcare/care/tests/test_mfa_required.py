@@ -36,7 +36,7 @@ THEN = "Turn it on in your account (Two-step sign-in), then try again."
 class Route:
     name: str
     method: str
-    path: str  # {person}, {relationship} and {thread} filled from the team
+    path: str  # {person}, {relationship}, {thread} and {organisation} (Northside) from the team
 
 
 ROUTES = [
@@ -73,6 +73,12 @@ ROUTES = [
     Route("api:care_start_thread", "post", "/api/v1/care/threads"),
     Route("api:care_thread", "get", "/api/v1/care/threads/{thread}"),
     Route("api:care_reply", "post", "/api/v1/care/threads/{thread}/messages"),
+    Route("care:outcomes", "get", "/care/organisations/{organisation}/outcomes/"),
+    Route(
+        "api:care_organisation_outcomes",
+        "get",
+        "/api/v1/care/organisations/{organisation}/outcomes",
+    ),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {
@@ -109,7 +115,10 @@ def new_admin(team: Team) -> User:
 def _call(client: Client, route: Route, team: Team, **headers: str) -> object:
     thread = Thread.objects.for_user(team.person).values_list("pk", flat=True).first() or 0
     path = route.path.format(
-        person=team.person.pk, relationship=team.relationship.pk, thread=thread
+        person=team.person.pk,
+        relationship=team.relationship.pk,
+        thread=thread,
+        organisation=team.northside.pk,
     )
     if route.method == "get":
         return client.get(path, headers=headers)

@@ -49,6 +49,8 @@ OWNER_SCOPED_ROUTES = {
     "api:care_start_thread",
     "api:care_thread",
     "api:care_reply",
+    "care:outcomes",
+    "api:care_organisation_outcomes",
 }
 PUBLIC_ROUTES: set[str] = set()
 
