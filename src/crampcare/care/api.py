@@ -749,6 +749,8 @@ def care_reply(
         raise HttpError(429, TOO_MANY_MESSAGES)
     message = messaging.reply(request.user, thread_id, payload.body)
     return Status(201, _message(message, message.by_person))
+
+
 # -- population outcomes (organisation admins) --------------------------------------------------
 
 HIDDEN_NOTE = "null: fewer than 10 people, hidden to protect privacy."

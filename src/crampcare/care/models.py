@@ -286,6 +286,8 @@ class MessageSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: emails {'on' if self.email_new_messages else 'off'}"
+
+
 class OrganisationAuditQuerySet(models.QuerySet["OrganisationAuditRecord"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly("Audit records cannot be changed.")

@@ -321,6 +321,8 @@ def message_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("We will not email you about new messages."))
     return redirect("care:messages")
+
+
 @require_safe
 @login_required
 def organisation_outcomes(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
