@@ -18,7 +18,7 @@ from django.test import Client
 from crampcare.accounts.models import User
 from crampcare.accounts.services import create_token
 from crampcare.care import services
-from crampcare.care.models import AuditRecord, CareRelationship, Role
+from crampcare.care.models import AuditRecord, CareRelationship, Membership, Role
 from crampcare.care.tests.conftest import Team, bring_in
 from crampcare.care.tests.test_privacy import OWNER_SCOPED_ROUTES
 from crampcare.testing.builders import PASSWORD, make_user
@@ -36,7 +36,7 @@ THEN = "Turn it on in your account (Two-step sign-in), then try again."
 class Route:
     name: str
     method: str
-    path: str  # {person} and {relationship} filled from the team
+    path: str  # {person}, {relationship}, {organisation} and {membership} filled from the team
 
 
 ROUTES = [
@@ -53,6 +53,41 @@ ROUTES = [
     Route("api:care_accept_invitation", "post", "/api/v1/care/invitations/accept"),
     Route("api:care_end_relationship", "post", "/api/v1/care/relationships/{relationship}/end"),
     Route("api:my_access_log", "get", "/api/v1/me/access-log"),
+    Route("care:organisations", "get", "/care/organisations/"),
+    Route("care:organisation", "get", "/care/organisations/{organisation}/"),
+    Route("care:organisation_add_member", "post", "/care/organisations/{organisation}/members/"),
+    Route(
+        "care:organisation_remove_member",
+        "post",
+        "/care/organisations/{organisation}/members/{membership}/remove/",
+    ),
+    Route("care:organisation_assign", "post", "/care/organisations/{organisation}/assign/"),
+    Route("care:organisation_roster", "get", "/care/organisations/{organisation}/roster/"),
+    Route("api:care_organisations", "get", "/api/v1/care/organisations"),
+    Route("api:care_organisation", "get", "/api/v1/care/organisations/{organisation}"),
+    Route(
+        "api:care_organisation_add_member",
+        "post",
+        "/api/v1/care/organisations/{organisation}/members",
+    ),
+    Route(
+        "api:care_organisation_remove_member",
+        "delete",
+        "/api/v1/care/organisations/{organisation}/members/{membership}",
+    ),
+    Route(
+        "api:care_organisation_assign",
+        "post",
+        "/api/v1/care/organisations/{organisation}/assignments",
+    ),
+    Route(
+        "api:care_organisation_roster", "get", "/api/v1/care/organisations/{organisation}/roster"
+    ),
+    Route(
+        "api:care_organisation_upload_roster",
+        "post",
+        "/api/v1/care/organisations/{organisation}/roster",
+    ),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {
@@ -85,18 +120,26 @@ def new_admin(team: Team) -> User:
 
 
 def _call(client: Client, route: Route, team: Team, **headers: str) -> object:
-    path = route.path.format(person=team.person.pk, relationship=team.relationship.pk)
+    path = route.path.format(
+        person=team.person.pk,
+        relationship=team.relationship.pk,
+        organisation=team.riverside.pk,
+        membership=Membership.objects.get(organisation=team.riverside, user=team.person).pk,
+    )
     if route.method == "get":
         return client.get(path, headers=headers)
+    if route.method == "delete":
+        return client.delete(path, headers=headers)
     body = BODIES.get(path, {})
     if path.startswith("/api/"):
         return client.post(path, body, content_type="application/json", headers=headers)
     return client.post(path, body, headers=headers)
 
 
-def _state(team: Team) -> tuple[list[tuple[int, str]], int]:
+def _state(team: Team) -> tuple[list[tuple[int, str]], int, int]:
     relationships = list(CareRelationship.objects.order_by("pk").values_list("pk", "status"))
-    return relationships, AuditRecord.objects.for_user(team.person).count()
+    memberships = Membership.objects.count()
+    return relationships, AuditRecord.objects.for_user(team.person).count(), memberships
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
