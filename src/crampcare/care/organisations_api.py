@@ -235,6 +235,8 @@ def care_organisation_upload_roster(
     organisations.organisation_for_admin(request.user, organisation_id)
     if not ratelimit.consume(request, action="care_roster", user=request.user):
         raise HttpError(429, TOO_MANY)
+    if roster.file is None:  # ninja always hands over an opened upload
+        raise HttpError(400, "roster: is not a file")
     report = organisations.upload_roster(request.user, organisation_id, roster.file, roster.size)
     if report.too_large:
         raise HttpError(413, f"roster: {report.problems[0].message}")

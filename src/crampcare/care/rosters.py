@@ -9,7 +9,7 @@ What one upload may cost is bounded whatever is in it, as for the whole-account 
 (portability/archive.py, which this follows; the care app sits below portability, so it cannot
 import it): the upload's size (``CRAMPCARE_ROSTER_MAX_BYTES``) is checked before anything is read;
 the file is decoded as UTF-8 as it is read, a line at a time, and no line is read past
-``MAX_LINE_CHARS`` (a line of a million commas never reaches the CSV reader); reading stops at
+``MAX_LINE_BYTES`` (a line of a million commas never reaches the CSV reader); reading stops at
 ``CRAMPCARE_ROSTER_MAX_ROWS`` rows, or at the first NUL character (a binary file), or at the
 first byte that is not UTF-8. The report keeps the first ``MAX_PROBLEMS`` problems and counts the
 rest. The first reading keeps only what finds duplicates (each identifier and its line); saving
@@ -18,8 +18,8 @@ reads the file again and writes ``BATCH`` rows at a time.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,9 +39,9 @@ from crampcare.care.models import Organisation, RosterEntry
 
 MAX_PROBLEMS = 200
 """Problems kept in a report; past these, one last line counts the rest."""
-MAX_LINE_CHARS = 2000
-"""Characters one line may have: an email (254), a member id (64), a name (200) and a date fit
-many times over."""
+MAX_LINE_BYTES = 2000
+"""Bytes one line may have: an email (254), a member id (64), a name (200) and a date fit many
+times over, even in scripts of several bytes a character."""
 MAX_COLUMNS = 20
 BATCH = 500
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -153,23 +153,24 @@ class RosterReport:
                 "before is unchanged.",
                 self.found,
             ) % {"count": self.found}
-        return (
-            ngettext(
-                "The roster now holds %(count)d person.",
-                "The roster now holds %(count)d people.",
-                self.entries,
-            )
-            % {"count": self.entries}
-            + " "
-            + ngettext(
-                "It replaced the roster before (%(before)d entry); %(kept)d person who had "
-                "enrolled is still on it.",
-                "It replaced the roster before (%(before)d entries); %(kept)d people who had "
-                "enrolled are still on it.",
-                self.replaced,
-            )
-            % {"before": self.replaced, "kept": self.still_enrolled}
-        )
+        holds = ngettext(
+            "The roster now holds %(count)d person.",
+            "The roster now holds %(count)d people.",
+            self.entries,
+        ) % {"count": self.entries}
+        if not self.replaced:
+            return holds
+        replaced = ngettext(
+            "It replaced the roster before (%(count)d entry).",
+            "It replaced the roster before (%(count)d entries).",
+            self.replaced,
+        ) % {"count": self.replaced}
+        kept = ngettext(
+            "%(count)d person who had enrolled is still on it.",
+            "%(count)d people who had enrolled are still on it.",
+            self.still_enrolled,
+        ) % {"count": self.still_enrolled}
+        return f"{holds} {replaced} {kept}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +190,13 @@ class _Stop(Exception):
 
 
 class _Lines:
-    """The lines of a text stream, refusing one longer than ``MAX_LINE_CHARS`` before the CSV
-    reader splits it into cells, and any holding a NUL (a binary file, not a CSV)."""
+    """The lines of the file, decoded one at a time, so a byte that is not UTF-8 is named at its
+    own line (UTF-8 never puts a newline byte inside a character, so splitting on it first is
+    safe). Refuses a line longer than ``MAX_LINE_BYTES`` before the CSV reader splits it into
+    cells, and any line holding a NUL (a binary file, not a CSV)."""
 
-    def __init__(self, stream: IO[str], report: RosterReport) -> None:
-        self.stream = stream
+    def __init__(self, source: IO[bytes], report: RosterReport) -> None:
+        self.source = source
         self.report = report
         self.number = 0
 
@@ -201,11 +204,25 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
+        raw = self.source.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            raise StopIteration
+        self.number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            self.report.add(
+                self.number,
+                None,
+                _("is far longer than any line of a roster (over %(count)s bytes).")
+                % {"count": f"{MAX_LINE_BYTES:,}"},
+            )
+            raise _Stop
+        if self.number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
         try:
-            line = self.stream.readline(MAX_LINE_CHARS + 1)
+            line = raw.decode("utf-8")
         except UnicodeDecodeError:
             self.report.add(
-                self.number + 1,
+                self.number,
                 None,
                 _(
                     "is not UTF-8 text. Save the file as “CSV UTF-8” from your spreadsheet "
@@ -213,17 +230,6 @@ class _Lines:
                 ),
             )
             raise _Stop from None
-        if not line:
-            raise StopIteration
-        self.number += 1
-        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
-            self.report.add(
-                self.number,
-                None,
-                _("is longer than %(count)s characters; no line of a roster is that long.")
-                % {"count": f"{MAX_LINE_CHARS:,}"},
-            )
-            raise _Stop
         if "\x00" in line:
             self.report.add(
                 self.number,
@@ -286,9 +292,8 @@ def _header(cells: list[str], report: RosterReport) -> list[str] | None:
 def _rows(source: IO[bytes], report: RosterReport) -> Iterator[tuple[int, dict[str, str]]]:
     """Each data row with the line it starts on, as a dict by column; header problems on line 1."""
     most = max_rows()
-    stream = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     try:
-        lines = _Lines(stream, report)
+        lines = _Lines(source, report)
         try:
             first = next(lines)
         except StopIteration:
@@ -343,9 +348,6 @@ def _rows(source: IO[bytes], report: RosterReport) -> Iterator[tuple[int, dict[s
             line = reader.line_num + 1
     except _Stop:
         return
-    finally:
-        # The upload is the caller's to close; only let go of it.
-        stream.detach()
 
 
 def _date_of_birth(text: str, today: date) -> date | str:
