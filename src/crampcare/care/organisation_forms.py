@@ -23,10 +23,15 @@ class AddMemberForm(forms.Form):
     )
     role = forms.ChoiceField(
         label=_("Role"),
+        help_text=_(
+            "A clinician follows the people who accept their invitation. An admin runs this "
+            "organisation and sees no health data. A member is someone the organisation offers "
+            "the program to."
+        ),
         choices=[
-            (Role.CLINICIAN, _("Clinician: follows the people who accept their invitation")),
-            (Role.ADMIN, _("Admin: runs this organisation; sees no health data")),
-            (Role.MEMBER, _("Member: someone the organisation offers the program to")),
+            (Role.CLINICIAN, _("Clinician")),
+            (Role.ADMIN, _("Admin")),
+            (Role.MEMBER, _("Member")),
         ],
         initial=Role.CLINICIAN,
     )

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.care import services
+from crampcare.care import organisations, services
 from crampcare.care.forms import AcceptForm
 from crampcare.care.presentation import describe_what
 from crampcare.validation_errors import attach_errors
@@ -40,6 +40,7 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pending": list(services.pending_invitations(request.user)),
         "past": list(services.past_relationships(request.user)),
         "is_clinician": services.is_clinician(request.user),
+        "runs_organisations": organisations.administered(request.user).exists(),
         "form": AcceptForm(),
     }
     return render(request, "care/people.html", context)
