@@ -15,7 +15,8 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -39,18 +40,30 @@ def administered(user: Any) -> models.QuerySet[Organisation]:
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
     mine = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation")
+    # Each count its own subquery: joining memberships and the roster in one query would make
+    # a row for every member times every roster entry.
     return (
         Organisation.objects.filter(pk__in=mine)
         .annotate(
-            admins=Count("memberships", filter=Q(memberships__role=Role.ADMIN), distinct=True),
-            clinicians=Count(
-                "memberships", filter=Q(memberships__role=Role.CLINICIAN), distinct=True
-            ),
-            members=Count("memberships", filter=Q(memberships__role=Role.MEMBER), distinct=True),
-            roster_size=Count("roster", distinct=True),
+            admins=_count(Membership.objects.filter(role=Role.ADMIN)),
+            clinicians=_count(Membership.objects.filter(role=Role.CLINICIAN)),
+            members=_count(Membership.objects.filter(role=Role.MEMBER)),
+            roster_size=_count(RosterEntry.objects.all()),
         )
         .order_by("name", "pk")
     )
+
+
+def _count(rows: models.QuerySet[Any]) -> Coalesce:
+    """How many of ``rows`` belong to the outer query's organisation."""
+    counted = (
+        rows.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def organisation_for_admin(user: Any, organisation_id: int) -> Organisation:
@@ -69,9 +82,12 @@ class Person:
     user: User
     memberships: dict[str, Membership] = field(default_factory=dict)
     following: list[CareRelationship] = field(default_factory=list)
-    """As a clinician: the relationships made in this organisation that have not ended."""
+    """As a clinician: the relationships made in this organisation that have not ended, with a
+    member of it (invited or active)."""
+    following_others: int = 0
+    """As a clinician: how many more, with people who are not members here (never named)."""
     followed_by: list[CareRelationship] = field(default_factory=list)
-    """As a member: the same, seen from the person's side."""
+    """As a member: the same relationships, seen from the member's side."""
 
 
 @dataclass
@@ -106,12 +122,23 @@ def overview(admin: Any, organisation_id: int) -> Overview:
     open_relationships = CareRelationship.objects.filter(
         organisation=organisation, status__in=(Status.INVITED, Status.ACTIVE)
     ).select_related("clinician", "person")
+    # Only relationships with the organisation's members are named: an invitation to an address
+    # that is no member's stays the clinician's and that person's business (only counted).
+    members = {uid: p for uid, p in people.items() if Role.MEMBER in p.memberships}
+    by_email = {p.user.email.lower(): p for p in members.values()}
     for relationship in open_relationships:
+        if relationship.person_id is not None:
+            member = members.get(relationship.person_id)
+        else:
+            member = by_email.get(relationship.invited_email.lower())
         clinician = people.get(relationship.clinician_id)
+        if member is None:
+            if clinician is not None:
+                clinician.following_others += 1
+            continue
+        member.followed_by.append(relationship)
         if clinician is not None:
             clinician.following.append(relationship)
-        if relationship.person_id is not None and relationship.person_id in people:
-            people[relationship.person_id].followed_by.append(relationship)
     by_role: dict[str, list[Person]] = {role: [] for role in ROLE_ORDER}
     for person in people.values():
         for role in ROLE_ORDER:

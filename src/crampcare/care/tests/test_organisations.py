@@ -138,3 +138,23 @@ def test_the_organisation_page_makes_the_same_queries_whatever_its_size(team: Te
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_invitations_to_people_who_are_not_members_are_counted_not_named(team: Team) -> None:
+    services.invite(team.colleague, "outsider.person@example.org", notify=False)
+    organisations.assign(team.admin, team.riverside.pk, team.stranger.pk, team.colleague.pk)
+    page = client_for(team.admin).get(f"/care/organisations/{team.riverside.pk}/")
+    text = page.content.decode()
+    assert "outsider.person@example.org" not in text
+    assert "And 1 person who is not a member here." in text
+    assert "Follows: stranger@example.org" in text  # Sam, a member, invited: named
+    api = client_for(team.admin).get(f"/api/v1/care/organisations/{team.riverside.pk}")
+    follows = [f for f in api.json()["follows"] if f["clinician_id"] == team.colleague.pk]
+    assert follows == [{"clinician_id": team.colleague.pk, "person_id": None, "status": "invited"}]
+
+
+def test_the_care_team_page_links_admins_to_their_organisations(team: Team) -> None:
+    assert "/care/organisations/" in client_for(team.admin).get("/care/people/").content.decode()
+    assert "/care/organisations/" not in (
+        client_for(team.clinician).get("/care/people/").content.decode()
+    )
