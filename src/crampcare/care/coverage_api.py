@@ -61,11 +61,13 @@ class CoverageEnrolOut(Schema):
 
 @router.post(
     "/check",
-    response={200: CoverageCheckOut, 429: CareErrorOut},
+    response={200: CoverageCheckOut, 403: CareErrorOut, 429: CareErrorOut},
     auth=None,
     summary="Is my program covered?",
     description="A miss answers the same whatever the reason: 200, covered false, no offers. "
-    "Rate-limited per address and per identifier (429).",
+    "Rate-limited per address and per identifier (429). 403 when the server cannot tell the "
+    "client's address (a proxy set-up that does not pass it on; see CRAMPCARE_CLIENT_IP_HEADER), "
+    "since the limit per address could not be counted.",
 )
 def coverage_check(request: Any, payload: CoverageCheckIn) -> Any:
     identifier = payload.identifier.strip()

@@ -30,7 +30,7 @@ from crampcare.accounts.models import AccessToken, User
 from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
-from crampcare.care.models import CareRelationship
+from crampcare.care.models import CareRelationship, Membership, Role
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
 from crampcare.insights.models import SelfTest
 from crampcare.knowledge.loader import get_library
@@ -89,6 +89,11 @@ class Person:
         assert found, "the person has no care relationship"
         return [str(pk) for pk in found]
 
+    def organisations(self) -> list[str]:
+        """The organisations the person runs; none, here: a made-up id, whose GET is a 404."""
+        found = Membership.objects.filter(user=self.user, role=Role.ADMIN)
+        return [str(pk) for pk in found.values_list("organisation", flat=True)] or ["999999"]
+
     def unsubscribe_token(self) -> str:
         return reminders.unsubscribe_token(Program.objects.for_user(self.user).get())
 
@@ -125,6 +130,12 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("programs:calendar", "token"): lambda person: [person.secrets.calendar_token],
     ("programs:unsubscribe", "token"): lambda person: [person.unsubscribe_token()],
     ("care:end_relationship", "relationship_id"): lambda person: person.relationships(),
+    ("care:organisation", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_add_member", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_remove_member", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_remove_member", "membership_id"): lambda _: ["999999"],
+    ("care:organisation_assign", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_roster", "organisation_id"): lambda person: person.organisations(),
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
@@ -143,6 +154,8 @@ API_PARAMETERS: dict[str, Values] = {
     # write on purpose, and care/tests checks it).
     "patient_id": lambda person: [str(person.user.pk)],
     "relationship_id": lambda person: person.relationships(),
+    "organisation_id": lambda person: person.organisations(),
+    "membership_id": lambda _: ["999999"],
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
