@@ -23,13 +23,13 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from typing import IO
+from datetime import date, datetime
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -449,6 +449,47 @@ def read(source: IO[bytes], report: RosterReport) -> Iterator[RosterRow]:
 # -- saving -------------------------------------------------------------------------------------
 
 
+class _NewEntry(NamedTuple):
+    organisation: int
+    email: str
+    member_id: str
+    name: str
+    date_of_birth: date
+    enrolled_user: int | None
+    enrolled_at: datetime | None
+    line: int
+
+
+def _insert(rows: list[_NewEntry]) -> None:
+    """Insert checked rows with one prepared statement per batch.
+
+    Why not ``bulk_create``: building and compiling a model instance per row made a roster of
+    20,000 people hold the database's write lock for seconds, with everyone else's writes
+    waiting. Values go through the backend's own adapters, as the ORM's would."""
+    columns = [str(RosterEntry._meta.get_field(name).column) for name in _NewEntry._fields]  # type: ignore[union-attr]
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted by the backend; every value is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(RosterEntry._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    adapt_date = connection.ops.adapt_datefield_value
+    adapt_instant = connection.ops.adapt_datetimefield_value
+    params: list[tuple[Any, ...]] = [
+        (
+            *row[:4],
+            adapt_date(row.date_of_birth),
+            row.enrolled_user,
+            adapt_instant(row.enrolled_at),
+            row.line,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def refuse_if_too_large(size: int | None, report: RosterReport) -> bool:
     """Report an upload over the limit before anything of it is read; True if it is."""
     if size is not None and size > max_bytes():
@@ -482,8 +523,8 @@ def replace_roster(organisation: Organisation, source: IO[bytes]) -> RosterRepor
     again = RosterReport()
     with transaction.atomic():
         current = RosterEntry.objects.filter(organisation=organisation)
-        links_by_email: dict[str, tuple[int, object]] = {}
-        links_by_member_id: dict[str, tuple[int, object]] = {}
+        links_by_email: dict[str, tuple[int, datetime | None]] = {}
+        links_by_member_id: dict[str, tuple[int, datetime | None]] = {}
         for email, member_id, user_id, enrolled_at in current.filter(
             enrolled_user__isnull=False
         ).values_list("email", "member_id", "enrolled_user", "enrolled_at"):
@@ -492,29 +533,31 @@ def replace_roster(organisation: Organisation, source: IO[bytes]) -> RosterRepor
             if member_id:
                 links_by_member_id[member_id] = (user_id, enrolled_at)
         report.replaced = current.delete()[1].get(RosterEntry._meta.label, 0)
-        batch: list[RosterEntry] = []
+        batch: list[_NewEntry] = []
         for row in read(source, again):
             link = links_by_email.get(row.email) if row.email else None
             if link is None and row.member_id:
                 link = links_by_member_id.get(row.member_id)
-            entry = RosterEntry(
-                organisation=organisation,
-                email=row.email,
-                member_id=row.member_id,
-                name=row.name,
-                date_of_birth=row.date_of_birth,
-                line=row.line,
-            )
             if link is not None:
-                entry.enrolled_user_id, entry.enrolled_at = link  # type: ignore[assignment]
                 report.still_enrolled += 1
-            batch.append(entry)
+            batch.append(
+                _NewEntry(
+                    organisation.pk,
+                    row.email,
+                    row.member_id,
+                    row.name,
+                    row.date_of_birth,
+                    link[0] if link else None,
+                    link[1] if link else None,
+                    row.line,
+                )
+            )
             report.entries += 1
             if len(batch) >= BATCH:
-                RosterEntry.objects.bulk_create(batch)
+                _insert(batch)
                 batch.clear()
         if batch:
-            RosterEntry.objects.bulk_create(batch)
+            _insert(batch)
         if again.problems:  # the file changed between the two readings: take it all back
             transaction.set_rollback(True)
             report.problems, report.found = again.problems, again.found

@@ -148,6 +148,8 @@ def test_a_new_roster_replaces_the_old_and_keeps_who_enrolled(team: Team) -> Non
     olive = team.person
     token = coverage.check("b-2", date(1947, 12, 1)).offers[0].token
     coverage.enrol(olive, token)
+    enrolled_at = RosterEntry.objects.get(member_id="B-2").enrolled_at
+    assert enrolled_at is not None
     report = _upload(
         team, HEADER + "bob@example.org,B-2,Bob S,1947-12-01\ndee@example.org,,Dee,1980-01-01\n"
     )
@@ -155,6 +157,7 @@ def test_a_new_roster_replaces_the_old_and_keeps_who_enrolled(team: Team) -> Non
     assert (report.entries, report.replaced, report.still_enrolled) == (2, 3, 1)
     bob = RosterEntry.objects.get(member_id="B-2")
     assert bob.enrolled_user == olive
+    assert bob.enrolled_at == enrolled_at  # kept to the microsecond, with its zone
     assert bob.name == "Bob S"
     assert not RosterEntry.objects.filter(email="ann@example.org").exists()
     assert (
