@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crampcare.care import coverage, organisations, rosters
@@ -353,3 +355,19 @@ def test_uploads_are_rate_limited_per_admin(team: Team) -> None:
     blocked = client.post(url, {"roster": SimpleUploadedFile("r.csv", good)})
     assert blocked.status_code == 429
     assert "Too many uploads in the last hour" in blocked.content.decode()
+
+
+def test_the_roster_page_makes_the_same_queries_whatever_the_roster_size(team: Team) -> None:
+    client = client_for(team.admin)
+    url = f"/care/organisations/{team.riverside.pk}/roster/"
+    assert _upload(team, HEADER + "ann@example.org,,Ann,1958-04-23\n").saved
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    lines = "".join(f"p{n}@example.org,,P{n},1960-01-01\n" for n in range(300))
+    assert _upload(team, HEADER + lines).saved
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(large) == len(small)
+    assert "Page 1 of 3" in page.content.decode()
