@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crampcare.testing.browser import browser, dark_page, page  # noqa: F401 - fixtures
+from crampcare.testing.browser import app_page, browser, dark_page, page  # noqa: F401 - fixtures
 
 if TYPE_CHECKING:
     from django.test import Client

@@ -189,10 +189,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = config.env_int(
     "CRAMPCARE_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0
 )
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = config.env_str("CRAMPCARE_CLIENT_IP_HEADER") or None
-# Two-step sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Anyone may turn
-# it on; clinicians and organisation admins must before any care page or care API route
-# (docs/care.md). Security keys (WebAuthn) are not offered yet.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-step sign-in (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn, as a
+# second step after the password, never instead of it) and recovery codes. Anyone may turn it on;
+# clinicians and organisation admins must before any care page or care API route (docs/care.md).
+# A browser offers security keys only over HTTPS or on http://localhost.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "crampcare"
 # allauth refuses the app to an account with an unconfirmed address (a stranger who signed up
 # with it could lock its owner out). Only where addresses are confirmed at sign-up does that
@@ -200,6 +201,10 @@ MFA_TOTP_ISSUER = "crampcare"
 MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION != "mandatory"
 MFA_FORMS = {
     "authenticate": "crampcare.accounts.forms.MFAAuthenticateForm",
+    "authenticate_webauthn": "crampcare.accounts.forms.SecurityKeyAuthenticateForm",
+    "add_webauthn": "crampcare.accounts.forms.AddSecurityKeyForm",
+    "edit_webauthn": "crampcare.accounts.forms.EditSecurityKeyForm",
+    "reauthenticate_webauthn": "crampcare.accounts.forms.SecurityKeyReauthenticateForm",
     "reauthenticate": "crampcare.accounts.forms.MFAReauthenticateForm",
     "activate_totp": "crampcare.accounts.forms.ActivateTOTPForm",
 }

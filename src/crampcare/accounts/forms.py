@@ -8,8 +8,18 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base.forms import AuthenticateForm as MFABaseAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as MFABaseReauthenticateForm
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as MFABaseActivateTOTPForm
+from allauth.mfa.webauthn.forms import AddWebAuthnForm as MFABaseAddWebAuthnForm
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm as MFABaseAuthenticateWebAuthnForm
+from allauth.mfa.webauthn.forms import EditWebAuthnForm as MFABaseEditWebAuthnForm
+from allauth.mfa.webauthn.forms import (
+    ReauthenticateWebAuthnForm as MFABaseReauthenticateWebAuthnForm,
+)
+from allauth.mfa.webauthn.internal import auth as webauthn_auth
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from crampcare.accounts.models import User
@@ -142,3 +152,122 @@ class ActivateTOTPForm(MFABaseActivateTOTPForm):
             _("Code from the app"),
             _("The 6-digit code the app shows for crampcare. It changes every 30 seconds."),
         )
+
+
+# A security key's name: long enough for "Blue key on my keyring", short enough for a table.
+KEY_NAME_MAX_LENGTH = 64
+KEY_NAME_HINT = _(
+    "So you can tell your keys apart, for example \u201cBlue key on my keyring\u201d."
+)
+KEY_ANSWER_MISSING = _(
+    "Your browser sent no answer from a security key. Press the button again and touch your key "
+    "when it blinks."
+)
+KEY_ANSWER_UNREADABLE = _(
+    "That answer from a security key could not be read. Press the button again and touch your "
+    "key when it blinks."
+)
+
+
+KEY_NOT_RECOGNISED = _(
+    "That security key did not match this account, or its answer came too late. Try again, or "
+    "use a code instead."
+)
+
+
+def _read_key_answer(parse: Any, credential: Any) -> None:
+    """allauth reads the browser's answer with fido2, which raises more than the TypeError it
+    expects on a malformed one (a list, a string, missing parts): each becomes the field's error
+    here, not a server error."""
+    try:
+        parse(credential)
+    except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise ValidationError(KEY_ANSWER_UNREADABLE, code="unreadable") from error
+
+
+def _check_key(form: MFABaseAuthenticateWebAuthnForm) -> Authenticator:
+    """The answer read, then allauth's check of it; its "Incorrect code." (meant for the app's
+    codes) is worded for a key. Other refusals (too many attempts) keep their own words."""
+    _read_key_answer(
+        webauthn_auth.parse_authentication_response, form.cleaned_data.get("credential")
+    )
+    try:
+        checked: Authenticator = MFABaseAuthenticateWebAuthnForm.clean_credential(form)
+    except ValidationError as error:
+        if getattr(error, "code", None) == "incorrect_code":
+            raise ValidationError(KEY_NOT_RECOGNISED, code="incorrect_code") from error
+        raise
+    return checked
+
+
+def _word_key_answer(form: forms.Form) -> None:
+    form.fields["credential"].error_messages.update(
+        {"required": KEY_ANSWER_MISSING, "invalid": KEY_ANSWER_UNREADABLE}
+    )
+
+
+def _word_key_name(form: forms.Form) -> None:
+    name = form.fields["name"]
+    name.label = _("Name of the key")
+    name.help_text = KEY_NAME_HINT
+    name.widget.attrs["maxlength"] = str(KEY_NAME_MAX_LENGTH)
+    name.validators.append(MaxLengthValidator(KEY_NAME_MAX_LENGTH))
+
+
+class AddSecurityKeyForm(MFABaseAddWebAuthnForm):
+    """Adding a security key: its name; the key's answer comes from the page's script."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_key_name(self)
+        _word_key_answer(self)
+        self.initial["name"] = self._default_name()
+
+    def _default_name(self) -> str:
+        """allauth's default ("Master key") reads oddly; number ours when there are several."""
+        held = Authenticator.objects.filter(user=self.user, type=Authenticator.Type.WEBAUTHN)
+        count = held.count()
+        return str(_("Security key")) if not count else f"{_('Security key')} {count + 1}"
+
+    def clean_name(self) -> str:
+        return str(self.cleaned_data.get("name") or "").strip() or self._default_name()
+
+    def clean(self) -> dict[str, Any]:
+        if "credential" in self.errors:
+            return self.cleaned_data
+        _read_key_answer(
+            webauthn_auth.parse_registration_response, self.cleaned_data.get("credential")
+        )
+        return super().clean()
+
+
+class EditSecurityKeyForm(MFABaseEditWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_key_name(self)
+
+
+class SecurityKeyAuthenticateForm(MFABaseAuthenticateWebAuthnForm):
+    """The code step's other way in: a security key, offered only to someone who has one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_key_answer(self)
+
+    @property
+    def has_keys(self) -> bool:
+        return Authenticator.objects.filter(
+            user=self.user, type=Authenticator.Type.WEBAUTHN
+        ).exists()
+
+    def clean_credential(self) -> Authenticator:
+        return _check_key(self)
+
+
+class SecurityKeyReauthenticateForm(MFABaseReauthenticateWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word_key_answer(self)
+
+    def clean_credential(self) -> Authenticator:
+        return _check_key(self)

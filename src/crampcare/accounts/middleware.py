@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,6 +30,8 @@ OPEN_BEFORE_ONBOARDING = (
     "/healthz",
     "/favicon",
     "/manifest",
+    "/sw.js",
+    "/offline/",
 )
 
 
@@ -59,6 +62,16 @@ def welcome_url(request: HttpRequest) -> str:
     return url
 
 
+SIGNED_OUT = "_crampcare_signed_out"
+CLEAR_ON_SIGN_OUT = '"cache", "storage"'
+
+
+def mark_signed_out(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """``user_logged_out``: the answer to this request clears the browser's copies."""
+    if request is not None:
+        setattr(request, SIGNED_OUT, True)
+
+
 class PrivacyHeadersMiddleware:
     """Headers every answer gets: which browser features pages may use, and no copy of a
     personal page, export or API answer kept by the browser or anything in between."""
@@ -78,6 +91,10 @@ class PrivacyHeadersMiddleware:
             # must not show someone's health data to the next person.
             response.headers.pop("Cache-Control", None)
             add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate
+        if getattr(request, SIGNED_OUT, False):
+            # Signing out empties what this browser keeps of the site: the app's copies of the
+            # person's own pages (home/pwa.py) go with the session.
+            response["Clear-Site-Data"] = CLEAR_ON_SIGN_OUT
         if request.path.startswith(API_DOCS):
             # Swagger UI (django-ninja's own static files) styles its widgets inline.
             response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from typing import Any
 
 from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
+from allauth.mfa.webauthn.views import ReauthenticateWebAuthnView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.generic.edit import FormView
 
 from crampcare.accounts import services
 from crampcare.accounts.adapter import OWNER_ONLY, SignupClosed
@@ -70,6 +72,17 @@ class WelcomeView(SignupView):
 
 
 welcome = WelcomeView.as_view()
+
+
+class ReauthenticateWithKeyView(ReauthenticateWebAuthnView):
+    """allauth's view answers a failed key with a redirect to the sign-in page (which sends a
+    signed-in person home); here the page comes back with the problem named, to try again."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return FormView.form_invalid(self, form)
+
+
+reauthenticate_with_key = login_required(ReauthenticateWithKeyView.as_view())
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Stricter sign-in for the people who see others' health data: clinicians and organisation
-admins must use two-step sign-in (an authenticator app, allauth.mfa) before any care page or
-care API route, and are signed out after ``CRAMPCARE_CARE_IDLE_MINUTES`` without a request.
+admins must use two-step sign-in (an authenticator app or a security key, allauth.mfa) before any
+care page or care API route, and are signed out after ``CRAMPCARE_CARE_IDLE_MINUTES`` without a
+request.
 
 A person with no such role (someone on their own install, a patient, a plain member of an
 organisation) is never asked for either: nothing changes for them.
@@ -22,9 +23,9 @@ from crampcare.care.models import Membership, Role
 
 # The roles that see other people's data, or manage who does.
 CARE_ROLES = (Role.CLINICIAN, Role.ADMIN)
-# What counts as two-step sign-in: the app. Recovery codes alone are a fallback, not a factor
-# set up; security keys (WebAuthn) are not offered yet.
-SECOND_FACTORS = [Authenticator.Type.TOTP]
+# What counts as two-step sign-in: the app or a security key. Recovery codes alone are a
+# fallback, not a factor set up.
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 MFA_REQUIRED = _(
     "Two-step sign-in is required for clinicians and organisation admins. Turn it on in your "

@@ -64,7 +64,7 @@ def _sources(library: Library, ids: Iterable[str]) -> list[Source]:
     return sources
 
 
-def _cited(library: Library, items: Sequence[CitedText]) -> list[CitedItem]:
+def cited(library: Library, items: Sequence[CitedText]) -> list[CitedItem]:
     return [
         CitedItem(
             item.text.get(),
@@ -132,8 +132,8 @@ def relief(request: HttpRequest) -> HttpResponse:
         {
             "guide": guide,
             "areas": guide.areas,
-            "emergency": _cited(library, [guide.emergency])[0],
-            "not_a_cramp": _cited(library, [guide.not_a_cramp])[0],
+            "emergency": cited(library, [guide.emergency])[0],
+            "not_a_cramp": cited(library, [guide.not_a_cramp])[0],
         },
     )
 
@@ -153,14 +153,17 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
         "area": found,
         "variant": variant,
         "since": since,
-        "emergency": _cited(library, [guide.emergency])[0],
-        "not_a_cramp": _cited(library, [guide.not_a_cramp])[0],
+        "emergency": cited(library, [guide.emergency])[0],
+        "not_a_cramp": cited(library, [guide.not_a_cramp])[0],
         "still_sources": _sources(library, guide.still_cramping.references),
     }
     if state == STATE_EASING:
         log_url = _optional_url(DIARY_LOG_CRAMP)
         context |= {
-            "aftercare": _cited(library, guide.aftercare),
+            # The copy the app keeps for use without a connection (home/pwa.py): made for
+            # everyone, so it leaves out all advice a program hold would hide for someone.
+            "offline_copy": request.GET.get("offline") == "1",
+            "aftercare": cited(library, guide.aftercare),
             "log_url": log_url,
             # After signing in or signing up, straight to the one-tap button for this muscle.
             # With the guide's start time, so the cramp is logged when it began.
@@ -181,9 +184,9 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
             StepView(step, step.text.get(), step.spoken.get(), _sources(library, step.references))
             for step in steps
         ],
-        "avoid": _cited(library, found.avoid),
-        "variant_intro": _cited(library, [variant.intro])[0] if variant else None,
-        "evidence_note": _cited(library, [found.evidence_note])[0] if found.evidence_note else None,
+        "avoid": cited(library, found.avoid),
+        "variant_intro": cited(library, [variant.intro])[0] if variant else None,
+        "evidence_note": cited(library, [found.evidence_note])[0] if found.evidence_note else None,
         "next_message": what_happens_next(
             max(1, -(-(threshold - elapsed) // 60)), guide.still_cramping.threshold_minutes
         ),

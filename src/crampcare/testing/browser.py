@@ -132,8 +132,14 @@ request_started.connect(server_requests.started, dispatch_uid="crampcare-browser
 request_finished.connect(server_requests.finished, dispatch_uid="crampcare-browser-finished")
 
 
-def _new_page(browser: Any, *, viewport: dict[str, int], dark: bool) -> Any:
+def _new_page(
+    browser: Any, *, viewport: dict[str, int], dark: bool, service_workers: str = "block"
+) -> Any:
+    # The app's service worker (home/pwa.py) precaches about a hundred pages and files on a first
+    # visit: only the tests of the app on the phone let it run (``app_page``); for every other
+    # page test it would be load, and a cache between the test and the server.
     context = browser.new_context(
+        service_workers=service_workers,
         viewport=viewport,
         color_scheme="dark" if dark else "light",
         reduced_motion="reduce",
@@ -213,6 +219,14 @@ def close_context(page: Any) -> None:
 def page(browser: Any) -> Iterator[Any]:
     """A phone-sized page in light mode."""
     page = _new_page(browser, viewport=PHONE, dark=False)
+    yield page
+    close_context(page)
+
+
+@pytest.fixture
+def app_page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page in light mode with service workers allowed (the app on the phone)."""
+    page = _new_page(browser, viewport=PHONE, dark=False, service_workers="allow")
     yield page
     close_context(page)
 

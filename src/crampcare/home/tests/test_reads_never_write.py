@@ -130,6 +130,9 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("programs:calendar", "token"): lambda person: [person.secrets.calendar_token],
     ("programs:unsubscribe", "token"): lambda person: [person.unsubscribe_token()],
     ("care:end_relationship", "relationship_id"): lambda person: person.relationships(),
+    # A security key's pages (allauth.mfa): a made-up key is enough, as for allauth's emails.
+    ("mfa_edit_webauthn", "pk"): lambda _: ["1"],
+    ("mfa_remove_webauthn", "pk"): lambda _: ["1"],
     ("care:organisation", "organisation_id"): lambda person: person.organisations(),
     ("care:organisation_add_member", "organisation_id"): lambda person: person.organisations(),
     ("care:organisation_remove_member", "organisation_id"): lambda person: person.organisations(),

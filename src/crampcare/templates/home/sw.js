@@ -1,0 +1,112 @@
+// crampcare's service worker (home/pwa.py): the relief guide, the exercise library and the topics
+// work without a connection; the person's own pages show their last copy when offline.
+// Version {{ version }}: a new version precaches again and deletes the old caches.
+"use strict";
+
+const VERSION = "{{ version }}";
+const PUBLIC = "crampcare-public-" + VERSION;
+const PERSONAL = "crampcare-personal-" + VERSION;
+const PRECACHE = {{ precache|safe }};
+const PERSONAL_PREFIXES = {{ personal_prefixes|safe }};
+const PERSONAL_EXACT = {{ personal_exact|safe }};
+const OFFLINE_URL = {{ offline_url|safe }};
+const RELIEF_AREA = /^\/cramp-now\/[a-z0-9-]+\/$/;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(PUBLIC);
+    // Without cookies: these copies are everyone's, never a signed-in person's page.
+    await Promise.all(PRECACHE.map(async (url) => {
+      const response = await fetch(new Request(url, { credentials: "omit", cache: "reload" }));
+      if (!response.ok) throw new Error("precache failed: " + url + " " + response.status);
+      await cache.put(url, response);
+    }));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names
+      .filter((name) => name.startsWith("crampcare-") && name !== PUBLIC && name !== PERSONAL)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+async function forgetProgramCopies() {
+  const personal = await caches.open(PERSONAL);
+  for (const request of await personal.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path === "/" || path.startsWith("/program/")) await personal.delete(request);
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  // The page says the person signed out (the server also sends Clear-Site-Data).
+  if (type === "signed-out") event.waitUntil(caches.delete(PERSONAL));
+  // A red flag holds the program: no copy of a session or plan may offer exercise offline.
+  if (type === "program-held") event.waitUntil(forgetProgramCopies());
+});
+
+function isPersonal(url) {
+  return PERSONAL_EXACT.includes(url.pathname) ||
+    PERSONAL_PREFIXES.some((prefix) => url.pathname.startsWith(prefix));
+}
+
+async function offlineCopy(request, url) {
+  const personal = await caches.open(PERSONAL);
+  const mine = await personal.match(request, { ignoreVary: true });
+  if (mine) return mine;
+  const everyone = await caches.open(PUBLIC);
+  if (RELIEF_AREA.test(url.pathname) && url.searchParams.get("state") === "easing") {
+    const easing = await everyone.match(url.pathname + "?state=easing&offline=1");
+    if (easing) return easing;
+  }
+  const exact = await everyone.match(url.pathname + url.search);
+  if (exact) return exact;
+  // The relief guide and the library under any query (a start time, a variant, a filter).
+  const page = await everyone.match(url.pathname, { ignoreSearch: true });
+  if (page) return page;
+  return (await everyone.match(OFFLINE_URL)) || Response.error();
+}
+
+async function fromNetworkFirst(request, url) {
+  try {
+    const response = await fetch(request);
+    if (isPersonal(url)) {
+      const personal = await caches.open(PERSONAL);
+      if (response.ok && !response.redirected && response.type === "basic" &&
+          (response.headers.get("Content-Type") || "").startsWith("text/html")) {
+        await personal.put(request, response.clone());
+      } else {
+        // Held, gone or signed out: the old copy must not stand in for this answer offline.
+        await personal.delete(request);
+      }
+    }
+    return response;
+  } catch (error) {
+    return offlineCopy(request, url);
+  }
+}
+
+async function fromCacheFirst(request) {
+  const everyone = await caches.open(PUBLIC);
+  const cached = await everyone.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  return fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(fromNetworkFirst(request, url));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(fromCacheFirst(request));
+  }
+});
