@@ -16,6 +16,8 @@ from crampcare.api_errors import error_body
 from crampcare.assessment.api import router as assessment_router
 from crampcare.care.api import me_router as care_me_router
 from crampcare.care.api import router as care_router
+from crampcare.care.coverage_api import router as coverage_router
+from crampcare.care.organisations_api import router as organisations_router
 from crampcare.diary.api import router as diary_router
 from crampcare.insights.api import router as insights_router
 from crampcare.insights.nights_api import router as nights_router
@@ -207,3 +209,5 @@ api.add_router("/diary", nights_router)
 api.add_router("/insights", insights_router)
 api.add_router("/care", care_router)
 api.add_router("/", care_me_router)
+api.add_router("/care", organisations_router)
+api.add_router("/coverage", coverage_router)

@@ -179,6 +179,11 @@ ACCOUNT_RATE_LIMITS = {
     "care_invite": "30/h/user",
     # Sending a message to one's care team or one's people (new conversations and replies).
     "care_message": "60/h/user",
+    # Organisation admins uploading a roster CSV (care/rosters.py).
+    "care_roster": "10/h/user",
+    # The public coverage check (/coverage/, POST /api/v1/coverage/check): per address, and per
+    # email or member id typed, so guessing a date of birth is slow from any number of addresses.
+    "coverage_check": "10/m/ip,5/h/key",
 }
 # The client address the limits count by. Behind the TLS proxy the production profile expects,
 # it is the proxy's X-Forwarded-For entry (one trusted proxy), never a value a client can forge.
@@ -281,6 +286,9 @@ CRAMPCARE_IMPORT_MAX_RATIO = config.env_int("CRAMPCARE_IMPORT_MAX_RATIO", 200, m
 CRAMPCARE_IMPORT_MAX_MEMBERS = config.env_int("CRAMPCARE_IMPORT_MAX_MEMBERS", 100, minimum=1)
 CRAMPCARE_IMPORT_MAX_ROWS = config.env_int("CRAMPCARE_IMPORT_MAX_ROWS", 200_000, minimum=1)
 CRAMPCARE_IMPORT_PER_HOUR = config.env_int("CRAMPCARE_IMPORT_PER_HOUR", 20, minimum=1)
+# Rosters (care/rosters.py): the largest CSV an organisation admin may upload, and its rows.
+CRAMPCARE_ROSTER_MAX_BYTES = config.env_int("CRAMPCARE_ROSTER_MAX_BYTES", 5 * _MB, minimum=1)
+CRAMPCARE_ROSTER_MAX_ROWS = config.env_int("CRAMPCARE_ROSTER_MAX_ROWS", 20_000, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("diary/", include("crampcare.diary.urls")),
     path("insights/", include("crampcare.insights.urls")),
     path("care/", include("crampcare.care.urls")),
+    path("coverage/", include("crampcare.care.coverage_urls")),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -338,3 +338,52 @@ class OrganisationAuditRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly("Audit records cannot be deleted.")
+class RosterEntry(models.Model):
+    """One person an organisation covers, from the roster CSV its admin uploaded: the
+    organisation's own data. The date of birth is personal data: only the organisation's admins
+    see it (on the roster page), and the coverage check compares it without ever showing it.
+    ``enrolled_user`` is the account that enrolled with this entry (empty until then)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roster")
+    # Normalised (``care.rosters.normalise_email`` / ``normalise_member_id``); at least one.
+    email = models.CharField(_("email address"), max_length=254, blank=True, default="")
+    member_id = models.CharField(_("member id"), max_length=64, blank=True, default="")
+    name = models.CharField(_("name"), max_length=200)
+    date_of_birth = models.DateField(_("date of birth"))
+    enrolled_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    line = models.PositiveIntegerField(_("line in the file"), default=0)
+
+    class Meta:
+        ordering = ("organisation", "line", "id")
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(member_id=""), name="care_roster_has_identifier"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=~Q(email=""),
+                name="care_roster_email_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "member_id"],
+                condition=~Q(member_id=""),
+                name="care_roster_member_id_once",
+            ),
+        ]
+        # The coverage check looks an identifier up across every organisation.
+        indexes = [
+            models.Index(fields=["email"], name="care_roster_email"),
+            models.Index(fields=["member_id"], name="care_roster_member_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crampcare.care import views
+from crampcare.care import organisation_views, views
 
 app_name = "care"
 
@@ -32,5 +32,32 @@ urlpatterns += [
         "organisations/<int:org_id>/outcomes/",
         views.organisation_outcomes,
         name="outcomes",
+    ),
+    # Organisations, for their admins (care/organisation_views.py).
+    path("organisations/", organisation_views.organisation_list, name="organisations"),
+    path(
+        "organisations/<int:organisation_id>/",
+        organisation_views.organisation,
+        name="organisation",
+    ),
+    path(
+        "organisations/<int:organisation_id>/members/",
+        organisation_views.add_member,
+        name="organisation_add_member",
+    ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:membership_id>/remove/",
+        organisation_views.remove_member,
+        name="organisation_remove_member",
+    ),
+    path(
+        "organisations/<int:organisation_id>/assign/",
+        organisation_views.assign,
+        name="organisation_assign",
+    ),
+    path(
+        "organisations/<int:organisation_id>/roster/",
+        organisation_views.roster,
+        name="organisation_roster",
     ),
 ]

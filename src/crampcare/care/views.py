@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.care import dashboard, messaging, outcomes, services
+from crampcare.care import dashboard, messaging, organisations, outcomes, services
 from crampcare.care.access import reading_from
 from crampcare.care.forms import (
     AcceptForm,
@@ -84,6 +84,7 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pending": list(services.pending_invitations(request.user)),
         "past": list(services.past_relationships(request.user)),
         "is_clinician": services.is_clinician(request.user),
+        "runs_organisations": organisations.administered(request.user).exists(),
         "form": AcceptForm(),
     }
     return render(request, "care/people.html", context)

@@ -18,7 +18,14 @@ from django.test import Client
 from crampcare.accounts.models import User
 from crampcare.accounts.services import create_token
 from crampcare.care import messaging, services
-from crampcare.care.models import AuditRecord, CareRelationship, Message, Role, Thread
+from crampcare.care.models import (
+    AuditRecord,
+    CareRelationship,
+    Membership,
+    Message,
+    Role,
+    Thread,
+)
 from crampcare.care.tests.conftest import Team, bring_in
 from crampcare.care.tests.test_privacy import OWNER_SCOPED_ROUTES
 from crampcare.testing.builders import PASSWORD, make_user
@@ -36,7 +43,7 @@ THEN = "Turn it on in your account (Two-step sign-in), then try again."
 class Route:
     name: str
     method: str
-    path: str  # {person}, {relationship}, {thread} and {organisation} (Northside) from the team
+    path: str  # {person}, {relationship}, {thread}, {organisation}, {membership}: from the team
 
 
 ROUTES = [
@@ -79,6 +86,41 @@ ROUTES = [
         "get",
         "/api/v1/care/organisations/{organisation}/outcomes",
     ),
+    Route("care:organisations", "get", "/care/organisations/"),
+    Route("care:organisation", "get", "/care/organisations/{organisation}/"),
+    Route("care:organisation_add_member", "post", "/care/organisations/{organisation}/members/"),
+    Route(
+        "care:organisation_remove_member",
+        "post",
+        "/care/organisations/{organisation}/members/{membership}/remove/",
+    ),
+    Route("care:organisation_assign", "post", "/care/organisations/{organisation}/assign/"),
+    Route("care:organisation_roster", "get", "/care/organisations/{organisation}/roster/"),
+    Route("api:care_organisations", "get", "/api/v1/care/organisations"),
+    Route("api:care_organisation", "get", "/api/v1/care/organisations/{organisation}"),
+    Route(
+        "api:care_organisation_add_member",
+        "post",
+        "/api/v1/care/organisations/{organisation}/members",
+    ),
+    Route(
+        "api:care_organisation_remove_member",
+        "delete",
+        "/api/v1/care/organisations/{organisation}/members/{membership}",
+    ),
+    Route(
+        "api:care_organisation_assign",
+        "post",
+        "/api/v1/care/organisations/{organisation}/assignments",
+    ),
+    Route(
+        "api:care_organisation_roster", "get", "/api/v1/care/organisations/{organisation}/roster"
+    ),
+    Route(
+        "api:care_organisation_upload_roster",
+        "post",
+        "/api/v1/care/organisations/{organisation}/roster",
+    ),
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {
@@ -114,14 +156,20 @@ def new_admin(team: Team) -> User:
 
 def _call(client: Client, route: Route, team: Team, **headers: str) -> object:
     thread = Thread.objects.for_user(team.person).values_list("pk", flat=True).first() or 0
+    # The outcomes routes ask about Northside (Otto's); the other organisation routes about
+    # Riverside, where Olive is a member.
+    organisation = team.northside if "/outcomes" in route.path else team.riverside
     path = route.path.format(
         person=team.person.pk,
         relationship=team.relationship.pk,
         thread=thread,
-        organisation=team.northside.pk,
+        organisation=organisation.pk,
+        membership=Membership.objects.get(organisation=team.riverside, user=team.person).pk,
     )
     if route.method == "get":
         return client.get(path, headers=headers)
+    if route.method == "delete":
+        return client.delete(path, headers=headers)
     body = BODIES.get(path, {})
     if path.startswith("/api/"):
         return client.post(path, body, content_type="application/json", headers=headers)
@@ -132,6 +180,8 @@ def _state(team: Team) -> tuple[list[tuple[int, str]], int, int]:
     relationships = list(CareRelationship.objects.order_by("pk").values_list("pk", "status"))
     audit = AuditRecord.objects.for_user(team.person).count()
     return relationships, audit, Message.objects.for_user(team.person).count()
+    memberships = Membership.objects.count()
+    return relationships, AuditRecord.objects.for_user(team.person).count(), memberships
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")

@@ -51,8 +51,29 @@ OWNER_SCOPED_ROUTES = {
     "api:care_reply",
     "care:outcomes",
     "api:care_organisation_outcomes",
+    # Organisations, for their admins (test_privacy_organisations.py).
+    "care:organisations",
+    "care:organisation",
+    "care:organisation_add_member",
+    "care:organisation_remove_member",
+    "care:organisation_assign",
+    "care:organisation_roster",
+    "api:care_organisations",
+    "api:care_organisation",
+    "api:care_organisation_add_member",
+    "api:care_organisation_remove_member",
+    "api:care_organisation_assign",
+    "api:care_organisation_roster",
+    "api:care_organisation_upload_roster",
 }
-PUBLIC_ROUTES: set[str] = set()
+# The coverage check and enrolment show nobody's data but the visitor's own answer
+# (test_privacy_organisations.py, test_coverage.py).
+PUBLIC_ROUTES: set[str] = {
+    "coverage:check",
+    "coverage:enrol",
+    "api:coverage_check",
+    "api:coverage_enrol",
+}
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from crampcare.accounts.models import AccessToken, User
 from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
-from crampcare.care.models import CareRelationship, Thread
+from crampcare.care.models import CareRelationship, Membership, Role, Thread
 from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
 from crampcare.insights.models import SelfTest
 from crampcare.knowledge.loader import get_library
@@ -95,6 +95,11 @@ class Person:
         assert found, "the person has no care relationship"
         return [str(pk) for pk in found]
 
+    def organisations(self) -> list[str]:
+        """The organisations the person runs; none, here: a made-up id, whose GET is a 404."""
+        found = Membership.objects.filter(user=self.user, role=Role.ADMIN)
+        return [str(pk) for pk in found.values_list("organisation", flat=True)] or ["999999"]
+
     def unsubscribe_token(self) -> str:
         return reminders.unsubscribe_token(Program.objects.for_user(self.user).get())
 
@@ -138,6 +143,12 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     # marks the person seen, writes on purpose that care/tests checks).
     ("care:patient", "person_id"): lambda person: [str(person.user.pk)],
     ("care:thread", "thread_id"): _every(Thread),
+    ("care:organisation", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_add_member", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_remove_member", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_remove_member", "membership_id"): lambda _: ["999999"],
+    ("care:organisation_assign", "organisation_id"): lambda person: person.organisations(),
+    ("care:organisation_roster", "organisation_id"): lambda person: person.organisations(),
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
@@ -157,6 +168,8 @@ API_PARAMETERS: dict[str, Values] = {
     "patient_id": lambda person: [str(person.user.pk)],
     "relationship_id": lambda person: person.relationships(),
     "thread_id": _every(Thread),
+    "organisation_id": lambda person: person.organisations(),
+    "membership_id": lambda _: ["999999"],
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

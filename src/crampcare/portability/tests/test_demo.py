@@ -13,7 +13,7 @@ from django.test import Client
 
 from crampcare.accounts.models import User
 from crampcare.care import services as care
-from crampcare.care.models import AuditRecord, Membership, Organisation
+from crampcare.care.models import AuditRecord, Membership, Organisation, RosterEntry
 from crampcare.core.nights import night_of
 from crampcare.insights.nights import nights_for
 from crampcare.portability import services as portability
@@ -196,3 +196,21 @@ def test_a_left_over_clinic_account_also_needs_reset() -> None:
     with pytest.raises(CommandError, match=r"\.demo@example\.org already exists"):
         _demo()
     assert "Care team" in _demo("--reset")
+
+
+@pytest.mark.django_db
+def test_the_printed_member_id_and_date_of_birth_pass_the_coverage_check() -> None:
+    output = _demo()
+    member_id = output.split("try member id ", 1)[1].split()[0]
+    born = output.split("with date of birth ", 1)[1].split()[0]
+    response = Client().post(
+        "/api/v1/coverage/check",
+        {"identifier": member_id, "date_of_birth": born},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert [offer["organisation"] for offer in response.json()["offers"]] == ["Demo Physio Clinic"]
+    person = User.objects.get(email="demo@example.org")
+    clinic = Organisation.objects.get(name="Demo Physio Clinic")
+    assert RosterEntry.objects.filter(organisation=clinic).count() == 3
+    assert RosterEntry.objects.get(organisation=clinic, email=person.email).enrolled_user == person

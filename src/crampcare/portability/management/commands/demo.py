@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import secrets
 import zoneinfo
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from django.utils import timezone
 from crampcare.accounts.models import User
 from crampcare.accounts.services import delete_account
 from crampcare.care import services as care
-from crampcare.care.models import Membership, Organisation, Role
+from crampcare.care.models import Membership, Organisation, Role, RosterEntry
+from crampcare.care.rosters import replace_roster
 from crampcare.diary import services
 from crampcare.insights.nights import nights_for
 from crampcare.portability.demo import BASELINE_WEEKS, DemoDiary, generate
@@ -27,6 +29,15 @@ DEMO_EMAIL = "demo@example.org"
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
 RESERVED_TLDS = (".test", ".example", ".invalid")
 DEMO_ORGANISATION = "Demo Physio Clinic"
+# The demo clinic's roster: made-up people the coverage check (/coverage/) finds. The first is
+# printed for trying it; the demo person is on it too, already enrolled.
+DEMO_ROSTER_TRY = ("DPC-1002", "1965-09-21")
+DEMO_ROSTER = (
+    "email,member_id,name,date_of_birth\n"
+    f"{{demo_email}},DPC-1001,Demo,1958-04-23\n"
+    f",{DEMO_ROSTER_TRY[0]},Jordan Example,{DEMO_ROSTER_TRY[1]}\n"
+    "pat.example@example.org,DPC-1003,Pat Example,1979-11-02\n"
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,8 @@ class Command(BaseCommand):
         "Create a demo account with ten weeks of realistic diary data: three baseline weeks, "
         "then seven weeks on the program with fewer (but noisy) cramps and a few triggers; and "
         f"a clinic ({DEMO_ORGANISATION}) with a clinician who has the demo person in their care, "
-        "a second clinician and an admin, each with two-step sign-in. Prints new random "
-        "passwords and authenticator keys once."
+        "a second clinician and an admin, each with two-step sign-in, and a small roster to try "
+        "the coverage check with. Prints new random passwords and authenticator keys once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -135,6 +146,7 @@ class Command(BaseCommand):
             _save(user, diary)
             sessions = _save_program(user, diary)
             staff = _make_clinic(user)
+            _make_roster(user)
         self._report(user, password, diary, sessions)
         self._report_clinic(user, staff)
 
@@ -153,6 +165,11 @@ class Command(BaseCommand):
         write(
             f"The first clinician reads {person.email}'s data at /care/ and "
             f"/api/v1/care/patients/{person.pk}/episodes; each read is in Demo's access log."
+        )
+        member_id, born = DEMO_ROSTER_TRY
+        write(
+            f"Coverage check: at /coverage/, try member id {member_id} with date of birth "
+            f"{born} (the clinic's roster, at /care/organisations/ for its admin)."
         )
 
     def _report(self, user: User, password: str, diary: DemoDiary, sessions: int | None) -> None:
@@ -219,6 +236,21 @@ def _make_clinic(person: User) -> list[StaffAccount]:
     invitation = care.invite(by_key["clinician"], person.email, notify=False)
     care.accept(person, invitation.code)
     return accounts
+
+
+def _make_roster(person: User) -> None:
+    """The demo clinic's roster, read and saved as an uploaded file is; the demo person's line
+    is linked to them, as if they had enrolled."""
+    clinic = Organisation.objects.get(
+        memberships__user=person, memberships__role=Role.MEMBER, name=DEMO_ORGANISATION
+    )
+    text = DEMO_ROSTER.replace("{demo_email}", person.email)
+    report = replace_roster(clinic, io.BytesIO(text.encode()))
+    if not report.saved:  # the roster above is ours: a problem here is a bug
+        raise CommandError(f"The demo roster did not load: {report.problems}")
+    RosterEntry.objects.filter(organisation=clinic, email=person.email).update(
+        enrolled_user=person, enrolled_at=timezone.now()
+    )
 
 
 def _save(user: User, diary: DemoDiary) -> None:
