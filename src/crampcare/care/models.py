@@ -338,6 +338,8 @@ class OrganisationAuditRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly("Audit records cannot be deleted.")
+
+
 class RosterEntry(models.Model):
     """One person an organisation covers, from the roster CSV its admin uploaded: the
     organisation's own data. The date of birth is personal data: only the organisation's admins
