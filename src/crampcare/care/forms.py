@@ -4,6 +4,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class InviteForm(forms.Form):
+    """A clinician invites someone by email (``services.invite`` checks the rest)."""
+
+    email = forms.EmailField(
+        label=_("Their email address"),
+        help_text=_("They get an email with a code. Nothing about anyone's health is in it."),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    organisation_id = forms.TypedChoiceField(label=_("For"), coerce=int, required=False)
+
+    def __init__(self, *args: object, organisations: list[tuple[int, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["organisation_id"]
+        if len(organisations) > 1:
+            field.choices = organisations  # type: ignore[attr-defined]
+            field.required = True
+            field.error_messages["required"] = _("Choose the organisation you invite them for.")
+        else:
+            del self.fields["organisation_id"]
+
+
 class AcceptForm(forms.Form):
     code = forms.CharField(
         label=_("Invitation code"),

@@ -277,6 +277,20 @@ def end(actor: User, relationship_id: int) -> CareRelationship:
 # -- who sees whom --------------------------------------------------------------------------------
 
 
+def sent_invitations(clinician: Any) -> models.QuerySet[CareRelationship]:
+    """The clinician's invitations still waiting for an answer (not accepted, withdrawn or
+    expired), newest first: only their own, and only the address they typed."""
+    if not getattr(clinician, "is_authenticated", False):
+        return CareRelationship.objects.none()
+    return (
+        CareRelationship.objects.filter(
+            clinician=clinician, status=Status.INVITED, code_expires_at__gt=timezone.now()
+        )
+        .select_related("organisation")
+        .order_by("-invited_at", "-pk")
+    )
+
+
 def patients(clinician: Any) -> models.QuerySet[CareRelationship]:
     """The clinician's people: the relationships that give them access now, by name."""
     if not getattr(clinician, "is_authenticated", False):

@@ -7,6 +7,7 @@ app_name = "care"
 urlpatterns = [
     path("", views.index, name="index"),
     path("people/", views.people, name="people"),
+    path("invite/", views.invite, name="invite"),
     path("patients/<int:person_id>/", views.patient, name="patient"),
     path("access-log/", views.access_log, name="access_log"),
     path("accept/", views.accept, name="accept"),

@@ -25,6 +25,7 @@ from crampcare.care.access import reading_from
 from crampcare.care.forms import (
     AcceptForm,
     ClearanceForm,
+    InviteForm,
     MessageEmailForm,
     NewThreadForm,
     PlanChangeForm,
@@ -74,6 +75,41 @@ def patient(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     except ReadRefused as exc:  # the access ended between the two checks: still no details
         raise Http404(_("No such person.")) from exc
     return render(request, "care/patient.html", {"view": view})
+
+
+def _invite_page(
+    request: AuthenticatedHttpRequest,
+    form: InviteForm,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    context = {"form": form, "sent": list(services.sent_invitations(request.user)), **extra}
+    return render(request, "care/invite.html", context, status=status)
+
+
+@login_required
+def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """GET: invite someone by email, and the invitations still waiting; POST: send one. The code
+    is shown once, here, for when the email does not arrive (only its digest is kept)."""
+    organisations = [(o.pk, o.name) for o in services.clinician_organisations(request.user)]
+    if not organisations:
+        return render(request, "care/invite.html", {"not_clinician": True}, status=403)
+    if request.method != "POST":
+        return _invite_page(request, InviteForm(organisations=organisations))
+    form = InviteForm(request.POST, organisations=organisations)
+    if not ratelimit.consume(request, action="care_invite", user=request.user):
+        return _invite_page(request, form, status=429, too_many=True)
+    if form.is_valid():
+        try:
+            invitation = services.invite(
+                request.user, form.cleaned_data["email"], form.cleaned_data.get("organisation_id")
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            fresh = InviteForm(organisations=organisations)
+            return _invite_page(request, fresh, invitation=invitation)
+    return _invite_page(request, form, status=400)
 
 
 @login_required

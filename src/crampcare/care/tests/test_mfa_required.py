@@ -48,6 +48,8 @@ class Route:
 
 ROUTES = [
     Route("care:index", "get", "/care/"),
+    Route("care:invite", "get", "/care/invite/"),
+    Route("care:invite", "post", "/care/invite/"),
     Route("care:people", "get", "/care/people/"),
     Route("care:access_log", "get", "/care/access-log/"),
     Route("care:accept", "get", "/care/accept/"),
@@ -124,6 +126,7 @@ ROUTES = [
 ]
 API_ROUTES = [route for route in ROUTES if route.path.startswith("/api/")]
 BODIES = {
+    "/care/invite/": {"email": "new.person@example.org"},
     "/api/v1/care/invitations": {"email": "new.person@example.org"},
     "/api/v1/care/invitations/accept": {"code": "AAAAA-BBBBB"},
     "/api/v1/care/threads": {"relationship_id": 1, "subject": "Hello", "body": "Hello"},

@@ -19,6 +19,7 @@ from crampcare.care.tests.conftest import SECRET_NOTE, Team, client_for
 
 OWNER_SCOPED_ROUTES = {
     "care:index",
+    "care:invite",  # its matrix: test_privacy_invite.py
     "care:people",
     "care:access_log",
     "care:accept",
