@@ -66,6 +66,22 @@ def test_a_clinician_reads_only_the_threads_of_her_own_relationship(talk: Talk) 
     ]
 
 
+def test_the_batch_door_narrows_messages_to_the_readers_own_relationships(talk: Talk) -> None:
+    """``for_readers`` (many people at once, as a clinician's lists read) keeps the same rule as
+    ``for_reader``: only the threads of the reader's own relationships with access."""
+    team = talk.team
+    cleo = bring_in(team.colleague, team.person)
+    cleos = messaging.start_thread(team.colleague, cleo.pk, "cleo-subject", "cleo-text")
+    as_cleo = Thread.objects.for_readers(team.colleague, [team.person])
+    assert [thread.pk for thread in as_cleo] == [cleos.pk]
+    as_tess = Message.objects.for_readers(team.clinician, [team.person])
+    assert sorted(as_tess.values_list("body", flat=True)) == sorted([OLIVE_TEXT, TESS_TEXT])
+    # Eli's ended relationship: refused, or left out and nothing read.
+    with pytest.raises(ReadRefused):
+        Thread.objects.for_readers(team.former, [team.person])
+    assert not Thread.objects.for_readers(team.former, [team.person], drop_refused=True).exists()
+
+
 def test_cleo_cannot_open_tess_thread_even_with_olive_in_her_care(talk: Talk) -> None:
     team = talk.team
     bring_in(team.colleague, team.person)
