@@ -134,7 +134,7 @@ def test_only_its_admin_reads_the_organisation_page(rostered: Team, actor: str) 
             assert name in page
         assert team.person.email in page
         assert "Follows:" in page
-        assert "<!-- outcomes link -->" in page
+        assert f'href="/care/organisations/{team.riverside.pk}/outcomes/"' in page
         _no_health_data(page)
         assert OLIVE_BORN not in page  # the roster's dates of birth stay on the roster page
     else:

@@ -142,6 +142,8 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     # The person's own id: nobody's clinician, they get 404 (a clinician's look is audited and
     # marks the person seen, writes on purpose that care/tests checks).
     ("care:patient", "person_id"): lambda person: [str(person.user.pk)],
+    ("care:tailor", "person_id"): lambda person: [str(person.user.pk)],
+    ("care:tailor_clearance", "person_id"): lambda person: [str(person.user.pk)],
     ("care:thread", "thread_id"): _every(Thread),
     ("care:organisation", "organisation_id"): lambda person: person.organisations(),
     ("care:organisation_add_member", "organisation_id"): lambda person: person.organisations(),
@@ -149,6 +151,7 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("care:organisation_remove_member", "membership_id"): lambda _: ["999999"],
     ("care:organisation_assign", "organisation_id"): lambda person: person.organisations(),
     ("care:organisation_roster", "organisation_id"): lambda person: person.organisations(),
+    ("care:outcomes", "org_id"): lambda person: person.organisations(),
 }
 ALLAUTH_PARAMETERS: dict[str, Values] = {
     "key": lambda _: ["made-up-key"],
@@ -169,6 +172,7 @@ API_PARAMETERS: dict[str, Values] = {
     "relationship_id": lambda person: person.relationships(),
     "thread_id": _every(Thread),
     "organisation_id": lambda person: person.organisations(),
+    "org_id": lambda person: person.organisations(),
     "membership_id": lambda _: ["999999"],
 }
 
