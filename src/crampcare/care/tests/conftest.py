@@ -26,6 +26,17 @@ from crampcare.testing.cast import Cast, signed_in
 from crampcare.testing.mfa import set_up_app
 
 SECRET_NOTE = "olive-secret-note"
+# Everyone the authorisation matrices ask, by part (``Team.actors``); "anonymous" is nobody.
+ACTORS = [
+    "person",
+    "another person",
+    "their clinician",
+    "same-organisation clinician",
+    "other-organisation clinician",
+    "organisation admin",
+    "clinician after the end",
+    "anonymous",
+]
 
 
 @dataclass(frozen=True)

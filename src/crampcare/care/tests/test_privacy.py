@@ -15,7 +15,7 @@ from django.test import Client
 
 from crampcare.care import services
 from crampcare.care.models import AuditRecord, CareRelationship, Status
-from crampcare.care.tests.conftest import SECRET_NOTE, Team, client_for
+from crampcare.care.tests.conftest import ACTORS, SECRET_NOTE, Team, client_for
 
 OWNER_SCOPED_ROUTES = {
     "care:index",
@@ -78,16 +78,6 @@ PUBLIC_ROUTES: set[str] = {
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = [
-    "person",
-    "another person",
-    "their clinician",
-    "same-organisation clinician",
-    "other-organisation clinician",
-    "organisation admin",
-    "clinician after the end",
-    "anonymous",
-]
 SIGNED_IN = [actor for actor in ACTORS if actor != "anonymous"]
 # Who may see anything of Olive's on the care routes: herself and her clinician.
 ENTITLED = {"person", "their clinician"}

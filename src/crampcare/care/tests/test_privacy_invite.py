@@ -10,20 +10,10 @@ from django.test import Client
 
 from crampcare.care import services
 from crampcare.care.models import CareRelationship, Status
-from crampcare.care.tests.conftest import SECRET_NOTE, Team, client_for
+from crampcare.care.tests.conftest import ACTORS, SECRET_NOTE, Team, client_for
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = [
-    "person",
-    "another person",
-    "their clinician",
-    "same-organisation clinician",
-    "other-organisation clinician",
-    "organisation admin",
-    "clinician after the end",
-    "anonymous",
-]
 # Eli's relationship with Olive ended, but he is still a clinician of Riverside.
 CLINICIANS = {
     "their clinician",

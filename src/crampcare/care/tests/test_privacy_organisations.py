@@ -20,22 +20,12 @@ from django.test import Client
 
 from crampcare.care import coverage, organisations
 from crampcare.care.models import AuditRecord, CareRelationship, Membership, Role, RosterEntry
-from crampcare.care.tests.conftest import SECRET_NOTE, Team, client_for
+from crampcare.care.tests.conftest import ACTORS, SECRET_NOTE, Team, client_for
 from crampcare.testing.builders import make_user
 from crampcare.testing.mfa import set_up_app
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = [
-    "person",
-    "another person",
-    "their clinician",
-    "same-organisation clinician",
-    "other-organisation clinician",
-    "organisation admin",
-    "clinician after the end",
-    "anonymous",
-]
 ADMIN = "organisation admin"
 SIGN_IN = "/accounts/login/"
 OLIVE_BORN = "1961-07-14"

@@ -16,21 +16,11 @@ from django.test import Client
 from crampcare.accounts.ownership import ReadRefused
 from crampcare.accounts.population import NotAnAggregate, population_read
 from crampcare.care.models import AuditRecord, OrganisationAuditRecord, Role
-from crampcare.care.tests.conftest import SECRET_NOTE, Team, client_for
+from crampcare.care.tests.conftest import ACTORS, SECRET_NOTE, Team, client_for
 from crampcare.care.tests.population import Person, add_person, baseline, week6
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = [
-    "person",
-    "another person",
-    "their clinician",
-    "same-organisation clinician",
-    "other-organisation clinician",
-    "organisation admin",
-    "clinician after the end",
-    "anonymous",
-]
 HIDDEN = "fewer than 10 people — hidden to protect privacy"
 
 

@@ -17,21 +17,11 @@ import pytest
 from django.test import Client
 
 from crampcare.care.models import AuditRecord
-from crampcare.care.tests.conftest import SECRET_NOTE, Team, client_for
+from crampcare.care.tests.conftest import ACTORS, SECRET_NOTE, Team, client_for
 from crampcare.diary.models import CrampEpisode as Episode
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = [
-    "person",
-    "another person",
-    "their clinician",
-    "same-organisation clinician",
-    "other-organisation clinician",
-    "organisation admin",
-    "clinician after the end",
-    "anonymous",
-]
 OTHERS = [actor for actor in ACTORS if actor not in {"person", "anonymous"}]
 
 
