@@ -8,9 +8,9 @@ from pydantic import Field
 
 from crampcare.accounts import services
 from crampcare.accounts.auth import session_or_token
-from crampcare.accounts.models import AccessToken, User
+from crampcare.accounts.models import AccessToken, TextSize, User
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.api_types import limited_by
+from crampcare.api_types import StrictBool, limited_by
 
 router = Router(tags=["account"], auth=session_or_token)
 
@@ -19,11 +19,15 @@ class ProfileOut(Schema):
     email: str
     display_name: str
     time_zone: str
+    text_size: TextSize = Field(description="Reading comfort: standard, large or largest.")
+    high_contrast: bool
 
 
 class ProfileIn(Schema):
     display_name: Annotated[str | None, limited_by(User, "display_name")] = None
     time_zone: Annotated[str | None, limited_by(User, "time_zone")] = None
+    text_size: TextSize | None = None
+    high_contrast: StrictBool | None = None
 
     model_config = {"extra": "forbid"}
 
@@ -51,13 +55,21 @@ def me(request: AuthenticatedHttpRequest) -> object:
     return request.user
 
 
-@router.patch("/me", response=ProfileOut, summary="Change your name or time zone")
+@router.patch(
+    "/me", response=ProfileOut, summary="Change your name, time zone, text size or contrast"
+)
 def update_me(request: AuthenticatedHttpRequest, payload: ProfileIn) -> object:
-    return services.update_profile(
+    user = services.update_profile(
         request.user,
         display_name=payload.display_name,
         time_zone=payload.time_zone,
     )
+    if payload.text_size is not None or payload.high_contrast is not None:
+        text_size = payload.text_size.value if payload.text_size is not None else None
+        user = services.update_display(
+            user, text_size=text_size, high_contrast=payload.high_contrast
+        )
+    return user
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your access tokens")

@@ -84,6 +84,19 @@ class ProfileForm(forms.ModelForm):
         fields = ("display_name", "time_zone", "country")
 
 
+class DisplayForm(forms.ModelForm):
+    """Reading comfort: the size of all text and a high-contrast look, remembered per person."""
+
+    class Meta:
+        model = User
+        fields = ("text_size", "high_contrast")
+        widgets = {"text_size": forms.RadioSelect}
+        labels = {"text_size": _("Text size"), "high_contrast": _("High contrast")}
+        help_texts = {
+            "high_contrast": _("Black and white text, stronger outlines and underlined links."),
+        }
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

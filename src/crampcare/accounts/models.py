@@ -53,6 +53,12 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class TextSize(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    LARGE = "large", _("Large")
+    LARGEST = "largest", _("Largest")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using crampcare. Signs in with an email address; there are no usernames."""
 
@@ -70,6 +76,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="",
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Choose a country from the list."))],
     )
+    # Reading comfort, remembered per person (docs/app.md): the size of all text, and stronger
+    # colours and outlines.
+    text_size = models.CharField(
+        _("text size"), max_length=8, choices=TextSize.choices, default=TextSize.STANDARD
+    )
+    high_contrast = models.BooleanField(_("high contrast"), default=False)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -86,6 +98,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def display_classes(self) -> str:
+        """The classes on ``<html>`` that carry the person's reading comfort (crampcare.css)."""
+        classes = []
+        if self.text_size != TextSize.STANDARD:
+            classes.append(f"text-{self.text_size}")
+        if self.high_contrast:
+            classes.append("contrast-high")
+        return " ".join(classes)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

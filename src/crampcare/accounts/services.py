@@ -84,6 +84,17 @@ def _token_owner_sql() -> str:
     )
 
 
+def update_display(user: User, *, text_size: str | None, high_contrast: bool | None) -> User:
+    """The person's reading comfort (text size, high contrast), checked against the choices."""
+    if text_size is not None:
+        user.text_size = text_size
+    if high_contrast is not None:
+        user.high_contrast = high_contrast
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["text_size", "high_contrast"])
+    return user
+
+
 def update_profile(
     user: User, *, display_name: str | None, time_zone: str | None, country: str | None = None
 ) -> User:

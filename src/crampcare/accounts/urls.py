@@ -17,6 +17,7 @@ urlpatterns = [
         name="reauthenticate_with_key",
     ),
     path("account/", views.account_settings, name="settings"),
+    path("account/display/", views.display_settings, name="display"),
     path("account/tokens/", views.create_token, name="create_token"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("account/delete/", views.delete_account, name="delete"),

@@ -18,7 +18,7 @@ from django.views.generic.edit import FormView
 
 from crampcare.accounts import services
 from crampcare.accounts.adapter import OWNER_ONLY, SignupClosed
-from crampcare.accounts.forms import DeleteAccountForm, ProfileForm, TokenForm
+from crampcare.accounts.forms import DeleteAccountForm, DisplayForm, ProfileForm, TokenForm
 from crampcare.accounts.onboarding import needs_owner
 from crampcare.accounts.request import AuthenticatedHttpRequest
 
@@ -95,6 +95,7 @@ def _settings_page(
     request: AuthenticatedHttpRequest,
     *,
     profile_form: ProfileForm | None = None,
+    display_form: DisplayForm | None = None,
     token_form: TokenForm | None = None,
     new_secret: str | None = None,
     status: int = 200,
@@ -105,6 +106,7 @@ def _settings_page(
         "accounts/settings.html",
         {
             "profile_form": profile_form or ProfileForm(instance=user),
+            "display_form": display_form or DisplayForm(instance=user),
             "token_form": token_form or TokenForm(),
             "tokens": services.list_tokens(user),
             "new_secret": new_secret,
@@ -128,6 +130,22 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:settings")
         return _settings_page(request, profile_form=form, status=400)
     return _settings_page(request)
+
+
+@login_required
+@require_POST
+def display_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Text size and high contrast: saved, then every page shows them."""
+    form = DisplayForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return _settings_page(request, display_form=form, status=400)
+    services.update_display(
+        request.user,
+        text_size=form.cleaned_data["text_size"],
+        high_contrast=form.cleaned_data["high_contrast"],
+    )
+    messages.success(request, _("Your reading settings are saved."))
+    return redirect(f"{reverse('accounts:settings')}#display-title")
 
 
 @login_required
