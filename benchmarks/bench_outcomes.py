@@ -57,9 +57,9 @@ def _fill(organisation: Organisation, plan: dict[str, Any], profile: dict[str, A
     _run("SELECT setseed(0.42)")
     _run(
         """INSERT INTO accounts_user (password, is_superuser, email, display_name, time_zone,
-               country, is_staff, is_active, date_joined)
-           SELECT '!', false, 'member' || g || '@members.example.org', '', 'UTC', '', false,
-               true, %s
+               country, text_size, high_contrast, is_staff, is_active, date_joined)
+           SELECT '!', false, 'member' || g || '@members.example.org', '', 'UTC', '',
+               'standard', false, false, true, %s
            FROM generate_series(1, %s) g""",
         [NOW, MEMBERS],
     )
