@@ -210,20 +210,8 @@ def tailor(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         kind, slot = request.POST.get("kind", "")[:12], request.POST.get("slot", "")[:80]
         if not form.is_valid():
             return _tailor_page(request, person, Submitted(kind, slot, form), status=400)
-        data = form.cleaned_data
-        change = clinician.PlanChangeRequest(
-            kind=data["kind"],
-            note=data["note"],
-            slot=data["slot"],
-            exercise_id=data["exercise_id"],
-            block=data["block"],
-            hold_seconds=data["hold_seconds"],
-            reps=data["reps"],
-            sets=data["sets"],
-            nights=data["nights"],
-            bedtime=data["bedtime"],
-            confirm_cautions=data["confirm_cautions"],
-        )
+        # The form's fields are the request's: the page and the API ask the one service alike.
+        change = clinician.PlanChangeRequest(**form.cleaned_data)
         try:
             clinician.change_plan(request.user, person, change)
         except clinician.CautionsToConfirm as warning:
