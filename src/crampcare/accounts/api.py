@@ -16,6 +16,9 @@ router = Router(tags=["account"], auth=session_or_token)
 
 
 class ProfileOut(Schema):
+    id: int = Field(
+        description="Your account's number: a phone checks it before sending what it kept offline."
+    )
     email: str
     display_name: str
     time_zone: str

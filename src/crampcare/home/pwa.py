@@ -102,6 +102,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "personal_prefixes": json.dumps(list(PERSONAL_PREFIXES)),
         "personal_exact": json.dumps(list(PERSONAL_EXACT)),
         "offline_url": json.dumps(reverse("home:offline")),
+        "outbox_script": json.dumps(static("crampcare/outbox.js")),
+        "me_url": json.dumps(reverse("api:me")),
     }
     response = render(request, "home/sw.js", context, content_type="text/javascript")
     # Browsers check for a new worker on each visit; never let an HTTP cache answer for it.

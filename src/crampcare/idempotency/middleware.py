@@ -10,6 +10,8 @@ back, status and body (with the new record's id), instead of a 422 "already logg
 - While the first request is still being answered, a retry gets a 409 (try again shortly).
 - Only successful answers (2xx) are kept: after a 4xx nothing was saved, and a retry is
   validated afresh; after a 5xx or an exception the key is released.
+- A successful write and its kept answer are committed in one transaction: if the answer cannot
+  be kept, the write is undone as well, so the retry that follows cannot write a second time.
 - Bodies are JSON (or empty); the multipart import does not take a key (it is all or nothing and
   says what it did).
 """
@@ -109,18 +111,24 @@ class IdempotencyMiddleware:
         except IntegrityError:
             return self._again(request, owned.filter(key=key).first(), digest)
         try:
-            response = self.get_response(request)
+            # The write and its kept answer commit together: if keeping the answer fails, the
+            # write is undone too, so a retry writes once instead of twice.
+            with transaction.atomic():
+                response = self.get_response(request)
+                kept = 200 <= response.status_code < 300 and not getattr(
+                    response, "streaming", False
+                )
+                if kept:
+                    owned.filter(pk=record.pk).update(
+                        status_code=response.status_code,
+                        content_type=response.get("Content-Type", ""),
+                        content=response.content,
+                    )
         except BaseException:
             owned.filter(pk=record.pk).delete()
             raise
-        if not 200 <= response.status_code < 300 or getattr(response, "streaming", False):
+        if not kept:
             owned.filter(pk=record.pk).delete()
-            return response
-        owned.filter(pk=record.pk).update(
-            status_code=response.status_code,
-            content_type=response.get("Content-Type", ""),
-            content=response.content,
-        )
         return response
 
     def _again(

@@ -13,7 +13,13 @@ from pydantic import Field
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.api_types import StrictBool, StrictFloat, StrictInt, limited_by
+from crampcare.api_types import (
+    DiaryDateTime,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    limited_by,
+)
 from crampcare.programs import services, sessions
 from crampcare.programs.display import dose_text, item_views
 from crampcare.programs.hold import (
@@ -183,6 +189,11 @@ class ProgressIn(Schema):
         description="Exercises (by number) the clock ran on. Reaching phase done with none "
         "played records the night as skipped; otherwise the night counts at once.",
     )
+    at: DiaryDateTime | None = Field(
+        None,
+        description="When this happened on the device, for a request sent later (the offline "
+        "queue): the session is the one of that night. At most 7 days ago; default now.",
+    )
 
     model_config = {"extra": "forbid"}
 
@@ -190,6 +201,11 @@ class ProgressIn(Schema):
 class FinishIn(Schema):
     difficulty: Annotated[StrictInt, limited_by(Session, "difficulty")]
     pain: Annotated[StrictInt, limited_by(Session, "pain")]
+    at: DiaryDateTime | None = Field(
+        None,
+        description="When this happened on the device, for a request sent later (the offline "
+        "queue): the session is the one of that night. At most 7 days ago; default now.",
+    )
 
     model_config = {"extra": "forbid"}
 
@@ -385,7 +401,9 @@ def _refused(error: ProgramHeld) -> Status[dict[str, Any]]:
 )
 def program_save_progress(request: AuthenticatedHttpRequest, payload: ProgressIn) -> Any:
     try:
-        session = sessions.save_progress(request.user, payload.model_dump())
+        progress = payload.model_dump(exclude={"at"})
+        now = sessions.reported_time(payload.at)
+        session = sessions.save_progress(request.user, progress, now=now)
     except ProgramHeld as error:
         return _refused(error)
     return _session_out(session)
@@ -400,7 +418,10 @@ def program_save_progress(request: AuthenticatedHttpRequest, payload: ProgressIn
 def program_finish_session(request: AuthenticatedHttpRequest, payload: FinishIn) -> Any:
     try:
         session = sessions.finish_session(
-            request.user, difficulty=payload.difficulty, pain=payload.pain
+            request.user,
+            difficulty=payload.difficulty,
+            pain=payload.pain,
+            now=sessions.reported_time(payload.at),
         )
     except ProgramHeld as error:
         return _refused(error)

@@ -332,6 +332,8 @@ def player_text() -> dict[str, Any]:
         "saved": _("Progress saved"),
         "saving": _("Saving…"),
         "unsaved": _("Not saved yet: will try again"),
+        "queued": _("Kept on this phone: sent when you are back online"),
+        "kept": _("Tonight’s session, finished at {time}"),
         "voice_on": _("Spoken cues: on"),
         "voice_off": _("Spoken cues: off"),
         "say": {

@@ -49,6 +49,36 @@ class SessionProgress(BaseModel):
     played: list[int] = Field(default_factory=list, max_length=100)
 
 
+# A session finished on a phone without a connection is sent when it is back, with the time it
+# happened (``at``): as late as this, and a clock this far ahead of ours is taken as now.
+LATEST_REPORT = timedelta(days=7)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def reported_time(at: datetime | None, now: datetime | None = None) -> datetime:
+    """When something sent later happened (``at``, from the device), or now when not given.
+
+    The session then belongs to the night it happened in, not the night it arrived in.
+    """
+    now = now or timezone.now()
+    if at is None:
+        return now
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValidationError({"at": _("Give the time with its time zone.")})
+    if at > now + CLOCK_SKEW:
+        raise ValidationError({"at": _("cannot be in the future")})
+    if at < now - LATEST_REPORT:
+        raise ValidationError(
+            {
+                "at": _(
+                    "is more than %(days)d days ago: a session that old cannot be logged any more."
+                )
+                % {"days": LATEST_REPORT.days}
+            }
+        )
+    return min(at, now)
+
+
 def night_index(program: Program, night: date) -> int:
     return max(0, (night - program.started_on).days)
 

@@ -64,8 +64,10 @@ def test_the_relief_guide_library_and_session_work_offline(
         ).is_visible()
         look(page, "offline-relief-calf")
 
+        # Someone is signed in on this phone: the offline copy offers to keep the cramp.
         page.goto(live_server.url + "/cramp-now/calf/?state=easing&since=1")
-        page.get_by_role("heading", name="Log this cramp later").wait_for()
+        page.get_by_role("heading", name="Log this cramp").wait_for()
+        page.get_by_role("button", name="Log this cramp").wait_for()
 
         page.goto(live_server.url + "/exercises/")
         assert page.locator("a[href^='/exercises/']").count() > 5
@@ -150,3 +152,20 @@ def test_a_new_version_replaces_the_worker_and_its_caches(
         page.get_by_role("heading", level=1).wait_for()
     finally:
         page.context.set_offline(False)
+
+
+def test_chromium_finds_the_app_installable(app_page: Any, live_server: Any) -> None:
+    """The browser's own installability check (the one Lighthouse's installable-manifest audit
+    reported): a valid manifest with the icons it needs and a worker in control."""
+    page = app_page
+    page.goto(live_server.url + "/cramp-now/")
+    _wait_for_the_worker(page)
+    cdp = page.context.new_cdp_session(page)
+
+    manifest = cdp.send("Page.getAppManifest")
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+
+    assert manifest["errors"] == []
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    # A test browser profile is a private one; everything else must be installable.
+    assert [error for error in errors if error["errorId"] != "in-incognito"] == []

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -218,4 +219,68 @@ def test_it_refuses_a_session_post_without_csrf(user: User, program: Program) ->
     )
 
     assert response.status_code in (401, 403)
+    assert not Session.objects.for_user(user).exists()
+
+
+# -- sent later: a session finished on a phone without a connection ---------------------------
+
+
+def test_a_session_finished_offline_and_sent_next_morning_counts_for_its_own_night(
+    owner_client: Client, user: User, program: Program
+) -> None:
+    finished_at = START.replace(hour=21, minute=40)  # the evening, in the person's zone (UTC)
+    with time_machine.travel(finished_at + timedelta(hours=12), tick=False):  # the next morning
+        done = _send(
+            owner_client,
+            "post",
+            "/api/v1/program/session/progress",
+            {
+                "step": 30,
+                "item": 1,
+                "phase": "done",
+                "remaining": 0,
+                "played": [0, 1],
+                "at": finished_at.isoformat(),
+            },
+        )
+        rated = _send(
+            owner_client,
+            "post",
+            "/api/v1/program/session/finish",
+            {"difficulty": 4, "pain": 1, "at": (finished_at + timedelta(minutes=1)).isoformat()},
+        )
+
+    assert done.status_code == 200, done.content
+    assert rated.status_code == 200
+    session = Session.objects.for_user(user).get()
+    assert session.night == finished_at.date()
+    assert session.completed_at == finished_at
+    assert (session.difficulty, session.pain) == (4, 1)
+
+
+@pytest.mark.parametrize(
+    ("at", "problem"),
+    [
+        ("2030-01-01T00:00:00+00:00", "future"),
+        ("2000-01-01T00:00:00+00:00", "7 days"),
+        ("2024-06-03T21:00:00", "time zone"),
+        ("yesterday", "iso 8601"),
+    ],
+)
+def test_a_late_session_with_an_impossible_time_is_refused_and_nothing_is_saved(
+    owner_client: Client, user: User, program: Program, at: str, problem: str
+) -> None:
+    for path, body in (
+        ("/api/v1/program/session/finish", {"difficulty": 4, "pain": 1}),
+        (
+            "/api/v1/program/session/progress",
+            {"step": 1, "item": 0, "phase": "done", "remaining": 0, "played": [0]},
+        ),
+    ):
+        response = _send(owner_client, "post", path, {**body, "at": at})
+
+        assert response.status_code == 422, response.content
+        errors = response.json()["errors"]
+        assert [error["field"] for error in errors] == ["at"]
+        assert problem in errors[0]["message"].lower()
     assert not Session.objects.for_user(user).exists()

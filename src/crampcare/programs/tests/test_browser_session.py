@@ -153,7 +153,8 @@ def test_it_keeps_a_session_finished_offline_after_the_tab_is_closed(
     tab.wait_for_function(DONE, timeout=30_000)
     assert tab.eval_on_selector("#player", "el => el.dataset.state") == "done"
     tab.get_by_role("heading", name="How did it feel?").wait_for()
-    tab.wait_for_function("() => document.getElementById('player').dataset.saved === 'false'")
+    # Kept on the phone (the outbox), to be sent when the network is back.
+    tab.wait_for_function("() => document.getElementById('player').dataset.saved === 'queued'")
     assert not tab.get_by_text("Well done: tonight counts.").is_visible()  # not yet: unsaved
     tab.close()
     session.refresh_from_db()

@@ -11,6 +11,8 @@ const PERSONAL_PREFIXES = {{ personal_prefixes|safe }};
 const PERSONAL_EXACT = {{ personal_exact|safe }};
 const OFFLINE_URL = {{ offline_url|safe }};
 const RELIEF_AREA = /^\/cramp-now\/[a-z0-9-]+\/$/;
+const ME_URL = {{ me_url|safe }};
+importScripts({{ outbox_script|safe }});
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -109,4 +111,37 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(fromCacheFirst(request));
   }
+});
+
+// -- the outbox: what was logged offline, sent when the network is back (Background Sync) -------
+
+async function csrfToken() {
+  // Chromium's service workers can read the cookie; elsewhere the token kept with each entry.
+  if (!self.cookieStore) return "";
+  try {
+    const cookie = await self.cookieStore.get("csrftoken");
+    return cookie ? cookie.value : "";
+  } catch (error) {
+    return "";
+  }
+}
+
+async function sendOutbox() {
+  const waiting = (await self.CrampcareOutbox.all()).filter((e) => e.status === "waiting");
+  if (!waiting.length) return;
+  // Only the person signed in now sends what they kept: never someone else's, on a shared phone.
+  const me = await fetch(ME_URL, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (me.status === 401) return; // signed out: sent after signing in again, from a page
+  if (!me.ok) throw new Error("the server cannot answer yet: " + me.status);
+  const owner = String((await me.json()).id);
+  const result = await self.CrampcareOutbox.flush({ owner: owner, csrf: await csrfToken() });
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    client.postMessage({ type: "outbox-changed" });
+  }
+  // Some still wait (the network went again): the browser retries the sync later.
+  if (result.stopped) throw new Error("not everything was sent");
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.CrampcareOutbox.SYNC_TAG) event.waitUntil(sendOutbox());
 });

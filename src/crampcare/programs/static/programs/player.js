@@ -80,20 +80,25 @@
   function readLocal() {
     try { return JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { return null; }
   }
+  // synced: true once the server has it, false while it does not, "queued" once the finished
+  // session waits in the outbox (outbox.js) for the phone to be back online.
   function writeLocal(progress, synced) {
-    try { localStorage.setItem(storageKey, JSON.stringify({ progress: progress, synced: synced })); } catch (e) { /* private mode */ }
+    var record = { progress: progress, synced: synced, finished_at: finishedAt ? finishedAt.toISOString() : null };
+    try { localStorage.setItem(storageKey, JSON.stringify(record)); } catch (e) { /* private mode */ }
   }
   var pushLocal = false;
   // Exercises (by number) the clock ran on. None at the end: every one was skipped.
   var played = {};
   var finishedLocally = false;
+  var finishedAt = null;
   (function restore() {
     var saved = data.progress && typeof data.progress.step === "number" ? data.progress : null;
     var local = readLocal();
     // A local copy the server never confirmed is newer than what the server has.
-    if (local && local.synced === false && local.progress && typeof local.progress.step === "number") {
+    if (local && (local.synced === false || local.synced === "queued") && local.progress && typeof local.progress.step === "number") {
       saved = local.progress;
       pushLocal = true;
+      if (local.finished_at) finishedAt = new Date(local.finished_at);
     }
     if (saved && Array.isArray(saved.played)) {
       saved.played.forEach(function (n) { if (typeof n === "number") played[n] = true; });
@@ -242,7 +247,8 @@
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       credentials: "same-origin",
-      keepalive: true,
+      // Outlives the page only when it is being hidden or closed (its one use).
+      keepalive: document.visibilityState === "hidden",
       body: JSON.stringify(progress)
     }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
@@ -254,9 +260,42 @@
     }).catch(function () {
       inFlight = false;
       again = false;
+      // Finished while this save was on its way: keep the final state, not this one.
+      if (finished && keepFinished(snapshot())) return;
       el("saved").textContent = T.unsaved;
       retryTimer = setTimeout(saveNow, RETRY_MS);
     });
+  }
+
+  /* Finished without a connection: the outbox keeps it with the time it was finished and sends
+     it when the phone is back online, even if this page is closed by then. */
+  function keepFinished(progress) {
+    var outbox = window.CrampcareOutbox;
+    var owner = document.body.getAttribute("data-user");
+    if (!outbox || !owner || !window.indexedDB) return false;
+    var at = finishedAt || new Date();
+    var body = {};
+    Object.keys(progress).forEach(function (key) { body[key] = progress[key]; });
+    body.at = at.toISOString();
+    outbox.add({
+      owner: owner, kind: "session", url: saveUrl, body: body, slot: "progress:" + data.night,
+      label: fmt(T.kept, { time: ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2) }),
+      csrf: csrfToken()
+    }).then(function () {
+      writeLocal(progress, "queued");
+      root.dataset.saved = "queued";
+      el("saved").textContent = T.queued;
+      document.dispatchEvent(new CustomEvent("crampcare:outbox-changed"));
+      if (navigator.serviceWorker) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.sync) return registration.sync.register(outbox.SYNC_TAG);
+        }).catch(function () { /* sent on the next visit */ });
+      }
+    }, function () {
+      el("saved").textContent = T.unsaved;
+      retryTimer = setTimeout(saveNow, RETRY_MS);
+    });
+    return true;
   }
 
   /* -- moving through the session ------------------------------------------------------------- */
@@ -325,6 +364,7 @@
   function finish() {
     running = false;
     finished = true;
+    finishedAt = finishedAt || new Date();
     clearInterval(timer);
     keepAwake(false);
     index = steps.length - 1;
@@ -380,7 +420,8 @@
   });
 
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") { if (started) saveNow(); }
+    // (Not once the finished session waits in the outbox: that sends it.)
+    if (document.visibilityState === "hidden") { if (started && root.dataset.saved !== "queued") saveNow(); }
     // (guide.js takes the wake lock again by itself when the page is visible.)
   });
   window.addEventListener("online", function () { if (root.dataset.saved === "false") saveNow(); });
