@@ -4,6 +4,7 @@ devices with a "Remove" form that works without JavaScript, and the server's key
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -146,3 +147,47 @@ def test_it_explains_bad_quiet_hours_and_changes_nothing(
     stored = Program.objects.for_user(user).get()
     assert (stored.push_quiet_start, stored.push_quiet_end) == (None, None)
     assert stored.bedtime == program.bedtime
+
+
+def _patch(client: Client, body: dict[str, Any]) -> Any:
+    return client.patch("/api/v1/program", body, content_type="application/json")
+
+
+def test_the_api_sets_and_clears_quiet_hours(
+    owner_client: Client, user: User, program: Program
+) -> None:
+    assert owner_client.get("/api/v1/program").json()["quiet_hours"] is None
+
+    answer = _patch(owner_client, {"quiet_hours": {"start": "22:00", "end": "07:00"}})
+
+    assert answer.status_code == 200
+    assert answer.json()["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    # Left out: kept as they are.
+    assert _patch(owner_client, {"bedtime": "23:00"}).json()["quiet_hours"] == {
+        "start": "22:00",
+        "end": "07:00",
+    }
+    cleared = _patch(owner_client, {"quiet_hours": None})
+    assert cleared.json()["quiet_hours"] is None
+    stored = Program.objects.for_user(user).get()
+    assert (stored.push_quiet_start, stored.push_quiet_end) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("quiet", "field"),
+    [
+        ({"start": "22:00", "end": "22:00"}, "quiet_hours"),
+        ({"start": "22:00"}, "quiet_hours.end"),
+        ({"start": "25:00", "end": "07:00"}, "quiet_hours.start"),
+        ({"start": "22:00", "end": "07:00", "days": 5}, "quiet_hours.days"),
+    ],
+)
+def test_the_api_names_bad_quiet_hours_and_changes_nothing(
+    owner_client: Client, user: User, program: Program, quiet: dict[str, Any], field: str
+) -> None:
+    answer = _patch(owner_client, {"bedtime": "23:30", "quiet_hours": quiet})
+
+    assert answer.status_code == 422
+    assert field in {error["field"] for error in answer.json()["errors"]}
+    stored = Program.objects.for_user(user).get()
+    assert (stored.push_quiet_start, stored.bedtime) == (None, program.bedtime)
