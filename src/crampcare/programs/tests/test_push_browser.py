@@ -56,6 +56,7 @@ STAND_IN = """
     configurable: true,
     value: {
       register: async () => registration,
+      getRegistration: async () => registration,
       ready: Promise.resolve(registration),
       controller: null,
       addEventListener: () => {},
@@ -172,3 +173,16 @@ def test_it_says_when_turning_on_did_not_work(page: Any, live_server: Any, user:
     assert _status(page).inner_text().startswith("That did not work.")
     assert section.get_by_role("button", name="Turn on reminders on this device").is_visible()
     assert not every_row(PushSubscription).filter(owner=user).exists()
+
+
+def test_it_shows_the_state_at_once_before_any_worker_runs(
+    page: Any, live_server: Any, user: User
+) -> None:
+    # This page's browser context runs no service worker: the state comes without waiting.
+    make_program(user, now=timezone.now())
+    sign_in_with_cookie(page, live_server, user)
+    page.goto(live_server.url + "/program/plan/")
+
+    _status(page).get_by_text("Reminders are off for this device.").wait_for()
+    section = page.locator("[data-push]")
+    assert section.get_by_role("button", name="Turn on reminders on this device").is_visible()

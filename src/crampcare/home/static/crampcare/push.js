@@ -64,15 +64,23 @@
   }
 
   // The worker app.js registers; registering the same script again is harmless and covers a
-  // page where it has not happened yet.
+  // page where it has not happened yet. Subscribing needs it active, which on a first visit
+  // waits for its precaching; a browser that never lets it run gets an error, not a wait.
   function registration() {
-    return navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+    var timeout = new Promise(function (resolve, reject) {
+      window.setTimeout(function () { reject(new Error("no active service worker")); }, 30000);
+    });
+    var active = navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     });
+    return Promise.race([active, timeout]);
   }
 
+  // This browser's subscription, if any, without waiting for the worker.
   function currentSubscription() {
-    return registration().then(function (reg) { return reg.pushManager.getSubscription(); });
+    return navigator.serviceWorker.getRegistration("/").then(function (reg) {
+      return reg ? reg.pushManager.getSubscription() : null;
+    });
   }
 
   function markThisDevice(endpoint) {
@@ -176,5 +184,11 @@
       .then(function () { offButton.disabled = false; });
   });
 
-  showState(false).catch(failed);
+  // A browser that refuses service workers (a private window in some browsers) cannot take
+  // reminders: say so, rather than that something failed.
+  showState(false).catch(function (error) {
+    if (window.console) console.warn("push reminders:", error);
+    say(text.textUnsupported, true);
+    show(false, false);
+  });
 })();
