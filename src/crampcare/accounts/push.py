@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from py_vapid import Vapid02
@@ -216,6 +216,15 @@ def subscribe(user: User, new: NewSubscription) -> tuple[PushSubscription, bool]
     row was someone else's (another account signed in on the same browser before), it moves to
     ``user``: a browser shows one person's reminders, never the previous person's."""
     new = check_subscription(new)
+    try:
+        return _store(user, new)
+    except IntegrityError:
+        # The same browser posted twice at once and the other request stored it first: now it
+        # is there, so this one keeps it.
+        return _store(user, new)
+
+
+def _store(user: User, new: NewSubscription) -> tuple[PushSubscription, bool]:
     with transaction.atomic():
         with system_access("an endpoint is one browser's, whoever subscribed it before"):
             existing = (
@@ -249,10 +258,6 @@ def subscribe(user: User, new: NewSubscription) -> tuple[PushSubscription, bool]
 
 def subscriptions(user: AbstractBaseUser) -> list[PushSubscription]:
     return list(PushSubscription.objects.for_user(user))
-
-
-def has_subscriptions(user: AbstractBaseUser) -> bool:
-    return PushSubscription.objects.for_user(user).exists()
 
 
 def unsubscribe(user: AbstractBaseUser, subscription_id: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import IntegrityError
 from django.test import Client
 
 from crampcare.accounts import push
@@ -185,3 +186,28 @@ def test_it_is_in_the_openapi_document(client: Client) -> None:
 )
 def test_it_names_a_device_by_its_browser_and_system(agent: str, label: str) -> None:
     assert push.device_label(agent) == label
+
+
+def test_the_same_browser_posting_twice_at_once_keeps_one_record(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = Browser()
+    new = push.NewSubscription(FCM, browser.p256dh, browser.auth)
+    store = push._store
+
+    def other_request_first(person: User, subscription: push.NewSubscription) -> Any:
+        # The other request stores the browser between this one's look and its insert, so
+        # this one's insert breaks the unique endpoint.
+        monkeypatch.setattr(push, "_store", store)
+        PushSubscription.objects.create(
+            owner=person, endpoint=subscription.endpoint, p256dh="x", auth="y"
+        )
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(push, "_store", other_request_first)
+
+    subscription, created = push.subscribe(user, new)
+
+    assert created is False
+    assert (subscription.p256dh, subscription.auth) == (browser.p256dh, browser.auth)
+    assert PushSubscription.objects.for_user(user).count() == 1
