@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from crampcare.accounts.api import router as accounts_router
+from crampcare.accounts.push_api import router as push_router
 from crampcare.api_errors import error_body
 from crampcare.assessment.api import router as assessment_router
 from crampcare.care.api import me_router as care_me_router
@@ -211,3 +212,4 @@ api.add_router("/care", care_router)
 api.add_router("/", care_me_router)
 api.add_router("/care", organisations_router)
 api.add_router("/coverage", coverage_router)
+api.add_router("/push", push_router)

@@ -13,7 +13,7 @@ COMMANDS = {
     "assess": ("assess", "Triage a questionnaire given as JSON (file or - for stdin)."),
     "send-reminders": (
         "send_reminders",
-        "Close ended program weeks and email tonight's due reminders (safe to repeat).",
+        "Close ended program weeks and send tonight's due reminders (safe to repeat).",
     ),
     "migrate": ("migrate", "Apply database migrations."),
     "createsuperuser": ("createsuperuser", "Create an administrator account."),

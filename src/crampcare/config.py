@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -130,6 +131,23 @@ def secret_key(directory: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def vapid_subject(configured: str, from_email: str, site_url: str) -> str:
+    """The VAPID ``sub`` claim: CRAMPCARE_VAPID_SUBJECT, else ``mailto:`` the sender address,
+    else (when that is only ``@localhost``, which Apple's push service refuses) the site URL."""
+    if configured:
+        if not configured.startswith(("mailto:", "https://")):
+            raise ConfigError(
+                f"CRAMPCARE_VAPID_SUBJECT must be a mailto: or https: address, got {configured!r}."
+            )
+        return configured
+    address = parseaddr(from_email)[1]
+    if address and "@" in address and not address.endswith(("@localhost", ".localhost")):
+        return f"mailto:{address}"
+    if site_url.startswith("https://"):
+        return site_url
+    return f"mailto:{address or 'crampcare@localhost'}"
 
 
 def database(directory: Path) -> dict[str, object]:

@@ -319,6 +319,27 @@ EMAIL_USE_SSL = config.env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "crampcare <crampcare@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Web Push reminders (accounts/push.py, docs/app.md#reminders-on-the-phone). The VAPID subject is
+# how a push service can reach whoever runs this server: a mailto: or https: address.
+CRAMPCARE_VAPID_SUBJECT = config.vapid_subject(
+    config.env_str("CRAMPCARE_VAPID_SUBJECT"), DEFAULT_FROM_EMAIL, SITE_URL
+)
+# The push services a browser's subscription may point at (a host, or any host under it): the
+# server posts to the endpoint, so it must not be any address a visitor names.
+CRAMPCARE_PUSH_SERVICES = config.env_list(
+    "CRAMPCARE_PUSH_SERVICES",
+    [
+        "fcm.googleapis.com",
+        "android.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
+# Plain-http endpoints on this machine (localhost, 127.0.0.1, ::1): a local push server in
+# development and the tests. Never on a server others use.
+CRAMPCARE_PUSH_ALLOW_LOCAL = config.env_bool("CRAMPCARE_PUSH_ALLOW_LOCAL", DEBUG)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_CLASS = "crampcare.pagination.BoundedLimitOffsetPagination"
 

@@ -129,3 +129,37 @@ class AccessToken(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# The Web Push limits: an endpoint is a URL the browser's push service hands out (about 200
+# characters in practice); the keys are the browser's P-256 public key (an uncompressed point,
+# 65 bytes) and its 16-byte authentication secret, both base64url (RFC 8291).
+PUSH_ENDPOINT_MAX_LENGTH = 1000
+PUSH_P256DH_BYTES = 65
+PUSH_AUTH_BYTES = 16
+PUSH_LABEL_MAX_LENGTH = 80
+
+
+class PushSubscription(OwnedModel):
+    """One browser that asked for reminders by Web Push (accounts/push.py).
+
+    A device's secret, like an access token: never exported, never shown to the care team, gone
+    with the account. An endpoint belongs to one browser, so it is unique: subscribing it again
+    keeps the one row (and moves it to whoever subscribed it last)."""
+
+    endpoint = models.URLField(_("endpoint"), max_length=PUSH_ENDPOINT_MAX_LENGTH, unique=True)
+    p256dh = models.CharField(_("browser public key"), max_length=100)
+    auth = models.CharField(_("authentication secret"), max_length=40)
+    # "Chrome on Android": enough for the person to tell their devices apart, nothing more.
+    label = models.CharField(_("device"), max_length=PUSH_LABEL_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("last reminder delivered"), null=True, blank=True)
+    # Failures in a row (a success sets it back to 0); too many and the subscription is dropped.
+    failures = models.PositiveSmallIntegerField(_("failures in a row"), default=0)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("push subscription")
+
+    def __str__(self) -> str:
+        return self.label or str(_("A browser"))

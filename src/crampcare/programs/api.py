@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
+from django.db import transaction
 from django.http import Http404
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.models import User
@@ -105,6 +106,30 @@ class HeldErrorOut(Schema):
     held: HeldOut
 
 
+class QuietHoursOut(Schema):
+    start: str = Field(description="From this local time, like 22:00 ...")
+    end: str = Field(description="... until this one, like 07:00 (hours may pass midnight).")
+
+
+class QuietHoursIn(Schema):
+    start: time = Field(description="From this local time, like 22:00 ...")
+    end: time = Field(description="... until this one, like 07:00 (hours may pass midnight).")
+
+    model_config = {"extra": "forbid"}
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHoursIn:
+        if self.start == self.end:
+            raise ValueError("end must be another time than start")
+        return self
+
+
+QUIET_HOURS_ABOUT = (
+    "No reminder comes to the person's phones (Web Push) between these local times, even at "
+    "bedtime. null: none."
+)
+
+
 class ProgramOut(Schema):
     started_on: date
     week: int
@@ -117,6 +142,7 @@ class ProgramOut(Schema):
     bedtime: str
     reminder_minutes_before: int
     email_reminders: bool
+    quiet_hours: QuietHoursOut | None = Field(description=QUIET_HOURS_ABOUT)
     paused: bool
     maintenance_offered: bool
     calendar_link_active: bool
@@ -162,6 +188,9 @@ class PreferencesIn(Schema):
         StrictInt | None, limited_by(Program, "reminder_minutes_before")
     ] = None
     email_reminders: StrictBool | None = None
+    quiet_hours: QuietHoursIn | None = Field(
+        None, description=QUIET_HOURS_ABOUT + " Leave it out to keep them as they are."
+    )
     paused: StrictBool | None = None
     progression: StrictBool | None = None
 
@@ -303,6 +332,14 @@ def _program_out(user: User, program: Program) -> dict[str, Any]:
         "bedtime": program.bedtime.strftime("%H:%M"),
         "reminder_minutes_before": program.reminder_minutes_before,
         "email_reminders": program.email_reminders,
+        "quiet_hours": (
+            {
+                "start": program.push_quiet_start.strftime("%H:%M"),
+                "end": program.push_quiet_end.strftime("%H:%M"),
+            }
+            if program.push_quiet_start is not None and program.push_quiet_end is not None
+            else None
+        ),
         "paused": program.paused,
         "maintenance_offered": program.maintenance_offered_on is not None,
         "calendar_link_active": bool(program.calendar_token_digest),
@@ -351,7 +388,15 @@ def program_create(request: AuthenticatedHttpRequest, payload: CreateIn) -> Stat
 def program_update(request: AuthenticatedHttpRequest, payload: PreferencesIn) -> dict[str, Any]:
     user = request.user
     _program(request)
-    program = services.update_preferences(user, **payload.model_dump(exclude_none=True))
+    changes = payload.model_dump(exclude_none=True, exclude={"quiet_hours"})
+    with transaction.atomic():
+        program = services.update_preferences(user, **changes)
+        # null clears them, so "sent" is told apart from "left out" here.
+        if "quiet_hours" in payload.model_fields_set:
+            quiet = payload.quiet_hours
+            program = services.change_quiet_hours(
+                user, quiet.start if quiet else None, quiet.end if quiet else None
+            )
     return _program_out(user, program)
 
 

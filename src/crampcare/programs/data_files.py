@@ -1,8 +1,11 @@
 """The program's files: the program itself, its change history, sessions and reminders sent.
 
 Never exported: the calendar feed's secret (its digest and prefix) and the calendar's internal
-SEQUENCE counter; unsubscribe links are signed on the fly and never stored. A program imported
-into an account without one gets no calendar feed until the person asks for a new one.
+SEQUENCE counter; unsubscribe links are signed on the fly and never stored. The quiet hours for
+reminders on the phone are not exported either: they only matter to the browsers subscribed on
+this server (``accounts.PushSubscription``), which are a device's secrets and stay behind. A
+program imported into an account without one gets no calendar feed until the person asks for a
+new one.
 """
 
 from __future__ import annotations

@@ -140,12 +140,26 @@ class SettingsForm(forms.Form):
         label=_("Remind me"),
         choices=REMINDER_CHOICES,
         coerce=int,
-        help_text=_("For the calendar alarm and the optional email."),
+        help_text=_(
+            "For the calendar alarm, the notification on your phone and the optional email."
+        ),
     )
     email_reminders = forms.BooleanField(
         label=_("Also send me an email reminder"),
         help_text=_("Every email has a one-click link to stop them."),
         required=False,
+    )
+    push_quiet_start = forms.TimeField(
+        label=_("Quiet hours: from"),
+        widget=TimeInput(),
+        required=False,
+        help_text=_(
+            "No reminder comes to your phone between these times, not even at your bedtime. "
+            "Leave both empty for none."
+        ),
+    )
+    push_quiet_end = forms.TimeField(
+        label=_("Quiet hours: until"), widget=TimeInput(), required=False
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -157,6 +171,16 @@ class SettingsForm(forms.Form):
                 "Use the calendar link below for reminders on your phone, or ask whoever runs "
                 "this server to set up email (EMAIL_HOST)."
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("push_quiet_start"), data.get("push_quiet_end")
+        if (start is None) != (end is None) and not self.errors:
+            missing = "push_quiet_end" if end is None else "push_quiet_start"
+            self.add_error(missing, _("Give both times, or leave both empty."))
+        elif start is not None and start == end:
+            self.add_error("push_quiet_end", _("Choose a time other than the start."))
+        return data
 
     def clean_reminder_minutes_before(self) -> int:
         value: int = self.cleaned_data["reminder_minutes_before"]

@@ -50,6 +50,10 @@ class Program(OwnedModel):
         validators=[MaxValueValidator(REMINDER_MAX_MINUTES)],
     )
     email_reminders = models.BooleanField(_("email reminders"), default=False)
+    # Quiet hours for reminders on the phone (Web Push): a reminder that falls between these
+    # local times is not sent, even at the person's own bedtime. Both blank: no quiet hours.
+    push_quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    push_quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
     # Off by default: the trial's dose for all six weeks. Longer holds and more exercises at
     # bedtime only when the person asks for them.
     progression_opt_in = models.BooleanField(_("progression asked for"), default=False)
@@ -211,6 +215,7 @@ class Session(OwnedModel):
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
+    PUSH = "push", _("Notification on the phone")
 
 
 class ReminderSent(OwnedModel):

@@ -1,20 +1,25 @@
-"""Email reminders at bedtime, sent by a command that is safe to run every few minutes.
+"""Bedtime reminders by email and by Web Push, sent by a command safe to run every few minutes.
 
 ``crampcare send-reminders`` sends a reminder to each person whose reminder window is open now:
 ``[bedtime - offset, bedtime)`` in their own time zone. Each reminder is first *claimed* by
 inserting a ``ReminderSent`` row; the unique constraint on (person, night, channel) means a second
-run, or two runs at once, can never send the same night's reminder twice. If sending fails the
-claim is removed, so the next run tries again.
+run, or two runs at once, can never send the same night's reminder twice on a channel. If sending
+fails the claim is removed, so the next run tries again.
 
 Every email carries a one-click unsubscribe link (a signed token, no sign-in needed) in its body
 and in the ``List-Unsubscribe`` header with RFC 8058's one-click POST.
+
+A push reminder goes to every browser the person turned "reminders on this phone" on for
+(``accounts.push``), except during their quiet hours. Its words are the same for everyone and
+name no health detail: a lock screen is public. Like the email, nothing is sent while the program
+is held after a red flag, so no reminder ever offers exercise then.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
 
 from django.conf import settings
@@ -24,8 +29,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from crampcare.accounts.models import User
+from crampcare.accounts import push
+from crampcare.accounts.models import PushSubscription, User
 from crampcare.accounts.ownership import system_access
 from crampcare.config import NON_DELIVERING_EMAIL_BACKENDS
 from crampcare.core.nights import night_of
@@ -95,6 +102,17 @@ def due_night(program: Program, owner: User, now: datetime) -> date | None:
     return None
 
 
+def in_quiet_hours(program: Program, local: time) -> bool:
+    """Whether ``local`` (the person's wall-clock time) falls in their quiet hours: from the
+    start up to, not including, the end; hours that pass midnight (22:00 to 07:00) wrap."""
+    start, end = program.push_quiet_start, program.push_quiet_end
+    if start is None or end is None or start == end:
+        return False
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
 @dataclass(frozen=True)
 class Due:
     program: Program
@@ -102,20 +120,27 @@ class Due:
     night: date
 
 
-def due_reminders(now: datetime) -> list[Due]:
-    """Email reminders whose window is open now and that were not sent yet."""
+def due_reminders(now: datetime, channel: Channel = Channel.EMAIL) -> list[Due]:
+    """Reminders on ``channel`` whose window is open now and that were not sent yet."""
     with system_access("reminders go to everyone whose window is open"):
-        programs = list(
-            Program.objects.select_related("owner").filter(
-                email_reminders=True, paused=False, owner__is_active=True
-            )
-        )
+        active = Program.objects.select_related("owner").filter(paused=False, owner__is_active=True)
+        if channel == Channel.PUSH:
+            active = active.filter(owner_id__in=PushSubscription.objects.values("owner_id"))
+        else:
+            active = active.filter(email_reminders=True)
+        programs = list(active)
     due = []
     for program in programs:
         owner: User = program.owner  # type: ignore[assignment]
         night = due_night(program, owner, now)
+        if night is None:
+            continue
+        if channel == Channel.EMAIL and not owner.email:
+            continue
+        if channel == Channel.PUSH and in_quiet_hours(program, now.astimezone(owner.zone).time()):
+            continue
         # Nothing while the program is held after a red flag (programs/hold.py).
-        if night is not None and owner.email and hold_for(owner, owner) is None:
+        if hold_for(owner, owner) is None:
             due.append(Due(program, owner, night))
     if not due:
         return []
@@ -125,7 +150,7 @@ def due_reminders(now: datetime) -> list[Due]:
     with system_access("reminders skip the nights already reminded or stretched, for everyone"):
         sent = set(
             ReminderSent.objects.filter(
-                owner_id__in=owners, night__in=nights, channel=Channel.EMAIL
+                owner_id__in=owners, night__in=nights, channel=channel
             ).values_list("owner_id", "night")
         )
         done = set(
@@ -170,20 +195,37 @@ def reminder_message(due: Due) -> EmailMultiAlternatives:
     return message
 
 
-def _claim(due: Due, now: datetime) -> ReminderSent | None:
+def push_message(due: Due) -> dict[str, str]:
+    """What the notification says. The same words for everyone, with no health detail beyond
+    "stretches": a lock screen is public. One tap opens tonight's session."""
+    return {
+        "title": _("Time for tonight’s stretches"),
+        "body": _("A few minutes before you sleep. Tap to start."),
+        "url": reverse("programs:player"),
+        # One notification per night: a repeat replaces it instead of piling up.
+        "tag": f"crampcare-bedtime-{due.night.isoformat()}",
+    }
+
+
+def _claim(due: Due, now: datetime, channel: Channel = Channel.EMAIL) -> ReminderSent | None:
     try:
         with transaction.atomic():
             return ReminderSent.objects.create(
-                owner=due.owner, night=due.night, channel=Channel.EMAIL, sent_at=now
+                owner=due.owner, night=due.night, channel=channel, sent_at=now
             )
     except IntegrityError:
         return None  # another run got there first
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Send every reminder that is due now; returns how many were sent."""
+    """Send every reminder that is due now, by email and to phones; returns how many were sent
+    (a push reminder counts once, however many of the person's browsers it reached)."""
     now = now or timezone.now()
-    due = due_reminders(now)
+    return send_due_emails(now) + send_due_pushes(now)
+
+
+def send_due_emails(now: datetime) -> int:
+    due = due_reminders(now, Channel.EMAIL)
     if not due:
         return 0
     sent = 0
@@ -203,4 +245,24 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 claim.delete()
                 continue
             sent += 1
+    return sent
+
+
+def send_due_pushes(now: datetime) -> int:
+    sent = 0
+    for item in due_reminders(now, Channel.PUSH):
+        claim = _claim(item, now, Channel.PUSH)
+        if claim is None:
+            continue
+        message = push_message(item)
+        # Read after the claim: a browser removed a moment ago gets nothing.
+        outcomes = [
+            push.deliver(subscription, message) for subscription in push.subscriptions(item.owner)
+        ]
+        if push.Outcome.DELIVERED in outcomes:
+            sent += 1
+        else:
+            # Nothing arrived (a push service failed, or every browser has gone): give the
+            # night back, so the next run tries again while the window is open.
+            claim.delete()
     return sent

@@ -370,6 +370,23 @@ def change_reminder(
     return program
 
 
+def change_quiet_hours(
+    user: AnyUser, start: time | None, end: time | None, *, now: datetime | None = None
+) -> Program:
+    """Quiet hours for reminders on the phone: both times, or neither for none."""
+    if (start is None) != (end is None):
+        field = "push_quiet_end" if end is None else "push_quiet_start"
+        raise ValidationError({field: _("Give both times, or leave both empty.")})
+    if start is not None and start == end:
+        raise ValidationError({"push_quiet_end": _("Choose a time other than the start.")})
+    with transaction.atomic():
+        program = locked_program(user, now)
+        if (program.push_quiet_start, program.push_quiet_end) != (start, end):
+            program.push_quiet_start, program.push_quiet_end = start, end
+            program.save(update_fields=["push_quiet_start", "push_quiet_end", "updated_at"])
+    return program
+
+
 def set_progression(user: AnyUser, opt_in: bool, *, now: datetime | None = None) -> Program:
     """Ask for progression (longer holds and more exercises at bedtime, week by week) or go back
     to the trial's dose. Off is the default; turning it off returns to level 1 at once [R1]."""

@@ -18,6 +18,7 @@ urlpatterns = [
     path("plan/maintenance/", views.maintenance, name="maintenance"),
     path("plan/calendar/", views.calendar_link, name="calendar_link"),
     path("plan/calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("plan/devices/<int:subscription_id>/remove/", views.remove_device, name="remove_device"),
     path("history/", views.history, name="history"),
     path("session/", views.player, name="player"),
     path("session/finish/", views.finish, name="finish"),

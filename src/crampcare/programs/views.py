@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crampcare.accounts import push
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.downloads import attachment
 from crampcare.knowledge.loader import get_library
@@ -184,8 +185,14 @@ def _plan_page(
                 "bedtime": program.bedtime,
                 "reminder_minutes_before": program.reminder_minutes_before,
                 "email_reminders": program.email_reminders,
+                "push_quiet_start": program.push_quiet_start,
+                "push_quiet_end": program.push_quiet_end,
             }
         ),
+        "push": {
+            "devices": push.subscriptions(request.user),
+            "public_key": push.public_key(),
+        },
         "swap_error": swap_error,
         "calendar": _calendar_context(request, program),
         "care_changes": [
@@ -258,11 +265,23 @@ def save_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             minutes_before=form.cleaned_data["reminder_minutes_before"],
             email=form.cleaned_data["email_reminders"],
         )
+        services.change_quiet_hours(
+            user, form.cleaned_data["push_quiet_start"], form.cleaned_data["push_quiet_end"]
+        )
     except ValidationError as error:
         attach_errors(form, error)
         return _plan_page(request, settings_form=form, status=400)
     messages.success(request, _("Your settings are saved."))
     return redirect("programs:plan")
+
+
+@login_required
+@require_POST
+def remove_device(request: AuthenticatedHttpRequest, subscription_id: int) -> HttpResponse:
+    """Stop reminders to one of the person's browsers (the page's form; the API does the same)."""
+    push.unsubscribe(request.user, subscription_id)
+    messages.success(request, _("That device gets no more reminders."))
+    return redirect(reverse("programs:plan") + "#push-title")
 
 
 @login_required

@@ -10,12 +10,13 @@ import pytest
 from django.test import Client
 
 from crampcare.accounts import services
-from crampcare.accounts.models import AccessToken, User
+from crampcare.accounts.models import AccessToken, PushSubscription, User
 from crampcare.testing.builders import every_row
 
 OWNER_SCOPED_ROUTES = {
     "accounts:revoke_token",
     "api:revoke_token",
+    "api:remove_push_subscription",
 }
 PUBLIC_ROUTES: set[str] = set()
 
@@ -54,3 +55,24 @@ def test_it_asks_anonymous_visitors_to_sign_in(client: Client, user: User) -> No
     assert client.get("/account/")["Location"].startswith("/accounts/login/")
     assert client.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/tokens").status_code == 401
+
+
+def _push_subscription(user: User) -> PushSubscription:
+    return PushSubscription.objects.create(
+        owner=user,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/privacy-{user.pk}",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+    )
+
+
+def test_nobody_else_sees_or_removes_a_persons_push_subscription(
+    owner_client: Client, teammate_client: Client, stranger_client: Client, user: User
+) -> None:
+    mine = _push_subscription(user)
+    for other in (teammate_client, stranger_client):
+        assert other.get("/api/v1/push/subscriptions").json() == []
+        assert other.delete(f"/api/v1/push/subscriptions/{mine.pk}").status_code == 404
+    assert every_row(PushSubscription).filter(pk=mine.pk).exists()
+    listed = owner_client.get("/api/v1/push/subscriptions").json()
+    assert [item["id"] for item in listed] == [mine.pk]

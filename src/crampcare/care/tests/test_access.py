@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from crampcare.accounts import services as accounts
-from crampcare.accounts.models import AccessToken
+from crampcare.accounts.models import AccessToken, PushSubscription
 from crampcare.accounts.ownership import OwnedModel, ReadRefused
 from crampcare.assessment import services as assessment
 from crampcare.care import services
@@ -74,7 +74,7 @@ def test_a_granted_read_of_each_clinical_app_is_audited(team: Team) -> None:
     assert {record.actor_name for record in _log(team)[:4]} == {"Tess"}
 
 
-@pytest.mark.parametrize("model", [AccessToken, AuditRecord, IdempotencyKey])
+@pytest.mark.parametrize("model", [AccessToken, AuditRecord, IdempotencyKey, PushSubscription])
 def test_a_clinician_never_reads_what_is_not_health_data(
     team: Team, model: type[OwnedModel]
 ) -> None:

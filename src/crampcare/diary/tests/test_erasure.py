@@ -43,6 +43,7 @@ def test_it_finds_the_personal_models_of_every_app() -> None:
         "programs.ReminderSent",
         "insights.SelfTest",
         "accounts.AccessToken",
+        "accounts.PushSubscription",
     } <= labels
 
 

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 
-from crampcare.accounts.models import AccessToken, User
+from crampcare.accounts.models import AccessToken, PushSubscription, User
 from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
@@ -120,6 +120,7 @@ def _every(model: type[Model]) -> Values:
 # sent to them. Allauth's keys are the ones its emails carry; a made-up one is enough here.
 PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("accounts:revoke_token", "token_id"): _one(AccessToken),
+    ("programs:remove_device", "subscription_id"): _one(PushSubscription),
     ("assessment:step", "slug"): lambda _: list(STEP_SLUGS),
     ("assessment:detail", "assessment_id"): _every(Assessment),
     ("assessment:edit", "assessment_id"): _every(Assessment),
@@ -162,6 +163,7 @@ API_PARAMETERS: dict[str, Values] = {
     "checkin_id": _one(NightCheckin),
     "factors_id": _one(DailyFactors),
     "token_id": _one(AccessToken),
+    "subscription_id": _one(PushSubscription),
     "test_id": _every(SelfTest),
     "assessment_id": _every(Assessment),
     "exercise_id": lambda _: [next(iter(get_library().exercises))],

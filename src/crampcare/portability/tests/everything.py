@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from crampcare.accounts import services as accounts
-from crampcare.accounts.models import User
+from crampcare.accounts.models import PushSubscription, User
 from crampcare.assessment import services as assessment
 from crampcare.assessment.tests.builders import typical_payload
 from crampcare.care import messaging
@@ -207,6 +207,14 @@ def _secrets(user: User) -> Secrets:
             content_type="application/json",
             content=b'{"id": 1}',
             created_at=evening(LAST_NIGHT, 18, 30),
+        )
+        # A browser with reminders on the phone: a device's secret, not exported.
+        PushSubscription.objects.create(
+            owner=user,
+            endpoint=f"https://fcm.googleapis.com/fcm/send/everything-{user.pk}",
+            p256dh="B" + "A" * 86,
+            auth="A" * 22,
+            label="Chrome on Android",
         )
     # Read as stored: ``require_program`` would show the weekly steps due by the real clock.
     program = Program.objects.for_user(user).get()

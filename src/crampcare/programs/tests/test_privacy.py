@@ -13,7 +13,7 @@ from datetime import time
 import pytest
 from django.test import Client
 
-from crampcare.accounts.models import User
+from crampcare.accounts.models import PushSubscription, User
 from crampcare.programs import calendar, reminders, services
 from crampcare.programs.models import Program, ProgramChange, Session
 from crampcare.programs.tests.builders import make_program
@@ -21,6 +21,7 @@ from crampcare.programs.tests.builders import make_program
 OWNER_SCOPED_ROUTES = {
     "programs:calendar",
     "programs:unsubscribe",
+    "programs:remove_device",
 }
 PUBLIC_ROUTES: set[str] = set()
 
@@ -151,3 +152,25 @@ def test_it_asks_anonymous_visitors_to_sign_in(client: Client, owners_program: P
     for path in ("/api/v1/program", "/api/v1/program/adherence", "/api/v1/program/session"):
         assert client.get(path).status_code == 401
     assert not owners_program.paused
+
+
+def test_nobody_else_removes_a_persons_reminder_device(
+    teammate_client: Client, stranger_client: Client, owner_client: Client, user: User
+) -> None:
+    make_program(user)
+    device = PushSubscription.objects.create(
+        owner=user,
+        endpoint="https://fcm.googleapis.com/fcm/send/privacy",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+        label="Chrome on Android",
+    )
+    path = f"/program/plan/devices/{device.pk}/remove/"
+    for other in (teammate_client, stranger_client):
+        assert other.post(path).status_code == 404
+    assert Client().post(path).status_code == 302  # to sign in
+    assert PushSubscription.objects.for_user(user).exists()
+    assert "Chrome on Android" not in stranger_client.get("/program/plan/").content.decode()
+
+    assert owner_client.post(path).status_code == 302
+    assert not PushSubscription.objects.for_user(user).exists()

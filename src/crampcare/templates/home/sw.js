@@ -144,4 +144,78 @@ async function sendOutbox() {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === self.CrampcareOutbox.SYNC_TAG) event.waitUntil(sendOutbox());
+
+// ---------------------------------------------------------------------------------------------
+// Reminders on the phone (Web Push; accounts/push.py, programs/reminders.py). Kept apart from
+// the offline code above. The server sends {title, body, url, tag}, encrypted for this browser.
+// ---------------------------------------------------------------------------------------------
+{% load static %}
+const PUSH_ICON = "{% static 'crampcare/icons/icon-any-192.png' %}";
+const PUSH_BADGE = "{% static 'crampcare/icons/badge-96.png' %}";
+const PUSH_FALLBACK_URL = "/program/session/";
+
+// Only a path on this site: a message can never send the person elsewhere.
+function sameOriginPath(value) {
+  try {
+    const url = new URL(value, self.location.origin);
+    if (url.origin === self.location.origin) return url.pathname + url.search + url.hash;
+  } catch (error) { /* not a URL */ }
+  return PUSH_FALLBACK_URL;
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) { /* not JSON: show the plain reminder */ }
+  const title = message.title || "crampcare";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: message.body || "",
+    icon: PUSH_ICON,
+    badge: PUSH_BADGE,
+    tag: message.tag || "crampcare-reminder",
+    data: { url: sameOriginPath(message.url || PUSH_FALLBACK_URL) },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = sameOriginPath((event.notification.data || {}).url || PUSH_FALLBACK_URL);
+  event.waitUntil((async () => {
+    const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const ours = open.find((client) => new URL(client.url).origin === self.location.origin);
+    if (ours) {
+      const focused = await ours.focus();
+      if ("navigate" in focused) return focused.navigate(path);
+      return focused;
+    }
+    return self.clients.openWindow(path);
+  })());
+});
+
+// The browser replaced the subscription (it expired, or the push service rotated it): subscribe
+// again with the same key and tell the server, while the person is still signed in.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    const options = old && old.options ? old.options : null;
+    if (!options || !options.applicationServerKey) return;
+    const fresh = event.newSubscription ||
+      await self.registration.pushManager.subscribe(options);
+    // The CSRF token: from the cookie where the worker can read it (csrfToken, above), else
+    // from a form on the plan page.
+    let token = await csrfToken();
+    if (!token) {
+      const page = await fetch("/program/plan/", { credentials: "same-origin" });
+      const match = (await page.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
+      if (!page.ok || !match) return;
+      token = match[1];
+    }
+    await fetch("/api/v1/push/subscriptions", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(fresh.toJSON()),
+    });
+  })().catch(() => { /* signed out or offline: the plan page offers to turn them on again */ }));
 });

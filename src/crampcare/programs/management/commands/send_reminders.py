@@ -11,10 +11,12 @@ from crampcare.programs.services import advance_programs
 
 class Command(BaseCommand):
     help = (
-        "Record the weekly steps of programs whose week has ended, then email the bedtime "
-        "reminders that are due now (each person's reminder window, in their own time zone). "
-        "Safe to run every few minutes, e.g. from cron or a systemd timer: a week is closed "
-        "once and a night's reminder is never sent twice."
+        "Record the weekly steps of programs whose week has ended, then send the bedtime "
+        "reminders that are due now (each person's reminder window, in their own time zone): "
+        "by email, and as a notification to each phone or browser the person turned reminders "
+        "on for (Web Push, outside their quiet hours). Safe to run every few minutes, e.g. from "
+        "cron or a systemd timer: a week is closed once and a night's reminder is never sent "
+        "twice on a channel."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -22,7 +24,8 @@ class Command(BaseCommand):
             # Still "sent" (to the console), but say that nobody will receive them.
             self.stderr.write(
                 "Email is not set up (EMAIL_HOST is unset, or the console or dummy backend is "
-                "in use): reminders are not delivered to anyone."
+                "in use): reminders are not delivered to anyone by email (notifications to "
+                "phones still are)."
             )
         now = timezone.now()
         # First, so tonight's reminder lists the routine of the week it is.
