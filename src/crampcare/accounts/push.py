@@ -53,8 +53,9 @@ logger = logging.getLogger(__name__)
 
 KEY_FILE = "vapid_private_key.pem"
 # A reminder no longer worth showing after this long (the push service keeps it while the phone
-# is off): by then it is the middle of the night.
-TTL_SECONDS = 3 * 60 * 60
+# is off or without signal): an hour after the reminder the person is asleep, and a phone
+# switched on later must not buzz with it in the night.
+TTL_SECONDS = 60 * 60
 # The push service's answer must come quickly; the next run tries again.
 TIMEOUT_SECONDS = 10
 # After this many failed deliveries in a row a subscription is dropped: the browser has gone.

@@ -231,6 +231,20 @@ def app_page(browser: Any) -> Iterator[Any]:
     close_context(page)
 
 
+def wait_for_the_worker(page: Any) -> None:
+    """The service worker is installed (everything precached), active and controls ``page``."""
+    # ``ready`` never settles when the worker fails to install (a script error, a failed
+    # precache): fail with a reason after 30 s instead of waiting for ever.
+    page.evaluate(
+        """() => Promise.race([
+          navigator.serviceWorker.ready,
+          new Promise((resolve, reject) => setTimeout(
+            () => reject(new Error("the service worker did not install within 30 s")), 30000)),
+        ])"""
+    )
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
 @pytest.fixture
 def dark_page(browser: Any) -> Iterator[Any]:
     """A phone-sized page in dark mode."""

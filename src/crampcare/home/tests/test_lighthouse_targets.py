@@ -49,3 +49,32 @@ def test_scores_and_weight_still_fail(lighthouse_run: ModuleType) -> None:
         "/: performance 94 < 95",
         "/: page weight 150.0 KB >= 150 KB",
     ]
+
+
+def _pwa_report(module: ModuleType, **scores: float | None) -> dict[str, object]:
+    audits: dict[str, object] = {a: {"score": 1, "title": a} for a in module.PWA_AUDITS}
+    for audit_id, score in scores.items():
+        audits[audit_id.replace("_", "-")] = {"score": score, "explanation": f"{audit_id} failed"}
+    return {"audits": audits}
+
+
+def test_an_installable_page_passes_the_installability_audits(lighthouse_run: ModuleType) -> None:
+    assert lighthouse_run.pwa_problems("/", _pwa_report(lighthouse_run)) == []
+
+
+def test_each_failed_installability_audit_is_named_with_its_reason(
+    lighthouse_run: ModuleType,
+) -> None:
+    report = _pwa_report(lighthouse_run, installable_manifest=0, maskable_icon=None)
+
+    assert lighthouse_run.pwa_problems("/", report) == [
+        "/: installable-manifest: installable_manifest failed",
+        "/: maskable-icon: maskable_icon failed",
+    ]
+
+
+def test_an_installability_audit_that_did_not_run_fails(lighthouse_run: ModuleType) -> None:
+    report = _pwa_report(lighthouse_run)
+    del report["audits"]["splash-screen"]  # type: ignore[attr-defined]
+
+    assert lighthouse_run.pwa_problems("/", report) == ["/: splash-screen: not run"]

@@ -19,7 +19,7 @@ from crampcare.assessment.tests.builders import answers
 from crampcare.diary.models import CrampEpisode, NightCheckin
 from crampcare.programs.models import Session
 from crampcare.programs.tests.builders import make_program
-from crampcare.testing.browser import look, sign_in_with_form
+from crampcare.testing.browser import look, sign_in_with_form, wait_for_the_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,9 +45,14 @@ def _offline(page: Any) -> Iterator[None]:
         page.context.set_offline(False)
 
 
-def _wait_for_the_worker(page: Any) -> None:
-    page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+def _visit_once(page: Any, live_server: Any, user: User, *, session: str = "") -> None:
+    """Signed in, the worker in control, tonight's session (and ``session`` query) opened."""
+    make_program(user, now=timezone.now())
+    sign_in_with_form(page, live_server, user)
+    page.goto(live_server.url + "/cramp-now/")
+    wait_for_the_worker(page)
+    page.goto(live_server.url + "/program/session/" + session)
+    page.get_by_role("button", name="Start").wait_for()
 
 
 def _waiting_labels(page: Any) -> list[str]:
@@ -63,12 +68,7 @@ def test_a_cramp_logged_offline_reaches_the_diary_exactly_once(
     app_page: Any, live_server: Any, user: User
 ) -> None:
     page = app_page
-    make_program(user, now=timezone.now())
-    sign_in_with_form(page, live_server, user)
-    page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
-    page.goto(live_server.url + "/program/session/")
-    page.get_by_role("button", name="Start").wait_for()
+    _visit_once(page, live_server, user)
 
     started = int(time.time()) - 240  # the guide was opened four minutes ago
     with _offline(page):
@@ -110,7 +110,7 @@ def test_an_answer_lost_on_the_way_back_never_makes_a_second_cramp(
     page = app_page
     sign_in_with_form(page, live_server, user)
     page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    wait_for_the_worker(page)
     started = int(time.time()) - 60
 
     lost: list[int] = []
@@ -151,10 +151,7 @@ def test_a_morning_check_in_and_a_session_finished_offline_are_sent_for_their_ni
     app_page: Any, live_server: Any, user: User
 ) -> None:
     page = app_page
-    make_program(user, now=timezone.now())
-    sign_in_with_form(page, live_server, user)
-    page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    _visit_once(page, live_server, user, session="?speed=1000")
     page.goto(live_server.url + "/diary/")
     page.get_by_role("button", name="No cramps").wait_for()
     page.goto(live_server.url + "/program/session/?speed=1000")
@@ -191,12 +188,7 @@ def test_a_session_kept_offline_is_refused_when_a_red_flag_held_the_program_mean
     app_page: Any, live_server: Any, user: User
 ) -> None:
     page = app_page
-    make_program(user, now=timezone.now())
-    sign_in_with_form(page, live_server, user)
-    page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
-    page.goto(live_server.url + "/program/session/?speed=1000")
-    page.get_by_role("button", name="Start").wait_for()
+    _visit_once(page, live_server, user, session="?speed=1000")
 
     with _offline(page):
         page.get_by_role("button", name="Start").click()
@@ -220,15 +212,16 @@ def test_signing_out_asks_before_deleting_what_was_not_sent(
     page = app_page
     sign_in_with_form(page, live_server, user)
     page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    wait_for_the_worker(page)
     with _offline(page):
         page.goto(f"{live_server.url}/cramp-now/calf/?state=easing&since={int(time.time())}")
         page.get_by_role("button", name="Log this cramp").click()
         page.locator(WAITING).wait_for()
-    # Back online, but the server cannot take it yet: it stays waiting.
-    page.context.route(
-        "**/api/v1/diary/episodes", lambda route: route.fulfill(status=503, body="busy")
-    )
+        # Back online, the server cannot take it yet (the page's and the worker's tries alike):
+        # it stays waiting.
+        page.context.route(
+            "**/api/v1/diary/episodes", lambda route: route.fulfill(status=503, body="busy")
+        )
     page.goto(live_server.url + "/account/")
     page.locator(WAITING).wait_for()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from crampcare.accounts.models import User
 from crampcare.programs.tests.builders import make_program
-from crampcare.testing.browser import sign_in_with_cookie
+from crampcare.testing.browser import sign_in_with_cookie, wait_for_the_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def test_the_worker_shows_a_reminder_and_keeps_its_link_on_this_site(
     make_program(user, now=timezone.now())
     sign_in_with_cookie(page, live_server, user)
     page.goto(live_server.url + "/program/plan/")
-    page.evaluate("() => navigator.serviceWorker.ready")
+    wait_for_the_worker(page)
     page.reload()
 
     _push(

@@ -14,17 +14,11 @@ from crampcare.assessment import services as assessment_services
 from crampcare.assessment.tests.builders import answers
 from crampcare.home import pwa
 from crampcare.programs.tests.builders import make_program
-from crampcare.testing.browser import look, sign_in_with_form
+from crampcare.testing.browser import look, sign_in_with_form, wait_for_the_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CACHE_NAMES = "() => caches.keys()"
-
-
-def _wait_for_the_worker(page: Any) -> None:
-    """Installed (everything precached), active and in control of this page."""
-    page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 def _personal_pages_kept(page: Any) -> list[str]:
@@ -49,7 +43,7 @@ def test_the_relief_guide_library_and_session_work_offline(
     make_program(user, now=timezone.now())
     sign_in_with_form(page, live_server, user)
     page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    wait_for_the_worker(page)
     page.goto(live_server.url + "/program/session/")
     page.get_by_role("button", name="Start").wait_for()
     assert live_server.url + "/program/session/" in _personal_pages_kept(page)
@@ -96,7 +90,7 @@ def test_a_red_flag_drops_the_kept_session_so_none_offers_exercise_offline(
     make_program(user, now=timezone.now())
     sign_in_with_form(page, live_server, user)
     page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    wait_for_the_worker(page)
     page.goto(live_server.url + "/program/session/")
     page.get_by_role("button", name="Start").wait_for()
     assert live_server.url + "/program/session/" in _personal_pages_kept(page)
@@ -131,7 +125,7 @@ def test_a_new_version_replaces_the_worker_and_its_caches(
 ) -> None:
     page = app_page
     page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    wait_for_the_worker(page)
     old = pwa.version()
     assert f"crampcare-public-{old}" in page.evaluate(CACHE_NAMES)
 
@@ -159,7 +153,7 @@ def test_chromium_finds_the_app_installable(app_page: Any, live_server: Any) -> 
     reported): a valid manifest with the icons it needs and a worker in control."""
     page = app_page
     page.goto(live_server.url + "/cramp-now/")
-    _wait_for_the_worker(page)
+    wait_for_the_worker(page)
     cdp = page.context.new_cdp_session(page)
 
     manifest = cdp.send("Page.getAppManifest")

@@ -144,6 +144,7 @@ async function sendOutbox() {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === self.CrampcareOutbox.SYNC_TAG) event.waitUntil(sendOutbox());
+});
 
 // ---------------------------------------------------------------------------------------------
 // Reminders on the phone (Web Push; accounts/push.py, programs/reminders.py). Kept apart from
