@@ -24,6 +24,7 @@ from crampcare.insights.api import router as insights_router
 from crampcare.insights.nights_api import router as nights_router
 from crampcare.knowledge.api import router as knowledge_router
 from crampcare.portability.api import router as portability_router
+from crampcare.portability.fhir_api import router as fhir_router
 from crampcare.programs.api import router as programs_router
 from crampcare.validation_errors import messages_by_field
 
@@ -213,3 +214,4 @@ api.add_router("/", care_me_router)
 api.add_router("/care", organisations_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/push", push_router)
+api.add_router("/", fhir_router)

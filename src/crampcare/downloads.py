@@ -7,7 +7,9 @@ privacy middleware makes that stricter still for a signed-in person).
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from collections.abc import Iterable
+
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 
@@ -25,4 +27,16 @@ def attachment(
     if disposition:
         response["Content-Disposition"] = disposition
     response["Cache-Control"] = cache_control
+    return response
+
+
+def streamed_attachment(
+    chunks: Iterable[str | bytes], *, filename: str, content_type: str
+) -> StreamingHttpResponse:
+    """Like ``attachment``, for a file written while it is sent (a large export)."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    disposition = content_disposition_header(True, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
     return response

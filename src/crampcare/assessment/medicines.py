@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from crampcare.assessment.clinical import load_clinical
 
 _SEPARATORS = re.compile(r"\s*[/+,;&]\s*|\s+with\s+|\s+and\s+")
@@ -113,3 +116,24 @@ def suggest(query: str, limit: int = 10) -> list[Suggestion]:
         for key in [*starts, *inside][:limit]
         for class_id in sorted(classes[key])
     ][:limit]
+
+
+# A misspelt name is matched only when it is long and one typing slip (a letter added, left out,
+# changed or two swapped) from exactly one known name: "atorvastatine", "sertralin". Shorter
+# names and two slips would confuse different medicines (fluoxetine, duloxetine).
+_NEAR_MIN_LENGTH = 7
+
+
+def nearest_known(name: str) -> str | None:
+    """The known medicine name one slip from ``name``, as it is spelt in the knowledge base, or
+    None when there is none, or more than one."""
+    wanted = _DOSE.sub("", normalise(name)).strip()
+    if len(wanted) < _NEAR_MIN_LENGTH:
+        return None
+    classes, display = _index()
+    if wanted in classes:
+        return display[wanted]
+    near = process.extract(wanted, sorted(classes), scorer=OSA.distance, score_cutoff=1, limit=2)
+    if len(near) != 1:
+        return None
+    return display[near[0][0]]

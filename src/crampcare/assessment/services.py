@@ -24,6 +24,7 @@ from crampcare.accounts.datafiles.checks import Errors, not_in_future, raise_if_
 from crampcare.accounts.ownership import get_read_or_404
 from crampcare.assessment import engine
 from crampcare.assessment.errors import InvalidAnswers
+from crampcare.assessment.medicines import normalise
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.presentation import RED_FLAG_LEVELS
 from crampcare.assessment.schema import validate_payload
@@ -93,6 +94,28 @@ def save_answers(
             assessment.completed = True
         assessment.save()
     return assessment
+
+
+def add_medications(user: User, names: Iterable[str]) -> Assessment:
+    """Add medicines to the person's newest assessment, or to a new draft when they have none.
+
+    The answers change as they do on the medicines page, through :func:`save_answers`: the same
+    validation (at most 50 names of up to 100 characters; ``InvalidAnswers`` otherwise, and
+    nothing stored) and the result worked out again, so a medicine that may cause cramps shows
+    on the result as if it had been typed. A name already listed (in any spelling
+    ``medicines.normalise`` treats as the same) is not added twice.
+    """
+    target = list_for(user, user).first()
+    answers = dict(target.answers) if target is not None else {}
+    listed = [str(name) for name in answers.get("medications") or []]
+    seen = {normalise(name) for name in listed}
+    for name in names:
+        cleaned = " ".join(name.split())
+        if cleaned and normalise(cleaned) not in seen:
+            seen.add(normalise(cleaned))
+            listed.append(cleaned)
+    answers["medications"] = listed
+    return save_answers(user, answers, assessment=target)
 
 
 def claim_anonymous(

@@ -21,3 +21,28 @@ class ImportForm(forms.Form):
         label=_("If some rows have problems, import the valid rows anyway"),
         required=False,
     )
+
+
+class FhirMedicinesForm(forms.Form):
+    """A portal's medicine list as a FHIR file: read and shown first, saved after a confirm."""
+
+    medicines_file = forms.FileField(
+        label=_("Your medicines from a patient portal (FHIR .json)"),
+        help_text=_(
+            "A FHIR file (R4) with MedicationStatement or MedicationRequest entries, as many "
+            "patient portals and health apps can download."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,application/json,application/fhir+json"}
+        ),
+    )
+
+
+class ConfirmMedicinesForm(forms.Form):
+    """The names read from the file, sent back to be saved once the person has seen them."""
+
+    names = forms.Field(widget=forms.MultipleHiddenInput, required=False)
+
+    def clean_names(self) -> list[str]:
+        given = self.cleaned_data.get("names") or []
+        return [str(name) for name in given if str(name).strip()]

@@ -10,4 +10,7 @@ urlpatterns = [
     path("export.zip", views.export_csv, name="export_csv"),
     path("export.json", views.export_json, name="export_json"),
     path("import/", views.import_csv, name="import_csv"),
+    path("export.fhir.json", views.export_fhir, name="export_fhir"),
+    path("medicines/", views.fhir_medicines, name="fhir_medicines"),
+    path("medicines/save/", views.save_fhir_medicines, name="save_fhir_medicines"),
 ]

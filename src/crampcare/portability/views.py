@@ -6,22 +6,39 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crampcare.accounts.request import AuthenticatedHttpRequest
-from crampcare.downloads import attachment
+from crampcare.assessment.errors import InvalidAnswers
+from crampcare.downloads import attachment, streamed_attachment
+from crampcare.portability import fhir_export
 from crampcare.portability import services as transfer
 from crampcare.portability.archive import import_limits
-from crampcare.portability.forms import ImportForm
+from crampcare.portability.fhir_medicines import (
+    MAX_BYTES,
+    FhirInputError,
+    medicine_notes,
+    read_medicines,
+    save_medicines,
+)
+from crampcare.portability.forms import ConfirmMedicinesForm, FhirMedicinesForm, ImportForm
 
 
 @login_required
 def data(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "portability/data.html", {"form": ImportForm()})
+    return _data_page(request)
+
+
+def _data_page(
+    request: AuthenticatedHttpRequest, status: int = 200, **context: object
+) -> HttpResponse:
+    context.setdefault("form", ImportForm())
+    context.setdefault("medicines_form", FhirMedicinesForm())
+    return render(request, "portability/data.html", context, status=status)
 
 
 @login_required
@@ -51,7 +68,7 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "portability/data.html", {"form": form}, status=400)
+        return _data_page(request, 400, form=form)
     upload = form.cleaned_data["archive"]
     most = import_limits().upload_bytes
     if upload.size > most:
@@ -60,7 +77,7 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             "archive",
             _("This file is larger than %(size)s.") % {"size": filesizeformat(most)},
         )
-        return render(request, "portability/data.html", {"form": form}, status=400)
+        return _data_page(request, 400, form=form)
     report = transfer.import_zip(
         user, upload.read(), valid_only=form.cleaned_data["valid_only"], throttle=True
     )
@@ -72,9 +89,60 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("diary:index")
     # Problems: show each one; the file has to be chosen again (we do not keep it).
     offer = ImportForm(initial={"valid_only": not report.saved})
+    return _data_page(
+        request, 429 if report.refused else 200 if report.saved else 400, form=offer, report=report
+    )
+
+
+@login_required
+def export_fhir(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    user = request.user
+    return streamed_attachment(
+        fhir_export.bundle_chunks(user),
+        filename=fhir_export.fhir_filename(user),
+        content_type=fhir_export.CONTENT_TYPE,
+    )
+
+
+@require_POST
+@login_required
+def fhir_medicines(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step one: read the file and show what was found; nothing is saved yet."""
+    form = FhirMedicinesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _data_page(request, 400, medicines_form=form)
+    upload = form.cleaned_data["medicines_file"]
+    if upload.size > MAX_BYTES:
+        # Checked before reading, so a huge upload is never loaded into memory.
+        form.add_error(
+            "medicines_file",
+            _("This file is larger than %(size)s.") % {"size": filesizeformat(MAX_BYTES)},
+        )
+        return _data_page(request, 400, medicines_form=form)
+    try:
+        found = read_medicines(upload.read())
+    except FhirInputError as error:
+        form.add_error("medicines_file", f"{error.field}: {error.message}")
+        return _data_page(request, 400, medicines_form=form)
+    return render(request, "portability/medicines_confirm.html", {"found": found})
+
+
+@require_POST
+@login_required
+def save_fhir_medicines(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step two: the person saw the list and chose to add it to their assessment."""
+    form = ConfirmMedicinesForm(request.POST)
+    names = form.cleaned_data["names"] if form.is_valid() else []
+    if not names:
+        messages.info(request, _("No medicines were added."))
+        return redirect("portability:data")
+    try:
+        assessment = save_medicines(request.user, names)
+    except InvalidAnswers as error:
+        messages.error(request, " ".join(str(problem) for problem in error.problems))
+        return redirect("portability:data")
     return render(
         request,
-        "portability/data.html",
-        {"form": offer, "report": report},
-        status=429 if report.refused else 200 if report.saved else 400,
+        "portability/medicines_saved.html",
+        {"assessment": assessment, "notes": medicine_notes(assessment), "names": names},
     )
