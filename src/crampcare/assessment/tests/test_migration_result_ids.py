@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "assessment_english.json"
 NAMES = ("after surgery, red warm calf and breathless", "self care: ordinary night cramps")
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_after() -> Iterator[None]:
+    """Every app's latest migration again afterwards, whatever the test left: the tests that
+    follow on this worker share the database and need today's tables."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _migrate(target: tuple[str, str]) -> Any:

@@ -112,7 +112,7 @@ def test_replying_and_starting_work_with_javascript_off(
         page.get_by_text("Your reply is sent.").wait_for()
         assert page.get_by_text("Sent with scripts off.").is_visible()
         page.goto(live_server.url + "/care/messages/new/")
-        page.get_by_label("To").select_option(label="Tess · Riverside Physio")
+        page.get_by_label("To", exact=True).select_option(label="Tess · Riverside Physio")
         page.get_by_label("Subject").fill("Scripts off")
         page.get_by_label("Message").fill("A new conversation without JavaScript.")
         page.get_by_role("button", name="Send").click()

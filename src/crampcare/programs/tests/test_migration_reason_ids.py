@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "plan_stored_before_ids.js
 CHANGED = {"text": {"en": "A line an older version wrote.", "es": None}, "references": ["R1"]}
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_after() -> Iterator[None]:
+    """Every app's latest migration again afterwards, whatever the test left: the tests that
+    follow on this worker share the database and need today's tables."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _migrate(target: tuple[str, str]) -> Any:
