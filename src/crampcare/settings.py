@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +249,17 @@ CACHES = {
         "LOCATION": "crampcare-fragments",
     },
 }
+
+# Background tasks (crampcare/background.py, docs/deployment.md): CRAMPCARE_TASKS, by default a
+# table in the database (run by the worker `crampcare serve` starts) or, with REDIS_URL, RQ.
+CRAMPCARE_TASKS = config.task_backend()
+TASKS = config.tasks(CRAMPCARE_TASKS)
+RQ_QUEUES = config.rq_queues()
+# How often the worker that schedules (`crampcare worker`, started by `crampcare serve`) queues
+# the reminder run: the reminder window is at least 10 minutes wide.
+CRAMPCARE_REMINDER_EVERY_SECONDS = config.env_int(
+    "CRAMPCARE_REMINDER_EVERY_SECONDS", 300, minimum=1
+)
 
 # Content-Security-Policy (django-csp): no inline script or style anywhere; JSON data blocks
 # (<script type="application/json">) are not run, so they need no exception.
