@@ -68,8 +68,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
-    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +253,8 @@ CACHES = {
 CRAMPCARE_TASKS = config.task_backend()
 TASKS = config.tasks(CRAMPCARE_TASKS)
 RQ_QUEUES = config.rq_queues()
+if CRAMPCARE_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # rqworker, and the job class
 # How often the worker that schedules (`crampcare worker`, started by `crampcare serve`) queues
 # the reminder run: the reminder window is at least 10 minutes wide.
 CRAMPCARE_REMINDER_EVERY_SECONDS = config.env_int(
