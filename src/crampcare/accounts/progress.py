@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -72,3 +73,13 @@ def finish(progress_id: int, *, result: Any, failed: bool = False) -> None:
         _rows(progress_id).update(
             state=state, result=result, payload=None, updated_at=timezone.now()
         )
+
+
+def prune(before: datetime) -> int:
+    """Delete finished progress records last updated before ``before`` (the page that showed
+    them is long gone); returns how many. Records still waiting or running stay."""
+    with system_access("the worker's daily clean-up removes old finished progress records"):
+        deleted, _ = TaskProgress.objects.filter(
+            state__in=[TaskProgress.State.DONE, TaskProgress.State.FAILED], updated_at__lt=before
+        ).delete()
+    return deleted

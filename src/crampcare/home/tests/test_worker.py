@@ -61,3 +61,23 @@ def test_a_worker_process_runs_the_task_another_process_queued(tmp_path: Path) -
     assert _crampcare(env, "manage", "shell", "-v0", "-c", CHECK) == "queued 0 0 0"
     _crampcare(env, "worker", "--batch")
     assert _crampcare(env, "manage", "shell", "-v0", "-c", CHECK) == "done 3 3 1"
+
+
+def test_the_worker_clears_out_what_finished_more_than_a_week_ago(db: None) -> None:
+    from datetime import timedelta
+
+    from django.test.utils import override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from crampcare.home.management.commands.worker import clean_up
+    from crampcare.programs.tasks import send_reminders
+
+    database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=database, CRAMPCARE_TASKS="database"):
+        send_reminders.enqueue()
+        DBTaskResult.objects.update(
+            status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=8)
+        )
+        clean_up()
+        assert not DBTaskResult.objects.exists()

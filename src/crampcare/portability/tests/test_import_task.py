@@ -140,3 +140,20 @@ def test_a_reporter_writes_at_most_twice_a_second_but_always_the_end(owner: User
     progress.finish(record.pk, result={"read": 1000})
     record.refresh_from_db()
     assert (record.state, record.percent, record.result) == ("done", 100, {"read": 1000})
+
+
+def test_old_finished_progress_records_are_cleared_out(owner: User) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old, running, recent = (progress.start(owner, "import") for _ in range(3))
+    progress.finish(old.pk, result={})
+    progress.finish(recent.pk, result={})
+    week_ago = timezone.now() - timedelta(days=8)
+    TaskProgress.objects.for_user(owner).filter(pk__in=[old.pk, running.pk]).update(
+        updated_at=week_ago
+    )
+    assert progress.prune(timezone.now() - timedelta(days=7)) == 1
+    left = set(TaskProgress.objects.for_user(owner).values_list("pk", flat=True))
+    assert left == {running.pk, recent.pk}
