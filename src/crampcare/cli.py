@@ -13,7 +13,12 @@ COMMANDS = {
     "assess": ("assess", "Triage a questionnaire given as JSON (file or - for stdin)."),
     "send-reminders": (
         "send_reminders",
-        "Close ended program weeks and send tonight's due reminders (safe to repeat).",
+        "Close ended program weeks and send tonight's due reminders (safe to repeat; "
+        "--enqueue queues them for a worker).",
+    ),
+    "worker": (
+        "worker",
+        "Run background tasks and queue the reminder run every few minutes.",
     ),
     "migrate": ("migrate", "Apply database migrations."),
     "createsuperuser": ("createsuperuser", "Create an administrator account."),

@@ -111,6 +111,33 @@ def cache() -> dict[str, object]:
 
 CACHE_TABLE = "crampcare_cache"
 
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def task_backend() -> str:
+    """CRAMPCARE_TASKS: where background tasks wait for a worker. ``rq`` (a queue in Redis) when
+    REDIS_URL is set, else ``database`` (a table, run by the worker ``crampcare serve`` starts);
+    ``immediate`` runs each task at once in the process that asks (tests, debugging)."""
+    default = "rq" if env_str("REDIS_URL") else "database"
+    choice = env_choice("CRAMPCARE_TASKS", default, tuple(TASK_BACKENDS))
+    if choice == "rq" and not env_str("REDIS_URL"):
+        raise ConfigError("CRAMPCARE_TASKS=rq needs REDIS_URL (the Redis that holds the queue).")
+    return choice
+
+
+def tasks(choice: str) -> dict[str, object]:
+    return {"default": {"BACKEND": TASK_BACKENDS[choice], "QUEUES": ["default"]}}
+
+
+def rq_queues() -> dict[str, object]:
+    """django-rq's queues: the one queue, in the Redis at REDIS_URL (empty without Redis)."""
+    url = env_str("REDIS_URL")
+    return {"default": {"URL": url, "DEFAULT_TIMEOUT": 3600}} if url else {}
+
 
 def secret_key(directory: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the data dir (0600)."""

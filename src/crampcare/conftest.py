@@ -33,7 +33,10 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
         return
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher", *REAL_PASSWORD_HASHERS]
-    with override_settings(PASSWORD_HASHERS=fast):
+    # Background tasks run at once, in the test, unless a test asks for a real queue and worker
+    # (crampcare/tests/test_background.py).
+    at_once = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(PASSWORD_HASHERS=fast, TASKS=at_once, CRAMPCARE_TASKS="immediate"):
         yield
 
 

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +248,19 @@ CACHES = {
     },
 }
 
+# Background tasks (crampcare/background.py, docs/deployment.md): CRAMPCARE_TASKS, by default a
+# table in the database (run by the worker `crampcare serve` starts) or, with REDIS_URL, RQ.
+CRAMPCARE_TASKS = config.task_backend()
+TASKS = config.tasks(CRAMPCARE_TASKS)
+RQ_QUEUES = config.rq_queues()
+if CRAMPCARE_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # rqworker, and the job class
+# How often the worker that schedules (`crampcare worker`, started by `crampcare serve`) queues
+# the reminder run: the reminder window is at least 10 minutes wide.
+CRAMPCARE_REMINDER_EVERY_SECONDS = config.env_int(
+    "CRAMPCARE_REMINDER_EVERY_SECONDS", 300, minimum=1
+)
+
 # Content-Security-Policy (django-csp): no inline script or style anywhere; JSON data blocks
 # (<script type="application/json">) are not run, so they need no exception.
 CONTENT_SECURITY_POLICY = {
@@ -310,6 +325,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 
+# The file backend's folder (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
+EMAIL_FILE_PATH = config.env_str("EMAIL_FILE_PATH") or None
 EMAIL_HOST = config.env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = config.env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER")

@@ -163,3 +163,45 @@ class PushSubscription(OwnedModel):
 
     def __str__(self) -> str:
         return self.label or str(_("A browser"))
+
+
+class TaskProgress(OwnedModel):
+    """How far one of a person's background tasks has come (accounts/progress.py): an import's
+    bytes or rows, shown on the page while a worker runs it. Any process reads it, so a page
+    served by one app process shows what a worker on another machine wrote."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    done = models.BigIntegerField(_("done"), default=0)
+    total = models.BigIntegerField(_("total"), default=0)
+    # What the task needs and cannot take as a JSON argument (an uploaded file), emptied when
+    # the task starts; and what it answered, for the page to show.
+    payload = models.BinaryField(_("input"), null=True, blank=True, editable=False)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("task progress")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if self.total <= 0:
+            return 0
+        return min(99, self.done * 100 // self.total)

@@ -35,9 +35,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import ReadRefused, system_access
+from crampcare.background import enqueue_on_commit
 from crampcare.care import access
 from crampcare.care.models import CareRelationship, Message, MessageSettings, Thread
 
@@ -185,7 +187,7 @@ def start_thread(author: User, relationship_id: int, subject: str, body: str) ->
             body=body,
             sent_at=now,
         )
-        transaction.on_commit(lambda: _notify(thread.pk, message.pk))
+        enqueue_on_commit(notify_new_message, thread.pk, message.pk)
     return thread
 
 
@@ -271,7 +273,7 @@ def reply(author: User, thread_id: int, body: str) -> Message:
         Thread.objects.same_owner_as(place.thread).filter(pk=place.thread.pk).update(
             last_message_at=now, **{marker: now}
         )
-        transaction.on_commit(lambda: _notify(place.thread.pk, message.pk))
+        enqueue_on_commit(notify_new_message, place.thread.pk, message.pk)
     return message
 
 
@@ -455,6 +457,12 @@ def set_email(user: User, on: bool) -> None:
 
 def thread_link(thread_id: int) -> str:
     return f"{settings.SITE_URL}{reverse('care:thread', args=[thread_id])}"
+
+
+@task()
+def notify_new_message(thread_id: int, message_id: int) -> None:
+    """The notification email, sent by the worker once the message is stored."""
+    _notify(thread_id, message_id)
 
 
 def _notify(thread_id: int, message_id: int) -> None:

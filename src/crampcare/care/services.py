@@ -31,8 +31,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from crampcare.accounts.models import User
+from crampcare.background import enqueue_on_commit, seal, unseal
 from crampcare.care.models import (
     AuditRecord,
     CareRelationship,
@@ -182,8 +184,26 @@ def invite(
         )
     link = accept_link(code)
     if notify:
-        _send_invitation(relationship, code, link)
+        # By the worker once the invitation is stored; the code travels sealed (the database
+        # keeps only its digest, and the queue must not hold it in clear either).
+        enqueue_on_commit(send_invitation, relationship.pk, seal(code))
     return Invitation(relationship, code, link)
+
+
+@task()
+def send_invitation(relationship_id: int, sealed_code: str) -> bool:
+    """Email an invitation that is still open with this code; a withdrawn, accepted or replaced
+    invitation is not sent. Returns whether it was."""
+    code = unseal(sealed_code)
+    relationship = (
+        CareRelationship.objects.select_related("clinician", "organisation")
+        .filter(pk=relationship_id, status=Status.INVITED, code_digest=_digest(code))
+        .first()
+    )
+    if relationship is None:
+        return False
+    _send_invitation(relationship, code, accept_link(code))
+    return True
 
 
 def _send_invitation(relationship: CareRelationship, code: str, link: str) -> None:

@@ -24,7 +24,7 @@ import logging
 import pickle
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -56,7 +56,7 @@ from crampcare.programs.models import Program
 from crampcare.request_guards import contains_nul
 from crampcare.validation_errors import messages_by_field
 
-__all__ = ["ImportReport", "Problem", "import_zip"]
+__all__ = ["ImportReport", "Problem", "count_import", "import_zip"]
 
 logger = logging.getLogger(__name__)
 
@@ -120,16 +120,24 @@ class _ChangedOnSecondReading(Exception):
 
 
 def import_zip(
-    user: User, data: bytes, *, valid_only: bool = False, throttle: bool = False
+    user: User,
+    data: bytes,
+    *,
+    valid_only: bool = False,
+    throttle: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import an export (zip or JSON) into ``user``'s account. See the module docstring.
 
     ``throttle``: count this import against the person's hourly allowance (the page and the API
-    do; a command run by whoever hosts the server does not).
+    do; a command run by whoever hosts the server does not). ``progress(done, total)`` hears how
+    far it has come, in steps: each file checked, then each file saved
+    (``accounts.progress.reporter`` stores it for the page).
     """
     report = ImportReport()
-    if throttle and not _allowed(user, report):
+    if throttle and not count_import(user, report):
         return report
+    step = _Steps(progress)
     if looks_like_json(data):
         files = document_files(data, report)
         in_json = True
@@ -142,25 +150,47 @@ def import_zip(
     # The profile first: its time zone decides which night each cramp belongs to. It is set on
     # ``user`` in memory only until saving.
     profile_ok = _check_profile(user, files.get(PROFILE.name), report)
-    checked = [
-        _check_file(user, file, files[file.name], report)
-        for file in FILES
-        if file.imported and file.name in files
-    ]
+    wanted = [file for file in FILES if file.imported and file.name in files]
+    step.total = 2 * len(wanted) + 1
+    step()
+    checked = []
+    for file in wanted:
+        checked.append(_check_file(user, file, files[file.name], report))
+        step()
     _check_program_exists(user, checked, report)
     report.notes += [str(f.import_note) for f in FILES if f.import_note and f.name in files]
     if in_json:
         report.problems[:] = [_in_document(problem) for problem in report.problems]
     if report.problems and not valid_only:
         user.display_name, user.time_zone = before
+        step.finish()
         return report
     if not profile_ok:
         report.notes.append(_("Your name and time zone were left as they were."))
     written = _Written()
     try:
-        return _save_all(user, checked, before, profile_ok, report, written)
+        return _save_all(user, checked, before, profile_ok, report, written, step)
     finally:
         written.close()
+        step.finish()
+
+
+class _Steps:
+    """Counts the import's steps for a ``progress(done, total)`` callable, if there is one."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None) -> None:
+        self.progress = progress
+        self.done = 0
+        self.total = 1
+
+    def __call__(self) -> None:
+        self.done = min(self.done + 1, self.total)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 def _save_all(
@@ -170,6 +200,7 @@ def _save_all(
     profile_ok: bool,
     report: ImportReport,
     written: _Written,
+    step: _Steps,
 ) -> ImportReport:
     try:
         if profile_ok and (user.display_name, user.time_zone) != before:
@@ -184,6 +215,7 @@ def _save_all(
                 )
         for each in checked:
             _save(user, each, report, written)
+            step()
     except (_ChangedOnSecondReading, DatabaseError) as error:
         _take_back(user, written)
         user.display_name, user.time_zone = before
@@ -214,7 +246,7 @@ def _busy(error: OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-def _allowed(user: User, report: ImportReport) -> bool:
+def count_import(user: User, report: ImportReport) -> bool:
     """At most ``CRAMPCARE_IMPORT_PER_HOUR`` imports per person an hour, counted in the cache."""
     most = import_limits().per_hour
     key = f"crampcare:imports:{user.pk}"

@@ -13,4 +13,5 @@ urlpatterns = [
     path("export.fhir.json", views.export_fhir, name="export_fhir"),
     path("medicines/", views.fhir_medicines, name="fhir_medicines"),
     path("medicines/save/", views.save_fhir_medicines, name="save_fhir_medicines"),
+    path("import/<int:progress_id>/", views.import_progress, name="import_progress"),
 ]

@@ -11,13 +11,17 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from crampcare.accounts import progress
+from crampcare.accounts.models import TaskProgress
+from crampcare.accounts.ownership import get_owned_or_404
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.assessment.errors import InvalidAnswers
 from crampcare.downloads import attachment, streamed_attachment
 from crampcare.portability import fhir_export
 from crampcare.portability import services as transfer
-from crampcare.portability.archive import import_limits
+from crampcare.portability.archive import ImportReport, import_limits
 from crampcare.portability.fhir_medicines import (
     MAX_BYTES,
     FhirInputError,
@@ -26,6 +30,8 @@ from crampcare.portability.fhir_medicines import (
     save_medicines,
 )
 from crampcare.portability.forms import ConfirmMedicinesForm, FhirMedicinesForm, ImportForm
+from crampcare.portability.importing import count_import
+from crampcare.portability.tasks import KIND, import_archive, report_from_json
 
 
 @login_required
@@ -78,9 +84,46 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             _("This file is larger than %(size)s.") % {"size": filesizeformat(most)},
         )
         return _data_page(request, 400, form=form)
-    report = transfer.import_zip(
-        user, upload.read(), valid_only=form.cleaned_data["valid_only"], throttle=True
-    )
+    report = ImportReport()
+    # Counted here, so a person over the hourly allowance hears it at once (429).
+    if not count_import(user, report):
+        return _data_page(request, 429, report=report)
+    # The worker imports it; the file waits in the database, where any worker can read it.
+    record = progress.start(user, KIND, payload=upload.read())
+    import_archive.enqueue(record.pk, form.cleaned_data["valid_only"])
+    record.refresh_from_db()
+    if record.finished:  # run at once (CRAMPCARE_TASKS=immediate): answer as it went
+        return _finished(request, record, posted=True)
+    return redirect("portability:import_progress", record.pk)
+
+
+@login_required
+def import_progress(request: AuthenticatedHttpRequest, progress_id: int) -> HttpResponse:
+    """How far the import has come; the page asks again every second (htmx) until it is done,
+    then shows what happened, as the import's answer did when it ran in the request."""
+    record = get_owned_or_404(TaskProgress, request.user, pk=progress_id, kind=KIND)
+    htmx = bool(getattr(request, "htmx", False))
+    if record.finished:
+        if htmx:
+            return HttpResponseClientRedirect(request.path)
+        return _finished(request, record, posted=False)
+    template = "portability/import_progress.html"
+    return render(request, f"{template}#progress" if htmx else template, {"progress": record})
+
+
+def _finished(
+    request: AuthenticatedHttpRequest, record: TaskProgress, *, posted: bool
+) -> HttpResponse:
+    result = record.result or {}
+    if record.state == TaskProgress.State.FAILED:
+        busy = result.get("error") == "busy"
+        problem = (
+            _("The server was too busy to finish the import. Nothing was kept; try again.")
+            if busy
+            else _("The import could not finish. Nothing was kept; try again.")
+        )
+        return _data_page(request, (503 if busy else 500) if posted else 200, failed=problem)
+    report = report_from_json(result)
     if report.saved:
         messages.success(request, report.summary())
         for note in report.notes:
@@ -89,9 +132,8 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("diary:index")
     # Problems: show each one; the file has to be chosen again (we do not keep it).
     offer = ImportForm(initial={"valid_only": not report.saved})
-    return _data_page(
-        request, 429 if report.refused else 200 if report.saved else 400, form=offer, report=report
-    )
+    status = 200 if report.saved or not posted else 400
+    return _data_page(request, status, form=offer, report=report)
 
 
 @login_required

@@ -3,6 +3,8 @@ invitation the member still accepts), and the organisation page's bounded querie
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -85,11 +87,14 @@ def test_a_clinician_who_loses_the_role_stops_seeing_their_people(team: Team) ->
     assert client_for(team.clinician).get(url).status_code == 404
 
 
-def test_assigning_sends_the_clinicians_invitation_to_the_member_only(team: Team) -> None:
+def test_assigning_sends_the_clinicians_invitation_to_the_member_only(
+    team: Team, django_capture_on_commit_callbacks: Any
+) -> None:
     mail.outbox.clear()
-    relationship = organisations.assign(
-        team.admin, team.riverside.pk, team.stranger.pk, team.colleague.pk
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        relationship = organisations.assign(
+            team.admin, team.riverside.pk, team.stranger.pk, team.colleague.pk
+        )
     assert relationship.clinician == team.colleague
     assert relationship.status == Status.INVITED
     assert relationship.person is None  # nothing is shared before Sam accepts

@@ -4,6 +4,8 @@ shown once, to its sender, and only its digest is kept; nothing of Olive's appea
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -52,9 +54,13 @@ def test_only_clinicians_see_the_invitation_page(team: Team, actor: str) -> None
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_only_clinicians_invite_and_the_code_is_shown_once_to_them(team: Team, actor: str) -> None:
+def test_only_clinicians_invite_and_the_code_is_shown_once_to_them(
+    team: Team, actor: str, django_capture_on_commit_callbacks: Any
+) -> None:
     before = _invitations()
-    response = _client(team, actor).post(URL, {"email": "Kim@Example.org"})
+    # The email is queued when the invitation commits (a task, run at once in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(team, actor).post(URL, {"email": "Kim@Example.org"})
     if actor not in CLINICIANS:
         assert response.status_code in {302, 403}
         assert _invitations() == before

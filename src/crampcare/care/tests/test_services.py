@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from crampcare.background import seal
 from crampcare.care import services
 from crampcare.care.models import CareRelationship, Organisation, Role, Status
 from crampcare.care.tests.conftest import SECRET_NOTE, Team, bring_in, client_for
@@ -55,9 +57,13 @@ def test_only_an_admin_adds_members_and_each_role_once(team: Team) -> None:
 # -- invitations ----------------------------------------------------------------------------------
 
 
-def test_an_invitation_emails_a_code_and_a_link_and_nothing_about_health(team: Team) -> None:
+def test_an_invitation_emails_a_code_and_a_link_and_nothing_about_health(
+    team: Team, django_capture_on_commit_callbacks: Any
+) -> None:
     mail.outbox.clear()
-    invitation = services.invite(team.clinician, "New.Person@Example.org ")
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        invitation = services.invite(team.clinician, "New.Person@Example.org ")
+    assert len(queued) == 1  # the email is a task, queued when the invitation commits
     assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{5}-[2-9A-HJKMNP-TV-Z]{5}", invitation.code)
     assert invitation.link.endswith(f"/care/accept/?code={invitation.code}")
     (message,) = mail.outbox
@@ -242,3 +248,20 @@ def test_readers_lists_who_can_see_a_persons_data(team: Team) -> None:
         (team.outsider, team.northside),
     ]
     assert [r.clinician for r in services.past_relationships(team.person)] == [team.former]
+
+
+def test_a_queued_invitation_keeps_its_code_sealed_and_is_not_sent_once_withdrawn(
+    team: Team, django_capture_on_commit_callbacks: Any
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = services.invite(team.colleague, "someone@example.org")
+        services.invite(team.colleague, "someone@example.org")  # replaces the first
+    assert len(queued) == 2
+    sealed = seal(first.code)
+    assert first.code not in sealed
+    # The first invitation's task, run late: its code no longer opens anything, so no email.
+    assert services.send_invitation.call(first.relationship.pk, sealed) is False
+    assert not mail.outbox
+    with pytest.raises(ValueError, match="sealed"):
+        services.send_invitation.call(first.relationship.pk, "forged")

@@ -15,5 +15,5 @@ def test_it_keeps_the_cli_reference_true_to_the_help_text() -> None:
 
 def test_it_documents_every_command() -> None:
     text = render()
-    for name in ("serve", "backup", "demo", "assess", "send-reminders"):
+    for name in ("serve", "backup", "demo", "assess", "send-reminders", "worker"):
         assert f"## crampcare {name}" in text

@@ -101,3 +101,33 @@ def test_it_refuses_production_without_allowed_hosts(tmp_path: Path) -> None:
     result = _django(tmp_path, "check", CRAMPCARE_PROFILE="production")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_it_queues_tasks_in_the_database_or_in_redis_when_there_is_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CRAMPCARE_TASKS", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert config.task_backend() == "database"
+    assert config.rq_queues() == {}
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    assert config.task_backend() == "rq"
+    assert config.rq_queues()["default"]["URL"] == "redis://127.0.0.1:6379/3"  # type: ignore[index]
+    monkeypatch.setenv("CRAMPCARE_TASKS", "database")
+    assert config.tasks(config.task_backend())["default"] == {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("tasks", "redis", "problem"),
+    [("rq", "", "needs REDIS_URL"), ("celery", "", "CRAMPCARE_TASKS must be one of")],
+)
+def test_it_refuses_a_task_queue_it_cannot_use(
+    monkeypatch: pytest.MonkeyPatch, tasks: str, redis: str, problem: str
+) -> None:
+    monkeypatch.setenv("CRAMPCARE_TASKS", tasks)
+    monkeypatch.setenv("REDIS_URL", redis)
+    with pytest.raises(config.ConfigError, match=problem):
+        config.task_backend()

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 
-from crampcare.accounts.models import AccessToken, PushSubscription, User
+from crampcare.accounts.models import AccessToken, PushSubscription, TaskProgress, User
 from crampcare.api import api
 from crampcare.assessment.models import Assessment
 from crampcare.assessment.questionnaire import STEP_SLUGS
@@ -121,6 +121,7 @@ def _every(model: type[Model]) -> Values:
 PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("accounts:revoke_token", "token_id"): _one(AccessToken),
     ("programs:remove_device", "subscription_id"): _one(PushSubscription),
+    ("portability:import_progress", "progress_id"): _every(TaskProgress),
     ("assessment:step", "slug"): lambda _: list(STEP_SLUGS),
     ("assessment:detail", "assessment_id"): _every(Assessment),
     ("assessment:edit", "assessment_id"): _every(Assessment),

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from crampcare.accounts import services as accounts
-from crampcare.accounts.models import PushSubscription, User
+from crampcare.accounts.models import PushSubscription, TaskProgress, User
 from crampcare.assessment import services as assessment
 from crampcare.assessment.tests.builders import typical_payload
 from crampcare.care import messaging
@@ -215,6 +215,10 @@ def _secrets(user: User) -> Secrets:
             p256dh="B" + "A" * 86,
             auth="A" * 22,
             label="Chrome on Android",
+        )
+        # An import the worker finished: how far it came and what it answered, not exported.
+        TaskProgress.objects.create(
+            owner=user, kind="import", state=TaskProgress.State.DONE, done=3, total=3, result={}
         )
     # Read as stored: ``require_program`` would show the weekly steps due by the real clock.
     program = Program.objects.for_user(user).get()

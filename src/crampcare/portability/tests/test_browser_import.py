@@ -50,3 +50,35 @@ def test_it_lists_import_problems_readably_on_a_phone(
         assert box["x"] + box["width"] <= width
     look(page, f"diary-import-problems-{scheme}")
     assert not CrampEpisode.objects.for_user(user).exists()
+
+
+def test_it_shows_the_imports_progress_and_moves_on_when_the_worker_is_done(
+    page: Any, live_server: Any, user: User, tmp_path: Path
+) -> None:
+    from django.test.utils import override_settings
+
+    from crampcare.accounts.models import TaskProgress
+    from crampcare.portability.tasks import import_archive
+    from crampcare.testing.browser import look_both_schemes
+
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr(
+            "episodes.csv", EPISODES.splitlines(keepends=True)[0] + EPISODES.split("\n")[1] + "\n"
+        )
+    # A queue nobody works on until the test plays the worker.
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=dummy):
+        _sign_in(page, live_server, user)
+        page.goto(live_server.url + "/diary/data/", timeout=60_000)
+        page.get_by_label("Your crampcare export (.zip or .json)").set_input_files(str(archive))
+        page.get_by_role("button", name="Import").click()
+        page.get_by_role("heading", name="Importing your data").wait_for()
+        assert page.get_by_role("status").inner_text() == "0% done."
+        look_both_schemes(page, "diary-import-progress")
+        record = TaskProgress.objects.for_user(user).get()
+        import_archive.call(record.pk, False)
+        # The page asks again every second; once the import is done it goes to the diary.
+        page.wait_for_url(live_server.url + "/diary/", timeout=10_000)
+    assert "Imported 1 new entries and updated 0." in page.content()
+    assert CrampEpisode.objects.for_user(user).count() == 1

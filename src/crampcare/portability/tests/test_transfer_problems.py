@@ -58,9 +58,11 @@ def _zip(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _import(user: User, files: dict[str, str], **options: bool) -> portability.ImportReport:
+def _import(
+    user: User, files: dict[str, str], valid_only: bool = False
+) -> portability.ImportReport:
     with time_machine.travel(NOW, tick=False):
-        return portability.import_zip(user, _zip(files), **options)
+        return portability.import_zip(user, _zip(files), valid_only=valid_only)
 
 
 def _found(report: portability.ImportReport) -> dict[tuple[str, int | None, str | None], str]:

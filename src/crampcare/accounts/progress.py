@@ -1,0 +1,85 @@
+"""Progress of a person's background tasks, stored in the database so every process sees it.
+
+A task that takes a while (an import) is given a ``TaskProgress`` row's id. While it works it
+calls a *reporter*, ``progress(done, total)`` (bytes read of the file's size, or rows saved of
+the rows found: any unit, as long as ``done`` reaches ``total``), which writes at most a few
+times a second. The page polls the row (``portability`` shows the import's).
+
+    record = progress.start(user, "import", payload=data)
+    ...in the task:
+    report = progress.reporter(record.pk)
+    import_apple_health(user, fileobj, progress=report)
+    progress.finish(record.pk, result={...})
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from crampcare.accounts.models import TaskProgress, User
+from crampcare.accounts.ownership import system_access
+
+Reporter = Callable[[int, int], None]
+
+# Writes closer together than this are skipped (the last one, done == total, always counts).
+_EVERY_SECONDS = 0.5
+_REASON = "a background task updates the progress row it was given, by id"
+
+
+def start(owner: User, kind: str, *, payload: bytes | None = None, total: int = 0) -> TaskProgress:
+    return TaskProgress.objects.create(owner=owner, kind=kind, payload=payload, total=total)
+
+
+def _rows(progress_id: int) -> Any:
+    return TaskProgress.objects.filter(pk=progress_id)
+
+
+def take_payload(progress_id: int) -> tuple[TaskProgress, bytes]:
+    """Mark the task running and hand over its input, which leaves the database."""
+    with system_access(_REASON):
+        record = TaskProgress.objects.select_related("owner").get(pk=progress_id)
+        data = bytes(record.payload or b"")
+        _rows(progress_id).update(
+            state=TaskProgress.State.RUNNING, payload=None, updated_at=timezone.now()
+        )
+    return record, data
+
+
+def reporter(progress_id: int, *, clock: Callable[[], float] = time.monotonic) -> Reporter:
+    """A ``progress(done, total)`` callable that stores how far the task has come."""
+    last = [float("-inf")]
+
+    def report(done: int, total: int) -> None:
+        now = clock()
+        if done < total and now - last[0] < _EVERY_SECONDS:
+            return
+        last[0] = now
+        with system_access(_REASON):
+            _rows(progress_id).update(
+                done=max(0, done), total=max(0, total), updated_at=timezone.now()
+            )
+
+    return report
+
+
+def finish(progress_id: int, *, result: Any, failed: bool = False) -> None:
+    state = TaskProgress.State.FAILED if failed else TaskProgress.State.DONE
+    with system_access(_REASON):
+        _rows(progress_id).update(
+            state=state, result=result, payload=None, updated_at=timezone.now()
+        )
+
+
+def prune(before: datetime) -> int:
+    """Delete finished progress records last updated before ``before`` (the page that showed
+    them is long gone); returns how many. Records still waiting or running stay."""
+    with system_access("the worker's daily clean-up removes old finished progress records"):
+        deleted, _ = TaskProgress.objects.filter(
+            state__in=[TaskProgress.State.DONE, TaskProgress.State.FAILED], updated_at__lt=before
+        ).delete()
+    return deleted
