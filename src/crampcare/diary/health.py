@@ -58,7 +58,8 @@ def save_health_days(user: User, days: dict[date, dict[str, Any]]) -> Saved:
     saved = Saved()
     owned = HealthDay.objects.for_user(user)
     existing = {row.date: row for row in owned.filter(date__in=list(days))}
-    new, changed = [], []
+    new: list[HealthDay] = []
+    changed: list[HealthDay] = []
     for day, values in days.items():
         row = existing.get(day) or HealthDay(owner=user, date=day)
         for name in HEALTH_FIELDS:
@@ -76,7 +77,8 @@ def fill_factors(user: User, days: dict[date, dict[str, Any]], saved: Saved) -> 
     (see the module docstring). Call inside a transaction."""
     owned = DailyFactors.objects.for_user(user)
     existing = {row.date: row for row in owned.filter(date__in=list(days))}
-    new, changed = [], []
+    new: list[DailyFactors] = []
+    changed: list[DailyFactors] = []
     for day, values in days.items():
         row = existing.get(day)
         if row is None:
