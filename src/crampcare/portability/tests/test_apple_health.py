@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 
 from crampcare.accounts.models import User
 from crampcare.diary import services as diary
@@ -213,3 +214,36 @@ def test_it_reads_only_the_persons_own_rows(person: User, other_user: User) -> N
 
     assert HealthDay.objects.for_user(person).get().steps == 10
     assert HealthDay.objects.for_user(other_user).get().steps == 12800
+
+
+def test_the_command_imports_a_file_with_a_progress_line(person: User, tmp_path: Any) -> None:
+    path = tmp_path / "export.zip"
+    path.write_bytes(export_zip(export_xml(*JUNE_5)))
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command(
+        "import_data",
+        "apple-health",
+        str(path),
+        "--user",
+        person.email.upper(),
+        stdout=out,
+        stderr=err,
+    )
+
+    assert "1 day, 1 night and 1 workout" in out.getvalue()
+    assert err.getvalue().startswith("\rReading export.xml: 0 MB of 0 MB (100%)")
+    assert HealthDay.objects.for_user(person).get().steps == 12800
+
+
+def test_the_command_says_what_is_wrong_and_saves_nothing(person: User, tmp_path: Any) -> None:
+    path = tmp_path / "export.xml"
+    path.write_bytes(b"\xff\xd8\xff\xe0 a photo")
+
+    with pytest.raises(CommandError, match="picture"):
+        call_command("import_data", "apple-health", str(path), "--user", person.email)
+    with pytest.raises(CommandError, match="No account"):
+        call_command("import_data", "apple-health", str(path), "--user", "nobody@example.org")
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_data", "apple-health", str(tmp_path / "x"), "--user", person.email)
+    assert not HealthDay.objects.for_user(person).exists()
