@@ -21,3 +21,14 @@ class ImportForm(forms.Form):
         label=_("If some rows have problems, import the valid rows anyway"),
         required=False,
     )
+
+
+class AppleHealthForm(forms.Form):
+    export = forms.FileField(
+        label=_("Your Apple Health export (export.zip)"),
+        help_text=_(
+            "On your iPhone: open Health, tap your picture, then “Export All Health Data”. "
+            "Send the export.zip to this device and choose it here."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip,.xml,text/xml"}),
+    )

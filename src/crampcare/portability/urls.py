@@ -10,4 +10,5 @@ urlpatterns = [
     path("export.zip", views.export_csv, name="export_csv"),
     path("export.json", views.export_json, name="export_json"),
     path("import/", views.import_csv, name="import_csv"),
+    path("apple-health/", views.apple_health, name="apple_health"),
 ]
