@@ -45,8 +45,8 @@ def health_limits() -> HealthLimits:
         return int(getattr(settings, f"CRAMPCARE_APPLE_HEALTH_{name}", default))
 
     return HealthLimits(
-        upload_bytes=setting("MAX_UPLOAD_BYTES", 512 * MB),
-        xml_bytes=setting("MAX_XML_BYTES", 4096 * MB),
+        upload_bytes=setting("MAX_UPLOAD_BYTES", 256 * MB),
+        xml_bytes=setting("MAX_XML_BYTES", 2048 * MB),
         ratio=setting("MAX_RATIO", 100),
     )
 
