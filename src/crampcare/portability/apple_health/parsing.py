@@ -10,6 +10,7 @@ sleep is, how hard a workout was) are in docs/apple-health.md.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -171,6 +172,22 @@ class _Clock:
         self.tz = tz
         self.hours: dict[str, int] = {}
         self.quarters: dict[int, tuple[date, date]] = {}
+        self.days: dict[str, date] = {}
+        """The person's day for each hour (and offset) written in the file, when the whole hour
+        falls on one day for them: the common case, one dictionary look-up a record."""
+
+    def day(self, text: str, elem: Any) -> date:
+        """The person's day of an instant in the file (checked as strictly as ``seconds``)."""
+        key = text[:13] + text[19:]
+        found = self.days.get(key)
+        if found is not None and len(text) == 25 and _MINUTES(text, 13) is not None:
+            return found
+        base = self.seconds(text, elem.sourceline)
+        start = self.hours[key]
+        day = self.day_and_night(base)[0]
+        if day == self.day_and_night(start + 3599)[0] == self.day_and_night(start)[0]:
+            self.days[key] = day
+        return day
 
     def seconds(self, text: str, line: int | None) -> int:
         key = text[:13] + text[19:]
@@ -211,6 +228,9 @@ class _Clock:
         return datetime.fromtimestamp(seconds, self.tz)
 
 
+_MINUTES = re.compile(r":[0-5]\d:[0-5]\d ").match
+
+
 def _bad_date(text: str, line: int | None) -> HealthFileError:
     return HealthFileError(
         f"the date {text[:40]!r} is not in Apple Health's format (2024-06-05 02:14:00 +0100)",
@@ -218,12 +238,14 @@ def _bad_date(text: str, line: int | None) -> HealthFileError:
     )
 
 
-def _number(text: str | None, what: str, line: int | None) -> float:
+def _number(text: str | None, what: str, where: Any) -> float:
+    """``text`` as a finite number; ``where`` is the element (or its line) for the message."""
     try:
         value = float(text) if text is not None else float("nan")
     except ValueError:
         value = float("nan")
     if not (value == value and abs(value) != float("inf")):  # NaN and infinity are refused
+        line = where if where is None or isinstance(where, int) else where.sourceline
         raise HealthFileError(f"the {what} {str(text)[:40]!r} is not a number", line)
     return value
 
@@ -240,7 +262,7 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
     clock = _Clock(tz)
     steps, water, stand, sleep = totals.steps, totals.water_ml, totals.stand_minutes, totals.sleep
     workouts = totals.workouts
-    seconds, day_and_night = clock.seconds, clock.day_and_night
+    seconds, day_and_night, day_of = clock.seconds, clock.day_and_night, clock.day
     parser = etree.iterparse(
         stream,
         events=("end",),
@@ -287,10 +309,9 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                 attrib = elem.attrib
                 kind = attrib.get("type")
                 if kind == STEPS:
-                    start = seconds(attrib["startDate"], elem.sourceline)
-                    day = day_and_night(start)[0]
+                    day = day_of(attrib["startDate"], elem)
                     source = attrib.get("sourceName", "")
-                    value = _number(attrib.get("value"), "step count", elem.sourceline)
+                    value = _number(attrib.get("value"), "step count", elem)
                     by_source = steps.get(day)
                     if by_source is None:
                         steps[day] = {source: value}
@@ -318,12 +339,12 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                             "cup)",
                             elem.sourceline,
                         )
-                    day = day_and_night(seconds(attrib["startDate"], elem.sourceline))[0]
-                    amount = _number(attrib.get("value"), "amount of water", elem.sourceline)
+                    day = day_of(attrib["startDate"], elem)
+                    amount = _number(attrib.get("value"), "amount of water", elem)
                     water[day] = water.get(day, 0.0) + amount * per
                 elif kind == STAND:
-                    day = day_and_night(seconds(attrib["startDate"], elem.sourceline))[0]
-                    amount = _number(attrib.get("value"), "standing time", elem.sourceline)
+                    day = day_of(attrib["startDate"], elem)
+                    amount = _number(attrib.get("value"), "standing time", elem)
                     factor = 1.0 if attrib.get("unit", "min") == "min" else 1 / 60.0
                     stand[day] = stand.get(day, 0.0) + amount * factor
             elif tag == "Workout":

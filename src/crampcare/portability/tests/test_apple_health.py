@@ -247,3 +247,17 @@ def test_the_command_says_what_is_wrong_and_saves_nothing(person: User, tmp_path
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_data", "apple-health", str(tmp_path / "x"), "--user", person.email)
     assert not HealthDay.objects.for_user(person).exists()
+
+
+def test_it_splits_an_hour_that_crosses_midnight_in_a_half_hour_zone(person: User) -> None:
+    person.time_zone = "Asia/Kolkata"  # UTC+05:30
+    person.save()
+    data = export_xml(
+        steps("2024-06-05 18:10:00 +0000", "2024-06-05 18:12:00 +0000", 100),  # 23:40 on the 5th
+        steps("2024-06-05 18:40:00 +0000", "2024-06-05 18:42:00 +0000", 7),  # 00:10 on the 6th
+        steps("2024-06-05 18:20:00 +0000", "2024-06-05 18:22:00 +0000", 20),  # 23:50 on the 5th
+    )
+
+    _import(person, data)
+
+    assert [(row["date"].day, row["steps"]) for row in _rows(person)] == [(5, 120), (6, 7)]

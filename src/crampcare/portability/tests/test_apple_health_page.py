@@ -52,7 +52,9 @@ def test_it_imports_and_says_what(owner_client: Client, owner: User) -> None:
         (b"\xff\xd8\xff\xe0 photo", "picture (JPEG)"),
         (b'<?xml version="1.0"?><Other/>', "not an Apple Health export"),
         (
-            export_xml(JUNE_5[0]).replace(b"<HealthData", b'<!DOCTYPE x [<!ENTITY a "b">]><HealthData'),
+            export_xml(JUNE_5[0]).replace(
+                b"<HealthData", b'<!DOCTYPE x [<!ENTITY a "b">]><HealthData'
+            ),
             "declares XML entities",
         ),
     ],
