@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from crampcare.core.nights import CUTOVER_HOUR
@@ -233,7 +234,8 @@ _MINUTES = re.compile(r":[0-5]\d:[0-5]\d ").match
 
 def _bad_date(text: str, line: int | None) -> HealthFileError:
     return HealthFileError(
-        f"the date {text[:40]!r} is not in Apple Health's format (2024-06-05 02:14:00 +0100)",
+        _("the date %(text)s is not in Apple Health's format (2024-06-05 02:14:00 +0100)")
+        % {"text": repr(text[:40])},
         line,
     )
 
@@ -246,7 +248,11 @@ def _number(text: str | None, what: str, where: Any) -> float:
         value = float("nan")
     if not (value == value and abs(value) != float("inf")):  # NaN and infinity are refused
         line = where if where is None or isinstance(where, int) else where.sourceline
-        raise HealthFileError(f"the {what} {str(text)[:40]!r} is not a number", line)
+        raise HealthFileError(
+            _("the %(what)s %(text)s is not a number")
+            % {"what": what, "text": repr(str(text)[:40])},
+            line,
+        )
     return value
 
 
@@ -284,7 +290,7 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
 
     def watch() -> None:
         if stream.read_bytes - since[0] > MAX_BYTES_WITHOUT_RECORD:  # type: ignore[attr-defined]
-            raise HealthFileError("this file holds elements an Apple Health export has not")
+            raise HealthFileError(_("this file holds elements an Apple Health export has not"))
 
     watching = hasattr(stream, "watch")
     if watching:
@@ -296,7 +302,10 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                 root = parent
                 if root is None or root.tag != ROOT:
                     raise HealthFileError(
-                        "this is not an Apple Health export (its first element is not HealthData)"
+                        _(
+                            "this is not an Apple Health export (its first element is not "
+                            "HealthData)"
+                        )
                     )
             tag = elem.tag
             if tag == "Record":
@@ -311,7 +320,7 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                 if kind == STEPS:
                     day = day_of(attrib["startDate"], elem)
                     source = attrib.get("sourceName", "")
-                    value = _number(attrib.get("value"), "step count", elem)
+                    value = _number(attrib.get("value"), _("step count"), elem)
                     by_source = steps.get(day)
                     if by_source is None:
                         steps[day] = {source: value}
@@ -327,7 +336,8 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                             sleep.setdefault(night, {}).setdefault(source, []).append((start, end))
                     elif attrib.get("value") not in NOT_ASLEEP_VALUES:
                         raise HealthFileError(
-                            f"the sleep value {attrib.get('value', '')[:60]!r} is not one we know",
+                            _("the sleep value %(value)s is not one we know")
+                            % {"value": repr(attrib.get("value", "")[:60])},
                             elem.sourceline,
                         )
                 elif kind == WATER:
@@ -335,16 +345,16 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                     per = WATER_ML.get(unit)
                     if per is None:
                         raise HealthFileError(
-                            f"the water unit {unit[:20]!r} is not one we know (mL, L, fl_oz_us, "
-                            "cup)",
+                            _("the water unit %(unit)s is not one we know (mL, L, fl_oz_us, cup)")
+                            % {"unit": repr(unit[:20])},
                             elem.sourceline,
                         )
                     day = day_of(attrib["startDate"], elem)
-                    amount = _number(attrib.get("value"), "amount of water", elem)
+                    amount = _number(attrib.get("value"), _("amount of water"), elem)
                     water[day] = water.get(day, 0.0) + amount * per
                 elif kind == STAND:
                     day = day_of(attrib["startDate"], elem)
-                    amount = _number(attrib.get("value"), "standing time", elem)
+                    amount = _number(attrib.get("value"), _("standing time"), elem)
                     factor = 1.0 if attrib.get("unit", "min") == "min" else 1 / 60.0
                     stand[day] = stand.get(day, 0.0) + amount * factor
             elif tag == "Workout":
@@ -360,17 +370,18 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                     del root[0]
     except KeyError as missing:
         raise HealthFileError(
-            f"a record has no {missing.args[0]}", getattr(elem, "sourceline", None)
+            _("a record has no %(name)s") % {"name": missing.args[0]},
+            getattr(elem, "sourceline", None),
         ) from None
     except etree.XMLSyntaxError as error:
         if getattr(stream, "ended", False):
             raise HealthFileError(
-                "the file ends too early: it is cut short (download or copy it again)",
+                _("the file ends too early: it is cut short (download or copy it again)"),
                 error.lineno,
             ) from None
         raise HealthFileError(_syntax_message(error), error.lineno) from None
     if root is None:
-        raise HealthFileError("this Apple Health export holds no records")
+        raise HealthFileError(_("this Apple Health export holds no records"))
     totals.records = records
     return totals
 
@@ -378,10 +389,10 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
 def _syntax_message(error: etree.XMLSyntaxError) -> str:
     text = str(error.msg or error)
     if "Premature end" in text or "EndTag" in text or "end of" in text.lower():
-        return "the file ends too early: it is cut short (download or copy it again)"
+        return _("the file ends too early: it is cut short (download or copy it again)")
     if "Excessive depth" in text or "huge" in text.lower():
-        return "the file nests its elements deeper than any Health export does"
-    return f"the XML is damaged ({text[:120]})"
+        return _("the file nests its elements deeper than any Health export does")
+    return _("the XML is damaged (%(error)s)") % {"error": text[:120]}
 
 
 def _workout(elem: Any, clock: _Clock) -> tuple[date, Workout]:
@@ -391,7 +402,7 @@ def _workout(elem: Any, clock: _Clock) -> tuple[date, Workout]:
     end = clock.seconds(attrib["endDate"], line)
     duration = attrib.get("duration")
     if duration is not None:
-        minutes = _number(duration, "workout duration", line)
+        minutes = _number(duration, _("workout duration"), line)
         unit = attrib.get("durationUnit", "min")
         minutes = minutes / 60.0 if unit == "s" else minutes * 60.0 if unit == "hr" else minutes
     else:
@@ -407,7 +418,7 @@ def _workout(elem: Any, clock: _Clock) -> tuple[date, Workout]:
         if child_tag == "MetadataEntry":
             key = child.get("key")
             if key == "HKAverageMETs":
-                mets = _first_number(child.get("value"), "average METs", line)
+                mets = _first_number(child.get("value"), _("average METs"), line)
             elif key == "HKWeatherTemperature":
                 temperature = _celsius(child.get("value", ""), line)
             elif key == "HKIndoorWorkout":
@@ -447,12 +458,12 @@ def _first_number(text: str | None, what: str, line: int | None) -> float:
 
 
 def _energy(text: str | None, unit: str, line: int | None) -> float:
-    value = _number(text, "energy", line)
+    value = _number(text, _("energy"), line)
     return value / 4.184 if unit == "kJ" else value
 
 
 def _celsius(text: str, line: int | None) -> float:
-    value = _first_number(text, "temperature", line)
+    value = _first_number(text, _("temperature"), line)
     return (value - 32.0) * 5.0 / 9.0 if text.endswith("degF") else value
 
 

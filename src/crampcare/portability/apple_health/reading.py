@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from crampcare.portability.apple_health.parsing import ROOT, HealthFileError
@@ -87,8 +88,11 @@ class Counted(io.RawIOBase):
         self.ended = not chunk
         if self.read_bytes > self.most:
             raise HealthFileError(
-                f"export.xml is larger than {self.most // MB} MB once unzipped; "
-                "the server's limit is CRAMPCARE_APPLE_HEALTH_MAX_XML_BYTES"
+                _(
+                    "export.xml is larger than %(size)d MB once unzipped; the server's limit is "
+                    "CRAMPCARE_APPLE_HEALTH_MAX_XML_BYTES"
+                )
+                % {"size": self.most // MB}
             )
         if (
             self.compressed is not None
@@ -96,8 +100,11 @@ class Counted(io.RawIOBase):
             and self.read_bytes > self.ratio * max(self.compressed, 1)
         ):
             raise HealthFileError(
-                f"export.xml is compressed far more than any export would be (over {self.ratio} "
-                "to 1), so it was not unzipped"
+                _(
+                    "export.xml is compressed far more than any export would be (over %(ratio)d "
+                    "to 1), so it was not unzipped"
+                )
+                % {"ratio": self.ratio}
             )
         if self.progress is not None:
             self.progress(self.read_bytes)
@@ -130,17 +137,22 @@ def open_export(fileobj: IO[bytes]) -> Opened:
     fileobj.seek(0)
     if size > limits.upload_bytes:
         raise HealthFileError(
-            f"the file is larger than {limits.upload_bytes // MB} MB; the server's limit is "
-            "CRAMPCARE_APPLE_HEALTH_MAX_UPLOAD_BYTES"
+            _(
+                "the file is larger than %(size)d MB; the server's limit is "
+                "CRAMPCARE_APPLE_HEALTH_MAX_UPLOAD_BYTES"
+            )
+            % {"size": limits.upload_bytes // MB}
         )
     head = fileobj.read(8)
     fileobj.seek(0)
     if not head:
-        raise HealthFileError("the file is empty")
+        raise HealthFileError(_("the file is empty"))
     if head.startswith(_JPEG):
         raise HealthFileError(
-            "this is a picture (JPEG), not an Apple Health export: in the Health app, tap your "
-            "picture, then Export All Health Data"
+            _(
+                "this is a picture (JPEG), not an Apple Health export: in the Health app, tap "
+                "your picture, then Export All Health Data"
+            )
         )
     if not head.startswith(_ZIP):
         return Opened(open=lambda: _rewound(fileobj), compressed=None, size=size)
@@ -148,12 +160,12 @@ def open_export(fileobj: IO[bytes]) -> Opened:
     members = member_count(fileobj.read())
     fileobj.seek(0)
     if members is not None and members > 100_000:
-        raise HealthFileError("the zip holds far more files than an Apple Health export")
+        raise HealthFileError(_("the zip holds far more files than an Apple Health export"))
     try:
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise HealthFileError(
-            "the zip file is damaged or cut short (download or copy it again)"
+            _("the zip file is damaged or cut short (download or copy it again)")
         ) from None
     found = [
         info
@@ -162,25 +174,29 @@ def open_export(fileobj: IO[bytes]) -> Opened:
     ]
     if not found:
         raise HealthFileError(
-            "the zip has no export.xml: it is not an Apple Health export (export.zip)"
+            _("the zip has no export.xml: it is not an Apple Health export (export.zip)")
         )
     if len(found) > 1:
-        raise HealthFileError("the zip holds more than one export.xml")
+        raise HealthFileError(_("the zip holds more than one export.xml"))
     info = found[0]
     # The member is only read, never written anywhere, so its path cannot escape; still, a
     # name that tries to is a sign of a crafted file.
     parts = info.filename.replace("\\", "/").split("/")
     if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-        raise HealthFileError(f"the zip names a file outside itself ({info.filename[:80]!r})")
+        raise HealthFileError(
+            _("the zip names a file outside itself (%(name)s)") % {"name": repr(info.filename[:80])}
+        )
     problem = unreadable(info)
     if problem:
-        raise HealthFileError(f"export.xml {problem}")
+        raise HealthFileError(_("export.xml %(problem)s") % {"problem": problem})
 
     def member() -> IO[bytes]:
         try:
             return archive.open(info)
         except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as error:
-            raise HealthFileError(f"export.xml could not be read from the zip ({error})") from None
+            raise HealthFileError(
+                _("export.xml could not be read from the zip (%(error)s)") % {"error": error}
+            ) from None
 
     return Opened(open=member, compressed=info.compress_size, size=info.file_size)
 
@@ -213,28 +229,34 @@ def check_prolog(stream: IO[bytes]) -> None:
             for _event, element in parser.read_events():
                 if element.tag != ROOT:
                     raise HealthFileError(
-                        "this is not an Apple Health export (its first element is "
-                        f"{str(element.tag)[:40]!r}, not HealthData)"
+                        _(
+                            "this is not an Apple Health export (its first element is "
+                            "%(tag)s, not HealthData)"
+                        )
+                        % {"tag": repr(str(element.tag)[:40])}
                     )
                 return
         except etree.XMLSyntaxError as error:
             raise HealthFileError(
-                f"this is not an Apple Health export: it is not readable XML ({error.msg})",
+                _("this is not an Apple Health export: it is not readable XML (%(error)s)")
+                % {"error": error.msg},
                 error.lineno,
             ) from None
     if not seen.strip():
-        raise HealthFileError("the file is empty")
+        raise HealthFileError(_("the file is empty"))
     if len(seen) >= PROLOG_MAX_BYTES:
-        raise HealthFileError("the file's header (before its first element) is far too long")
-    raise HealthFileError("the file ends before its first element: it is cut short")
+        raise HealthFileError(_("the file's header (before its first element) is far too long"))
+    raise HealthFileError(_("the file ends before its first element: it is cut short"))
 
 
 def _refuse_declarations(seen: bytes) -> None:
     text = _as_text(seen)
     if "<!ENTITY" in text:
         raise HealthFileError(
-            "the file declares XML entities, which an Apple Health export never does (they can "
-            "make a file expand without end), so it was not read"
+            _(
+                "the file declares XML entities, which an Apple Health export never does (they "
+                "can make a file expand without end), so it was not read"
+            )
         )
     doctype = text.find("<!DOCTYPE")
     if doctype >= 0:
@@ -242,8 +264,10 @@ def _refuse_declarations(seen: bytes) -> None:
         header = header.split(">", 1)[0]
         if "SYSTEM" in header or "PUBLIC" in header:
             raise HealthFileError(
-                "the file points to a DTD outside itself, which an Apple Health export never "
-                "does, so it was not read"
+                _(
+                    "the file points to a DTD outside itself, which an Apple Health export never "
+                    "does, so it was not read"
+                )
             )
 
 
