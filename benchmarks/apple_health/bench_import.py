@@ -36,31 +36,8 @@ XML = DATA / "apple_health_export" / "export.xml"
 H2S_VENV = DATA / "venv-h2s"
 PYTHON = sys.executable
 
-OURS = """
-import json, os, sys, time
-import django
-django.setup()
-from crampcare.accounts.models import User
-from crampcare.portability.apple_health import import_apple_health
-person = User.objects.create_user("bench@example.org", None, time_zone="Europe/London")
-start = time.perf_counter()
-with open(sys.argv[1], "rb") as upload:
-    report = import_apple_health(person, upload)
-elapsed = time.perf_counter() - start
-assert report.saved, report.message
-print(json.dumps({"inside": elapsed, "records": report.records, "days": report.created}))
-"""
-
-BARE = """
-import json, sys, time
-from lxml import etree
-start = time.perf_counter()
-count = 0
-for _event, element in etree.iterparse(sys.argv[1], events=("end",)):
-    element.clear()
-    count += 1
-print(json.dumps({"inside": time.perf_counter() - start, "elements": count}))
-"""
+IMPORT_ONCE = HERE / "import_once.py"
+ITERPARSE_COUNT = HERE / "iterparse_count.py"
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -89,7 +66,7 @@ def ours(folder: Path) -> tuple[float, float, str]:
     subprocess.run(
         [PYTHON, "-m", "django", "migrate", "-v", "0"], env=env, check=True
     )  # not timed: a server's database is already migrated
-    return run([PYTHON, "-c", OURS, str(XML)], env)
+    return run([PYTHON, str(IMPORT_ONCE), str(XML)], env)
 
 
 def h2s(folder: Path) -> tuple[float, float, str]:
@@ -100,7 +77,7 @@ def h2s(folder: Path) -> tuple[float, float, str]:
 
 
 def bare() -> tuple[float, float, str]:
-    return run([PYTHON, "-c", BARE, str(XML)])
+    return run([PYTHON, str(ITERPARSE_COUNT), str(XML)])
 
 
 def ensure_inputs(skip_h2s: bool) -> None:
@@ -167,9 +144,8 @@ def main() -> None:
     print(f"ours / bare iterparse speed, per round: {', '.join(f'{r:.0%}' for r in ratios_bare)}")
     if rows["h2s"]:
         ratios = [h[0] / o[0] for o, h in zip(rows["ours"], rows["h2s"], strict=True)]
-        print(
-            f"ours / healthkit-to-sqlite throughput, per round: {', '.join(f'{r:.1f}x' for r in ratios)}"
-        )
+        shown = ", ".join(f"{r:.1f}x" for r in ratios)
+        print(f"ours / healthkit-to-sqlite throughput, per round: {shown}")
     print(f"import alone (inside the process), median: {statistics.median(inside):.1f} s")
 
 

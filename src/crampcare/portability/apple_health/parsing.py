@@ -19,6 +19,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from crampcare.core.nights import CUTOVER_HOUR
@@ -124,6 +125,16 @@ _CHILDREN = (
 MAX_BYTES_WITHOUT_RECORD = 8 * 1024 * 1024
 """Bytes read with none of ``_CHILDREN`` ending: past this, the file is refused rather than
 growing the tree (a hostile file of unknown elements)."""
+
+
+# What a number in the file is, for the message when it is not one (translated only then).
+_STEP_COUNT = gettext_noop("step count")
+_AMOUNT_OF_WATER = gettext_noop("amount of water")
+_STANDING_TIME = gettext_noop("standing time")
+_WORKOUT_DURATION = gettext_noop("workout duration")
+_AVERAGE_METS = gettext_noop("average METs")
+_TEMPERATURE = gettext_noop("temperature")
+_ENERGY = gettext_noop("energy")
 
 
 class HealthFileError(Exception):
@@ -320,7 +331,7 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                 if kind == STEPS:
                     day = day_of(attrib["startDate"], elem)
                     source = attrib.get("sourceName", "")
-                    value = _number(attrib.get("value"), _("step count"), elem)
+                    value = _number(attrib.get("value"), _STEP_COUNT, elem)
                     by_source = steps.get(day)
                     if by_source is None:
                         steps[day] = {source: value}
@@ -350,11 +361,11 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                             elem.sourceline,
                         )
                     day = day_of(attrib["startDate"], elem)
-                    amount = _number(attrib.get("value"), _("amount of water"), elem)
+                    amount = _number(attrib.get("value"), _AMOUNT_OF_WATER, elem)
                     water[day] = water.get(day, 0.0) + amount * per
                 elif kind == STAND:
                     day = day_of(attrib["startDate"], elem)
-                    amount = _number(attrib.get("value"), _("standing time"), elem)
+                    amount = _number(attrib.get("value"), _STANDING_TIME, elem)
                     factor = 1.0 if attrib.get("unit", "min") == "min" else 1 / 60.0
                     stand[day] = stand.get(day, 0.0) + amount * factor
             elif tag == "Workout":
@@ -402,7 +413,7 @@ def _workout(elem: Any, clock: _Clock) -> tuple[date, Workout]:
     end = clock.seconds(attrib["endDate"], line)
     duration = attrib.get("duration")
     if duration is not None:
-        minutes = _number(duration, _("workout duration"), line)
+        minutes = _number(duration, _WORKOUT_DURATION, line)
         unit = attrib.get("durationUnit", "min")
         minutes = minutes / 60.0 if unit == "s" else minutes * 60.0 if unit == "hr" else minutes
     else:
@@ -418,7 +429,7 @@ def _workout(elem: Any, clock: _Clock) -> tuple[date, Workout]:
         if child_tag == "MetadataEntry":
             key = child.get("key")
             if key == "HKAverageMETs":
-                mets = _first_number(child.get("value"), _("average METs"), line)
+                mets = _first_number(child.get("value"), _AVERAGE_METS, line)
             elif key == "HKWeatherTemperature":
                 temperature = _celsius(child.get("value", ""), line)
             elif key == "HKIndoorWorkout":
@@ -458,12 +469,12 @@ def _first_number(text: str | None, what: str, line: int | None) -> float:
 
 
 def _energy(text: str | None, unit: str, line: int | None) -> float:
-    value = _number(text, _("energy"), line)
+    value = _number(text, _ENERGY, line)
     return value / 4.184 if unit == "kJ" else value
 
 
 def _celsius(text: str, line: int | None) -> float:
-    value = _first_number(text, _("temperature"), line)
+    value = _first_number(text, _TEMPERATURE, line)
     return (value - 32.0) * 5.0 / 9.0 if text.endswith("degF") else value
 
 

@@ -261,3 +261,14 @@ def test_it_splits_an_hour_that_crosses_midnight_in_a_half_hour_zone(person: Use
     _import(person, data)
 
     assert [(row["date"].day, row["steps"]) for row in _rows(person)] == [(5, 120), (6, 7)]
+
+
+def test_a_later_export_with_other_totals_replaces_the_day_keeping_its_row(person: User) -> None:
+    _import(person, export_xml(*JUNE_5))
+    before = HealthDay.objects.for_user(person).get()
+    more = steps("2024-06-05 20:00:00 +0100", "2024-06-05 20:30:00 +0100", 1000)
+
+    _import(person, export_xml(*JUNE_5, more))
+
+    after = HealthDay.objects.for_user(person).get()
+    assert (after.pk, after.steps, after.sleep_minutes) == (before.pk, 13800, 340)
