@@ -41,7 +41,7 @@ ITERPARSE_COUNT = HERE / "iterparse_count.py"
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stdout of one process."""
+    """Wall seconds, peak RSS in MiB and stdout of one process."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -51,7 +51,7 @@ def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, f
         text = out.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{command[0]} failed:\n{text[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, text  # ru_maxrss is in KB on Linux
+    return wall, usage.ru_maxrss / 1024, text  # ru_maxrss is in KiB on Linux
 
 
 def ours(folder: Path) -> tuple[float, float, str]:
@@ -113,14 +113,14 @@ def main() -> None:
             inside.append(found["inside"])
             rows["ours"].append((wall, peak))
             line = f"round {number}: ours {wall:.1f} s ({found['inside']:.1f} s importing, "
-            line += f"{found['records']:,} records, {found['days']:,} days), {peak:.0f} MB"
+            line += f"{found['records']:,} records, {found['days']:,} days), {peak:.0f} MiB"
             wall, peak, _ = bare()
             rows["bare"].append((wall, peak))
-            line += f"; bare iterparse {wall:.1f} s, {peak:.0f} MB"
+            line += f"; bare iterparse {wall:.1f} s, {peak:.0f} MiB"
             if not args.skip_h2s:
                 wall, peak, _ = h2s(folder)
                 rows["h2s"].append((wall, peak))
-                line += f"; healthkit-to-sqlite {wall:.1f} s, {peak:.0f} MB"
+                line += f"; healthkit-to-sqlite {wall:.1f} s, {peak:.0f} MiB"
             print(line, flush=True)
             shutil.rmtree(folder)
             folder.mkdir()
@@ -128,7 +128,7 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
-    print("| Tool | Wall (median) | MB/s | Peak RSS (max) |")
+    print("| Tool | Wall (median) | MB/s | Peak RSS (max, MiB) |")
     print("|---|---:|---:|---:|")
     for name, label in (
         ("ours", "crampcare `import_apple_health`"),
@@ -138,7 +138,7 @@ def main() -> None:
         if rows[name]:
             wall = statistics.median(w for w, _ in rows[name])
             peak = max(p for _, p in rows[name])
-            print(f"| {label} | {wall:.1f} s | {size_mb / wall:.0f} | {peak:.0f} MB |")
+            print(f"| {label} | {wall:.1f} s | {size_mb / wall:.0f} | {peak:.0f} |")
     print()
     ratios_bare = [b[0] / o[0] for o, b in zip(rows["ours"], rows["bare"], strict=True)]
     print(f"ours / bare iterparse speed, per round: {', '.join(f'{r:.0%}' for r in ratios_bare)}")
