@@ -81,6 +81,15 @@ class Report:
             }
         return self.problem
 
+    @property
+    def sentence(self) -> str:
+        """The problem as a sentence of its own, for a page."""
+        text = self.message
+        if not text:
+            return ""
+        text = text[0].upper() + text[1:]
+        return text if text.endswith((".", ")")) else text + "."
+
     def summary(self) -> str:
         if not self.saved:
             return _("Nothing was imported: %(problem)s") % {"problem": self.message}
