@@ -58,6 +58,7 @@ OWNER_SCOPED_ROUTES = {
     "api:export_diary_json",
     "api:export_diary_zip",
     "api:import_diary",
+    "api:import_apple_health",
 }
 PUBLIC_ROUTES: set[str] = set()
 

@@ -92,3 +92,43 @@ def test_it_sends_a_visitor_to_sign_in(client: Client) -> None:
     assert response.status_code == 302
     assert _upload(client, export_xml(*JUNE_5)).status_code == 302
     assert not every_row(HealthDay).exists()
+
+
+API = "/api/v1/diary/import/apple-health"
+
+
+def test_the_api_imports_and_counts(owner_client: Client, owner: User) -> None:
+    response = owner_client.post(
+        API, {"export": SimpleUploadedFile("export.zip", export_zip(export_xml(*JUNE_5)))}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["days"], body["nights"], body["workouts"], body["created"]) == (1, 1, 1, 1)
+    assert HealthDay.objects.for_user(owner).get().steps == 12800
+
+
+def test_the_api_answers_422_naming_the_line(owner_client: Client) -> None:
+    bad = export_xml(JUNE_5[1].replace("2024-06-05 09:00:00 +0100", "yesterday", 1))
+
+    response = owner_client.post(API, {"export": SimpleUploadedFile("export.xml", bad)})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["line"] == 17
+    assert "not in Apple Health's format" in body["errors"][0]["message"]
+    assert not every_row(HealthDay).exists()
+
+
+@override_settings(CRAMPCARE_APPLE_HEALTH_MAX_UPLOAD_BYTES=100)
+def test_the_api_answers_413_for_a_large_upload(owner_client: Client) -> None:
+    response = owner_client.post(
+        API, {"export": SimpleUploadedFile("export.xml", export_xml(*JUNE_5))}
+    )
+    assert response.status_code == 413
+
+
+def test_the_api_asks_a_visitor_to_sign_in(client: Client) -> None:
+    response = client.post(API, {"export": SimpleUploadedFile("export.xml", export_xml(*JUNE_5))})
+    assert response.status_code == 401
+    assert not every_row(HealthDay).exists()
