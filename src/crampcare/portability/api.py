@@ -3,7 +3,7 @@ import (the paths and operation ids they had when they lived in the diary's rout
 
 # No ``from __future__ import annotations`` here: ninja reads these annotations at run time.
 from dataclasses import asdict
-from typing import Any
+from typing import IO, Any, cast
 
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -154,7 +154,7 @@ def import_apple_health(
         raise HttpError(413, f"export: is larger than {filesizeformat(most)}")
     if not import_allowed(request.user):
         raise HttpError(429, "You have imported too many times in the last hour. Try again later.")
-    report = apple_health.import_apple_health(request.user, export.file)
+    report = apple_health.import_apple_health(request.user, cast(IO[bytes], export.file))
     if not report.saved:
         return Status(
             422,
