@@ -11,6 +11,10 @@ COMMANDS = {
     "backup": ("backup", "Copy the database safely while the app runs."),
     "demo": ("demo", "Create a demo account filled with realistic data."),
     "assess": ("assess", "Triage a questionnaire given as JSON (file or - for stdin)."),
+    "import": (
+        "import_data",
+        "Import a health app's export into a diary (apple-health FILE --user EMAIL).",
+    ),
     "send-reminders": (
         "send_reminders",
         "Close ended program weeks and send tonight's due reminders (safe to repeat; "

@@ -301,6 +301,17 @@ CRAMPCARE_IMPORT_MAX_RATIO = config.env_int("CRAMPCARE_IMPORT_MAX_RATIO", 200, m
 CRAMPCARE_IMPORT_MAX_MEMBERS = config.env_int("CRAMPCARE_IMPORT_MAX_MEMBERS", 100, minimum=1)
 CRAMPCARE_IMPORT_MAX_ROWS = config.env_int("CRAMPCARE_IMPORT_MAX_ROWS", 200_000, minimum=1)
 CRAMPCARE_IMPORT_PER_HOUR = config.env_int("CRAMPCARE_IMPORT_PER_HOUR", 20, minimum=1)
+# Apple Health (docs/apple-health.md): the export.zip's size, what its export.xml may unzip to
+# (bytes really inflated, not the zip's claim) and how far past its compressed size.
+CRAMPCARE_APPLE_HEALTH_MAX_UPLOAD_BYTES = config.env_int(
+    "CRAMPCARE_APPLE_HEALTH_MAX_UPLOAD_BYTES", 256 * _MB, minimum=1
+)
+CRAMPCARE_APPLE_HEALTH_MAX_XML_BYTES = config.env_int(
+    "CRAMPCARE_APPLE_HEALTH_MAX_XML_BYTES", 2048 * _MB, minimum=1
+)
+CRAMPCARE_APPLE_HEALTH_MAX_RATIO = config.env_int(
+    "CRAMPCARE_APPLE_HEALTH_MAX_RATIO", 100, minimum=1
+)
 # Rosters (care/rosters.py): the largest CSV an organisation admin may upload, and its rows.
 CRAMPCARE_ROSTER_MAX_BYTES = config.env_int("CRAMPCARE_ROSTER_MAX_BYTES", 5 * _MB, minimum=1)
 CRAMPCARE_ROSTER_MAX_ROWS = config.env_int("CRAMPCARE_ROSTER_MAX_ROWS", 20_000, minimum=1)

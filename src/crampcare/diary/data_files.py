@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,8 @@ from crampcare.accounts.datafiles.formats import (
     yes_no,
     yes_no_blank,
 )
-from crampcare.diary import services
-from crampcare.diary.models import CrampEpisode, DailyFactors, NightCheckin
+from crampcare.diary import health, services
+from crampcare.diary.models import CrampEpisode, DailyFactors, HealthDay, NightCheckin
 
 if TYPE_CHECKING:
     from crampcare.accounts.models import User
@@ -108,12 +109,59 @@ FACTORS = DataFile(
         number("alcohol_drinks", _("alcoholic drinks")),
         yes_no("medicine_change", _("a new or changed medicine: yes or no (blank means no)")),
         text("medicine_note", _("which medicine")),
+        Column(
+            "imported",
+            _(
+                "which of these answers came from a health app, not from you, separated by ; "
+                "(a later import may replace those)"
+            ),
+            load=cells.relief,
+            dump=";".join,
+        ),
     ),
     rows=owned_rows(DailyFactors, "date"),
     model=DailyFactors,
     key=("date",),
     prepare=services.prepare_factors,
     save=services.import_factors,
+)
+
+
+def _optional_time(text: str) -> time | None:
+    return cells.clock_time(text) if text else None
+
+
+HEALTH_DAYS = DataFile(
+    name="health_days.csv",
+    section="health_days",
+    about=_(
+        "What a health app (Apple Health) measured on each day and the night after it, as imported."
+    ),
+    columns=(
+        day("date", _("the day (and the night that began that evening)")),
+        whole_number("steps", _("steps that day")),
+        text("steps_source", _("the device whose steps were counted")),
+        number("water_cups", _("water, in cups of 250 ml")),
+        whole_number("standing_minutes", _("minutes standing")),
+        whole_number("workouts", _("number of workouts")),
+        whole_number("workout_minutes", _("minutes of workouts")),
+        choice("workout_intensity", _("the hardest workout: light, moderate, intense, or blank")),
+        yes_no_blank("workout_in_heat", _("a workout in the heat: yes, no, or blank")),
+        Column(
+            "last_workout_end",
+            _("when the last workout ended (22:30)"),
+            load=_optional_time,
+            dump=cells.dump_clock_time,
+        ),
+        whole_number("sleep_minutes", _("minutes asleep that night")),
+        whole_number("awakenings", _("awakenings that night")),
+        choice("source", _("where it came from: apple_health")),
+    ),
+    rows=owned_rows(HealthDay, "date"),
+    model=HealthDay,
+    key=("date",),
+    prepare=health.prepare_health_day,
+    save=health.import_health_days,
 )
 
 
@@ -139,4 +187,4 @@ PROFILE = DataFile(
 )
 
 # The profile first: its time zone decides which night each cramp belongs to.
-FILES: tuple[DataFile, ...] = (PROFILE, EPISODES, CHECKINS, FACTORS)
+FILES: tuple[DataFile, ...] = (PROFILE, EPISODES, CHECKINS, FACTORS, HEALTH_DAYS)

@@ -197,6 +197,12 @@ class DailyFactors(OwnedModel):
     )
     medicine_change = models.BooleanField(_("a new or changed medicine"), default=False)
     medicine_note = models.CharField(_("which medicine?"), max_length=200, blank=True)
+    imported = models.JSONField(
+        _("answers imported from a health app"), default=list, blank=True, editable=False
+    )
+    """The fields above whose value came from a health app import (``fluid_cups``, ...), not
+    from the person: a new import may replace those, never the others; the person's own edit
+    of one takes it off this list (``diary.services``)."""
 
     class Meta:
         ordering = ("-date",)
@@ -208,6 +214,52 @@ class DailyFactors(OwnedModel):
                 name="diary_one_factors_per_day",
                 violation_error_message=_("You already logged this day."),
             ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.date)
+
+
+class HealthDay(OwnedModel):
+    """What a health app (Apple Health) measured on one day and the night that followed it.
+
+    Imported, never typed: a new import of the same day replaces the row. ``date`` names the day
+    and, as everywhere in the diary, the night that begins that evening, so ``sleep_minutes``
+    and ``awakenings`` are about the night of ``date`` (``crampcare.core.nights``). What fits
+    the day's factors (drinks, exercise, heat) is also written there, marked as imported
+    (``DailyFactors.imported``), unless the person typed it. See docs/apple-health.md.
+    """
+
+    date = models.DateField(_("day"))
+    steps = models.PositiveIntegerField(_("steps"), null=True, blank=True)
+    steps_source = models.CharField(_("steps counted by"), max_length=200, blank=True)
+    water_cups = models.DecimalField(
+        _("water (cups)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    standing_minutes = models.PositiveSmallIntegerField(
+        _("standing (minutes)"), null=True, blank=True
+    )
+    workouts = models.PositiveSmallIntegerField(_("workouts"), default=0)
+    workout_minutes = models.PositiveSmallIntegerField(
+        _("workouts (minutes)"), null=True, blank=True
+    )
+    workout_intensity = models.CharField(
+        _("hardest workout"), max_length=8, choices=Intensity, blank=True
+    )
+    workout_in_heat = models.BooleanField(_("a workout in the heat"), null=True, blank=True)
+    last_workout_end = models.TimeField(_("last workout ended"), null=True, blank=True)
+    sleep_minutes = models.PositiveSmallIntegerField(
+        _("asleep that night (minutes)"), null=True, blank=True
+    )
+    awakenings = models.PositiveSmallIntegerField(_("awakenings that night"), null=True, blank=True)
+    source = models.CharField(_("imported from"), max_length=20, default="apple_health")
+
+    class Meta:
+        ordering = ("-date",)
+        verbose_name = _("health app day")
+        verbose_name_plural = _("health app days")
+        constraints = [
+            models.UniqueConstraint(fields=("owner", "date"), name="diary_one_health_day"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from crampcare.accounts.models import User
 from crampcare.accounts.ownership import OwnedModel, get_owned_or_404
 from crampcare.api_types import EARLIEST_YEAR
 from crampcare.core.nights import check_in_night, local_day, night_of
+from crampcare.diary.health import check_imported
 from crampcare.diary.models import CrampEpisode, DailyFactors, Muscle, NightCheckin
 from crampcare.diary.overview import backfill_nights as backfill_nights
 from crampcare.diary.overview import diary_nights as diary_nights
@@ -183,16 +184,25 @@ def record_factors(user: User, day: date, **fields: Any) -> tuple[DailyFactors, 
     """Save a day's factors, updating that day's record if there is one (given fields only)."""
     existing = DailyFactors.objects.for_user(user).filter(date=day).first()
     factors = existing or DailyFactors(owner=user, date=day)
-    _assign(factors, fields, FACTOR_FIELDS)
+    _assign_factors(factors, fields)
     prepare_factors(user, factors)
     return _clean_and_save(factors), existing is None
 
 
 def update_factors(user: User, factors_id: int, **fields: Any) -> DailyFactors:
     factors = get_owned_or_404(DailyFactors, user, pk=factors_id)
-    _assign(factors, fields, FACTOR_FIELDS)
+    _assign_factors(factors, fields)
     prepare_factors(user, factors)
     return _clean_and_save(factors)
+
+
+def _assign_factors(factors: DailyFactors, fields: dict[str, Any]) -> None:
+    """The person's own answers: a value they change is theirs from now on, no longer one a
+    health app import may replace (``DailyFactors.imported``)."""
+    changed = {name for name, value in fields.items() if getattr(factors, name, None) != value}
+    _assign(factors, fields, FACTOR_FIELDS)
+    if factors.imported and changed:
+        factors.imported = [name for name in factors.imported if name not in changed]
 
 
 def delete_factors(user: User, factors_id: int) -> None:
@@ -208,6 +218,7 @@ def prepare_factors(user: User, factors: DailyFactors) -> None:
         raise ValidationError({"date": _too_early()})
     if day > today(user):
         raise ValidationError({"date": _("That day has not happened yet.")})
+    check_imported(factors)
 
 
 # -- import (crampcare.portability) --------------------------------------------------------------

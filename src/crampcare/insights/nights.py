@@ -9,7 +9,8 @@ the check-in's count and the cramps logged one by one. A night with neither is n
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from crampcare.accounts.models import User
 from crampcare.core.stats import DailyFactors as FactorAnswers
 from crampcare.core.stats import Intensity as StatsIntensity
 from crampcare.core.stats import NightRecord, exposures_from
-from crampcare.diary.models import CrampEpisode, DailyFactors, Intensity, NightCheckin
+from crampcare.diary.models import CrampEpisode, DailyFactors, HealthDay, Intensity, NightCheckin
 from crampcare.programs.models import Session
 
 if TYPE_CHECKING:
@@ -36,8 +37,9 @@ def nights_for(actor: AnyUser, subject: User, start: date, end: date) -> list[Ni
     ``exposures`` come from the factors of the night's own date (the day before the sleep).
     ``severities`` are the pain scores of the logged cramps; when none was scored, the
     check-in's overall score stands for the night. ``program_done`` says whether a program
-    session was finished that evening. Four queries whatever the range, and no model
-    instances, so ten years of diary stay fast.
+    session was finished that evening. Steps of the night's day and the sleep of the night
+    before it come from the health app's days (``diary.HealthDay``), when imported. Five queries
+    whatever the range, and no model instances, so ten years of diary stay fast.
     """
     scores: dict[date, list[float]] = defaultdict(list)
     logged: dict[date, int] = defaultdict(int)
@@ -71,6 +73,14 @@ def nights_for(actor: AnyUser, subject: User, start: date, end: date) -> list[Ni
             "medicine_change",
         )
     }
+    # Measured by a health app: the day's steps, and the sleep of the night before the day
+    # (that night is named by the day before: ``core.nights``).
+    measured = {
+        day: (steps, sleep)
+        for day, steps, sleep in HealthDay.objects.for_reader(actor, subject)
+        .filter(date__range=(start - timedelta(days=1), end))
+        .values_list("date", "steps", "sleep_minutes")
+    }
     sessions = set(
         Session.objects.for_reader(actor, subject)
         .filter(night__range=(start, end), completed_at__isnull=False)
@@ -85,6 +95,10 @@ def nights_for(actor: AnyUser, subject: User, start: date, end: date) -> list[Ni
         if not severities and overall is not None and cramps:
             severities = (float(overall),)
         day = answers.get(night)
+        steps = measured.get(night, (None, None))[0]
+        slept = measured.get(night - timedelta(days=1), (None, None))[1]
+        if steps is not None or slept is not None:
+            day = replace(day or FactorAnswers(), steps=steps, sleep_minutes_before=slept)
         exposures = exposures_from(day) if day is not None else unanswered
         records.append(
             NightRecord(

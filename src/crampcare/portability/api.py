@@ -3,7 +3,7 @@ import (the paths and operation ids they had when they lived in the diary's rout
 
 # No ``from __future__ import annotations`` here: ninja reads these annotations at run time.
 from dataclasses import asdict
-from typing import Any
+from typing import IO, Any, cast
 
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -14,8 +14,11 @@ from ninja.files import UploadedFile
 from crampcare.accounts.auth import session_or_token
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.downloads import attachment
+from crampcare.portability import apple_health
 from crampcare.portability import services as transfer
+from crampcare.portability.apple_health.reading import health_limits
 from crampcare.portability.archive import import_limits
+from crampcare.portability.importing import import_allowed
 
 # Mounted at /diary beside the diary's own router, under the same tag, so the API is unchanged.
 router = Router(tags=["diary"], auth=session_or_token)
@@ -109,3 +112,72 @@ def import_diary(
         for p in report.problems
     ]
     return Status(422, body)
+
+
+class HealthImportOut(Schema):
+    saved: bool
+    records: int
+    days: int
+    nights: int
+    workouts: int
+    created: int
+    updated: int
+    factors_filled: int
+    factors_kept: int
+    notes: list[str]
+    detail: str
+
+
+class HealthProblemOut(Schema):
+    saved: bool
+    detail: str
+    line: int | None
+    errors: list[dict[str, str]]
+
+
+@router.post(
+    "/import/apple-health",
+    response={200: HealthImportOut, 422: HealthProblemOut},
+    summary="Import Apple Health's export (export.zip or export.xml)",
+    operation_id="crampcare_diary_api_import_apple_health",
+    description="Steps, water, standing time, sleep and workouts, added up per day and night in "
+    "your time zone (docs/apple-health.md). The same export again changes nothing; your own "
+    "answers in the day's factors are kept. With a problem nothing is saved and the answer is "
+    "422 naming it (and its line in export.xml). 413 when the upload is too large, 429 after too "
+    "many imports in an hour.",
+)
+def import_apple_health(
+    request: AuthenticatedHttpRequest, export: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    most = health_limits().upload_bytes
+    if (export.size or 0) > most:
+        raise HttpError(413, f"export: is larger than {filesizeformat(most)}")
+    if not import_allowed(request.user):
+        raise HttpError(429, "You have imported too many times in the last hour. Try again later.")
+    report = apple_health.import_apple_health(request.user, cast(IO[bytes], export.file))
+    if not report.saved:
+        return Status(
+            422,
+            {
+                "saved": False,
+                "detail": report.sentence,
+                "line": report.line,
+                "errors": [{"field": "export", "message": report.message}],
+            },
+        )
+    return Status(
+        200,
+        {
+            "saved": True,
+            "records": report.records,
+            "days": report.days,
+            "nights": report.nights,
+            "workouts": report.workouts,
+            "created": report.created,
+            "updated": report.updated,
+            "factors_filled": report.factors_filled,
+            "factors_kept": report.factors_kept,
+            "notes": report.notes,
+            "detail": report.summary(),
+        },
+    )

@@ -132,7 +132,7 @@ def read_archive(data: bytes, report: ImportReport) -> dict[str, Source] | None:
     if len(data) > limits.upload_bytes:
         fail(_too_large(limits.upload_bytes))
         return None
-    members = _member_count(data)
+    members = member_count(data)
     if members is not None and members > limits.members:
         fail(
             ngettext(
@@ -168,7 +168,7 @@ def read_archive(data: bytes, report: ImportReport) -> dict[str, Source] | None:
         if name in files:
             fail(_("appears twice in the zip."), name)
             continue
-        problem = _unreadable(info)
+        problem = unreadable(info)
         if problem:
             fail(problem, name)
             continue
@@ -242,7 +242,7 @@ class _Budget:
     left: int
 
 
-def _member_count(data: bytes) -> int | None:
+def member_count(data: bytes) -> int | None:
     """The number of files the end-of-central-directory record declares, read before zipfile
     builds an object per file (a zip of millions of tiny entries would cost gigabytes)."""
     tail = data[-(22 + 0xFFFF) :]
@@ -253,7 +253,7 @@ def _member_count(data: bytes) -> int | None:
     return int(total)
 
 
-def _unreadable(info: zipfile.ZipInfo) -> str:
+def unreadable(info: zipfile.ZipInfo) -> str:
     if info.flag_bits & 0x1:
         return _("is encrypted (protected by a password). Zip the export again without a password.")
     if info.compress_type not in _METHODS:

@@ -46,3 +46,14 @@ class ConfirmMedicinesForm(forms.Form):
     def clean_names(self) -> list[str]:
         given = self.cleaned_data.get("names") or []
         return [str(name) for name in given if str(name).strip()]
+
+
+class AppleHealthForm(forms.Form):
+    export = forms.FileField(
+        label=_("Your Apple Health export (export.zip)"),
+        help_text=_(
+            "On your iPhone: open Health, tap your picture, then “Export All Health Data”. "
+            "Send the export.zip to this device and choose it here."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip,.xml,text/xml"}),
+    )

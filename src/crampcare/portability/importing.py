@@ -246,6 +246,12 @@ def _busy(error: OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def import_allowed(user: User) -> bool:
+    """Count one import (of any kind: an Apple Health import too) against the person's hourly
+    allowance; False when it is used up."""
+    return count_import(user, ImportReport())
+
+
 def count_import(user: User, report: ImportReport) -> bool:
     """At most ``CRAMPCARE_IMPORT_PER_HOUR`` imports per person an hour, counted in the cache."""
     most = import_limits().per_hour

@@ -14,4 +14,5 @@ urlpatterns = [
     path("medicines/", views.fhir_medicines, name="fhir_medicines"),
     path("medicines/save/", views.save_fhir_medicines, name="save_fhir_medicines"),
     path("import/<int:progress_id>/", views.import_progress, name="import_progress"),
+    path("apple-health/", views.apple_health, name="apple_health"),
 ]

@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from crampcare.accounts import progress
@@ -21,6 +21,8 @@ from crampcare.assessment.errors import InvalidAnswers
 from crampcare.downloads import attachment, streamed_attachment
 from crampcare.portability import fhir_export
 from crampcare.portability import services as transfer
+from crampcare.portability.apple_health import import_apple_health
+from crampcare.portability.apple_health.reading import health_limits
 from crampcare.portability.archive import ImportReport, import_limits
 from crampcare.portability.fhir_medicines import (
     MAX_BYTES,
@@ -29,8 +31,13 @@ from crampcare.portability.fhir_medicines import (
     read_medicines,
     save_medicines,
 )
-from crampcare.portability.forms import ConfirmMedicinesForm, FhirMedicinesForm, ImportForm
-from crampcare.portability.importing import count_import
+from crampcare.portability.forms import (
+    AppleHealthForm,
+    ConfirmMedicinesForm,
+    FhirMedicinesForm,
+    ImportForm,
+)
+from crampcare.portability.importing import count_import, import_allowed
 from crampcare.portability.tasks import KIND, import_archive, report_from_json
 
 
@@ -44,6 +51,7 @@ def _data_page(
 ) -> HttpResponse:
     context.setdefault("form", ImportForm())
     context.setdefault("medicines_form", FhirMedicinesForm())
+    context.setdefault("health_form", AppleHealthForm())
     return render(request, "portability/data.html", context, status=status)
 
 
@@ -187,4 +195,36 @@ def save_fhir_medicines(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "portability/medicines_saved.html",
         {"assessment": assessment, "notes": medicine_notes(assessment), "names": names},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def apple_health(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Import from Apple Health: the upload form, and what the import did (or why not)."""
+    if request.method != "POST":
+        return render(request, "portability/apple_health.html", {"form": AppleHealthForm()})
+    form = AppleHealthForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "portability/apple_health.html", {"form": form}, status=400)
+    upload = form.cleaned_data["export"]
+    most = health_limits().upload_bytes
+    if upload.size > most:
+        # Checked before reading: the import refuses it too, but need not open it.
+        form.add_error(
+            "export", _("This file is larger than %(size)s.") % {"size": filesizeformat(most)}
+        )
+        return render(request, "portability/apple_health.html", {"form": form}, status=400)
+    if not import_allowed(request.user):
+        form.add_error(
+            "export",
+            _("You have imported too many times in the last hour. Try again later."),
+        )
+        return render(request, "portability/apple_health.html", {"form": form}, status=429)
+    report = import_apple_health(request.user, upload.file)
+    return render(
+        request,
+        "portability/apple_health.html",
+        {"form": AppleHealthForm(), "report": report},
+        status=200 if report.saved else 400,
     )

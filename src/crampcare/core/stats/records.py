@@ -22,9 +22,14 @@ class Factor(StrEnum):
     UNSUPPORTIVE_FOOTWEAR = "unsupportive_footwear"
     ALCOHOL = "alcohol"
     NEW_MEDICINE = "new_medicine"
+    # Measured by a health app (Apple Health), not typed: see docs/apple-health.md.
+    SHORT_SLEEP = "short_sleep"
+    HIGH_STEPS = "high_steps"
 
 
 FACTORS: tuple[Factor, ...] = tuple(Factor)
+MEASURED: frozenset[Factor] = frozenset({Factor.SHORT_SLEEP, Factor.HIGH_STEPS})
+"""Factors only a health app import answers: never said to be missing for someone without one."""
 
 # What counts as an exposed day. No study gives personal thresholds for these, so they are plain,
 # easy-to-explain cut-offs; a cup is 250 ml.
@@ -39,6 +44,15 @@ ALCOHOL_MIN_DRINKS = 2.0
 NEW_MEDICINE_WINDOW_NIGHTS = 14
 """A new or changed medicine counts for the night of that day and the 13 nights after it: drug
 effects on cramps build up over days to weeks (R11), unlike a single evening's drink."""
+
+SHORT_SLEEP_BELOW_MINUTES = 6 * 60
+"""A night with less than this asleep counts as short sleep for the day after it. Adults need 7
+hours or more (AASM/SRS consensus, Watson et al. 2015); 6 is a plainly short night, not a
+borderline one. It is the night *before* the day: the same night's sleep is partly an effect of
+the cramps (they wake people), so it cannot be weighed as their cause."""
+HIGH_STEPS_MIN = 12_500
+"""At least this many steps in the day counts as a high-step day: "highly active" in Tudor-Locke
+and Bassett's step bands (2004)."""
 
 SEVERITY_MAX = 10.0
 
@@ -100,6 +114,10 @@ class DailyFactors:
     unsupportive_footwear: bool | None = None
     alcohol_drinks: float | None = None
     new_medicine: bool = False
+    sleep_minutes_before: int | None = None
+    """Time asleep the night before this day (measured by a health app)."""
+    steps: int | None = None
+    """Steps this day (measured by a health app)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +147,12 @@ def exposures_from(day: DailyFactors) -> Exposures:
         ),
         # People record a medicine change on the day it happens; silence means no change.
         Factor.NEW_MEDICINE: day.new_medicine,
+        Factor.SHORT_SLEEP: (
+            None
+            if day.sleep_minutes_before is None
+            else day.sleep_minutes_before < SHORT_SLEEP_BELOW_MINUTES
+        ),
+        Factor.HIGH_STEPS: None if day.steps is None else day.steps >= HIGH_STEPS_MIN,
     }
     return Exposures(
         present=frozenset(factor.value for factor, answer in answers.items() if answer),

@@ -5,8 +5,8 @@ the night of D) are compared with every other recorded night where the factor wa
 exact conditional rate ratio (exposed relative to other). A factor is shown only when both groups
 have at least :data:`MIN_TRIGGER_NIGHTS` nights: below that, one or two bad nights decide the
 result. Shown factors are ordered by strength of evidence: smallest p-value first, then the
-ratio furthest from 1 (either way), then the fixed factor order. Because seven comparisons are
-made at once, each result also carries a Holm-adjusted p-value, and the page shows
+ratio furthest from 1 (either way), then the fixed factor order. Because up to nine comparisons
+are made at once, each result also carries a Holm-adjusted p-value, and the page shows
 :data:`~crampcare.core.stats.messages.TRIGGERS_WARNING`.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from . import messages as m
 from .messages import gettext_noop
 from .rates import RateRatio, pearson_dispersion, rate_ratio
-from .records import FACTORS, Factor, NightRecord
+from .records import FACTORS, MEASURED, Factor, NightRecord
 from .table import NightTable, as_table
 
 MIN_TRIGGER_NIGHTS = 10
@@ -33,6 +33,8 @@ FACTOR_LABELS: dict[Factor, str] = {
     Factor.UNSUPPORTIVE_FOOTWEAR: gettext_noop("days in unsupportive shoes"),
     Factor.ALCOHOL: gettext_noop("days with 2 or more alcoholic drinks"),
     Factor.NEW_MEDICINE: gettext_noop("starting or changing a medicine (the 2 weeks after)"),
+    Factor.SHORT_SLEEP: gettext_noop("days after a night of less than 6 hours' sleep"),
+    Factor.HIGH_STEPS: gettext_noop("days with 12,500 steps or more"),
 }
 # The same, for the doctor's report, which speaks of the patient.
 CLINICIAN_FACTOR_LABELS: dict[Factor, str] = {
@@ -43,6 +45,12 @@ CLINICIAN_FACTOR_LABELS: dict[Factor, str] = {
     Factor.UNSUPPORTIVE_FOOTWEAR: gettext_noop("days in unsupportive shoes"),
     Factor.ALCOHOL: gettext_noop("days with 2 or more alcoholic drinks"),
     Factor.NEW_MEDICINE: gettext_noop("starting or changing a medicine (the 2 weeks after)"),
+    Factor.SHORT_SLEEP: gettext_noop(
+        "days after a night of less than 6 hours' sleep (measured by the patient's health app)"
+    ),
+    Factor.HIGH_STEPS: gettext_noop(
+        "days with 12,500 steps or more (measured by the patient's health app)"
+    ),
 }
 FACTOR_NOTES: dict[Factor, m.Message] = {
     Factor.NEW_MEDICINE: m.MEDICINE_NOTE,
@@ -160,6 +168,8 @@ def factors_not_shown(
     for c in _count(as_table(nights), factors):
         if c.exposed_nights >= min_nights and c.other_nights >= min_nights:
             continue
+        if c.factor in MEASURED and not c.exposed_nights + c.other_nights:
+            continue  # no health app imported: nothing to ask the person for
         label = FACTOR_LABELS[c.factor]
         hidden.append(
             HiddenFactor(

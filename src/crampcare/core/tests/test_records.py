@@ -4,9 +4,11 @@ import pytest
 
 from crampcare.core.stats import (
     ALCOHOL_MIN_DRINKS,
+    HIGH_STEPS_MIN,
     INTENSE_EXERCISE_MIN_MINUTES,
     LONG_SITTING_MIN_HOURS,
     LOW_FLUIDS_BELOW_CUPS,
+    SHORT_SLEEP_BELOW_MINUTES,
     DailyFactors,
     Intensity,
     NightRecord,
@@ -71,6 +73,8 @@ def test_it_marks_unanswered_questions_as_not_recorded_rather_than_absent() -> N
         "long_sitting",
         "unsupportive_footwear",
         "alcohol",
+        "short_sleep",
+        "high_steps",
     }
     medicine = exposures_from(DailyFactors(new_medicine=True, unsupportive_footwear=False))
     assert medicine.present == {"new_medicine"}
@@ -103,3 +107,14 @@ def test_it_rejects_an_impossible_night(fields: dict[str, object], problem: str)
 def test_it_averages_a_nights_scored_cramps() -> None:
     assert NightRecord(NIGHT, 3, severities=(4.0, 6.0)).mean_severity == 5.0
     assert NightRecord(NIGHT, 3).mean_severity is None
+
+
+def test_it_counts_a_short_night_before_and_a_high_step_day() -> None:
+    assert exposures_from(
+        DailyFactors(sleep_minutes_before=SHORT_SLEEP_BELOW_MINUTES - 1, steps=HIGH_STEPS_MIN)
+    ).present == {"short_sleep", "high_steps"}
+    neither = exposures_from(
+        DailyFactors(sleep_minutes_before=SHORT_SLEEP_BELOW_MINUTES, steps=HIGH_STEPS_MIN - 1)
+    )
+    assert not neither.present & {"short_sleep", "high_steps"}
+    assert not neither.not_recorded & {"short_sleep", "high_steps"}

@@ -159,7 +159,24 @@ def test_it_checks_every_factor_by_default() -> None:
         "unsupportive_footwear",
         "alcohol",
         "new_medicine",
+        "short_sleep",
+        "high_steps",
     ]
+
+
+def test_it_leaves_out_what_only_a_health_app_measures_when_none_was_imported() -> None:
+    unmeasured = frozenset({"short_sleep", "high_steps"})
+    nights = [
+        NightRecord(
+            night=r.night,
+            cramps=r.cramps,
+            not_recorded=unmeasured - ({"high_steps"} if i < 3 else set()),
+        )
+        for i, r in enumerate(night_series([1] * 20))
+    ]
+    hidden = [h.factor.value for h in factors_not_shown(nights)]
+    assert "high_steps" in hidden  # answered on 3 nights: needs more
+    assert "short_sleep" not in hidden  # never measured: not asked for
 
 
 def test_it_rejects_an_unknown_factor() -> None:

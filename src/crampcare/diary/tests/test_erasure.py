@@ -36,6 +36,7 @@ def test_it_finds_the_personal_models_of_every_app() -> None:
         "diary.CrampEpisode",
         "diary.NightCheckin",
         "diary.DailyFactors",
+        "diary.HealthDay",
         "assessment.Assessment",
         "programs.Program",
         "programs.ProgramChange",

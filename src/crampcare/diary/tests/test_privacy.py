@@ -38,6 +38,7 @@ OWNER_SCOPED_ROUTES = {
     "portability:export_csv",
     "portability:export_json",
     "portability:import_csv",
+    "portability:apple_health",
     "api:list_episodes",
     "api:create_episode",
     "api:get_episode",
@@ -57,6 +58,7 @@ OWNER_SCOPED_ROUTES = {
     "api:export_diary_json",
     "api:export_diary_zip",
     "api:import_diary",
+    "api:import_apple_health",
 }
 PUBLIC_ROUTES: set[str] = set()
 
@@ -124,6 +126,7 @@ PAGE_ROUTES = [
     ("get", "portability:data", ""),
     ("get", "portability:export_csv", ""),
     ("get", "portability:export_json", ""),
+    ("get", "portability:apple_health", ""),
 ]
 
 

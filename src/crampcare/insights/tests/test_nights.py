@@ -99,7 +99,7 @@ def test_it_reads_nights_in_four_queries_whatever_the_range(
         services.record_checkin(user, night, cramp_count=day % 3)
         services.record_factors(user, night, fluid_cups=Decimal(day % 9))
         _cramp(user, night, 23, severity=day % 10)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(nights_for(user, user, date(2024, 2, 1), date(2024, 2, 28))) == 28
 
 
@@ -124,3 +124,33 @@ def test_it_translates_a_days_answers_for_the_statistics(
     assert answers.exercise_minutes == expected_minutes
     assert answers.exercise_intensity == expected_intensity
     assert answers.unsupportive_footwear is unsupportive
+
+
+def test_it_reads_steps_of_the_day_and_sleep_of_the_night_before(user: User) -> None:
+    from django.db import transaction
+
+    from crampcare.core.stats import possible_triggers
+    from crampcare.diary import health
+    from crampcare.diary import services as diary_services
+
+    first = date(2024, 3, 1)
+    days = {}
+    for index in range(30):
+        night = first + timedelta(days=index)
+        busy = index % 2 == 0
+        diary_services.record_checkin(user, night, cramp_count=3 if busy else 0)
+        days[night] = {"steps": 15000 if busy else 4000, "sleep_minutes": 300 if busy else 480}
+    with transaction.atomic():
+        health.save_health_days(user, days)
+
+    records = {r.night: r for r in nights_for(user, user, first, first + timedelta(days=29))}
+
+    assert "high_steps" in records[first].exposures
+    assert "high_steps" not in records[first + timedelta(days=1)].exposures
+    # The night of the 2nd follows the short night of the 1st.
+    assert "short_sleep" in records[first + timedelta(days=1)].exposures
+    assert "short_sleep" not in records[first + timedelta(days=2)].exposures
+    # The first night's night before was not imported: not recorded, not "long enough".
+    assert "short_sleep" in records[first].not_recorded
+    shown = {result.factor.value for result in possible_triggers(list(records.values()))}
+    assert {"high_steps", "short_sleep"} <= shown

@@ -20,12 +20,13 @@ pytestmark = pytest.mark.django_db
 # the window (2: tallies and what helped), medicine changes (1) and the latest assessment (1).
 # Pages also run the first-run check ("does anyone have an account yet?", 1), which each test
 # resets and a live server caches.
+# One of each is the health app's days (steps and sleep), read with the diary's nights.
 PAGES = [
-    (reverse("insights:index"), 9),
-    (reverse("insights:report"), 12),
-    (reverse("insights:report_pdf"), 12),
-    ("/api/v1/insights/summary", 7),
-    ("/api/v1/insights/report.pdf", 11),
+    (reverse("insights:index"), 10),
+    (reverse("insights:report"), 13),
+    (reverse("insights:report_pdf"), 13),
+    ("/api/v1/insights/summary", 8),
+    ("/api/v1/insights/report.pdf", 12),
 ]
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.db import transaction
 
 from crampcare.accounts import services as accounts
 from crampcare.accounts.models import PushSubscription, TaskProgress, User
@@ -23,6 +24,7 @@ from crampcare.assessment.tests.builders import typical_payload
 from crampcare.care import messaging
 from crampcare.care import services as care
 from crampcare.care.models import Organisation, Role
+from crampcare.diary import health
 from crampcare.diary import services as diary
 from crampcare.idempotency.models import IdempotencyKey
 from crampcare.insights import services as insights
@@ -155,6 +157,37 @@ def _diary(user: User) -> None:
                 medicine_note="'new' tablets" if index == 20 else "",
             )
         night += timedelta(days=1)
+    _health_app(user)
+
+
+def _health_app(user: User) -> None:
+    """Days imported from a health app: their own rows, and answers filled in the day's factors
+    (marked as imported) where the person had typed none."""
+    days = {
+        FIRST_NIGHT + timedelta(days=index): {
+            "steps": 4000 + 1500 * index,
+            "steps_source": "Ann’s Apple Watch",
+            "water_cups": Decimal("6.5"),
+            "workouts": 1,
+            "workout_minutes": 40,
+            "workout_intensity": "moderate",
+            "workout_in_heat": index == 1,
+            "last_workout_end": time(18, 45),
+            "sleep_minutes": 300 + 30 * index,
+            "awakenings": index,
+        }
+        for index in range(1, 6)
+    }
+    with transaction.atomic():
+        saved = health.save_health_days(user, days)
+        health.fill_factors(
+            user,
+            {
+                day: {"fluid_cups": values["water_cups"], "exercise_minutes": 40}
+                for day, values in days.items()
+            },
+            saved,
+        )
 
 
 def _care(user: User) -> None:

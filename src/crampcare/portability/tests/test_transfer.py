@@ -111,7 +111,7 @@ def test_it_writes_readable_columns(user: User) -> None:
     assert "'=SUM(A1:A9)" in files["episodes.csv"]
     # A leading apostrophe is doubled so that the defusing stays reversible.
     assert files["factors.csv"].splitlines()[2] == (
-        "2024-06-04,5.5,40,intense,no,9.0,high_heels,1.5,yes,\"''new' tablets, ½ dose\""
+        "2024-06-04,5.5,40,intense,no,9.0,high_heels,1.5,yes,\"''new' tablets, ½ dose\","
     )
 
 
