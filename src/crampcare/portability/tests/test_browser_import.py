@@ -34,7 +34,7 @@ def test_it_lists_import_problems_readably_on_a_phone(
     _sign_in(page, live_server, user)
     page.goto(live_server.url + "/diary/data/", timeout=60_000)
     page.get_by_label("Your crampcare export (.zip or .json)").set_input_files(str(archive))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_role("heading", name="Problems found in the file").wait_for()
     items = page.locator("ol.problems > li")
     texts = items.all_inner_texts()
@@ -72,7 +72,7 @@ def test_it_shows_the_imports_progress_and_moves_on_when_the_worker_is_done(
         _sign_in(page, live_server, user)
         page.goto(live_server.url + "/diary/data/", timeout=60_000)
         page.get_by_label("Your crampcare export (.zip or .json)").set_input_files(str(archive))
-        page.get_by_role("button", name="Import").click()
+        page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_role("heading", name="Importing your data").wait_for()
         assert page.get_by_role("status").inner_text() == "0% done."
         look_both_schemes(page, "diary-import-progress")
