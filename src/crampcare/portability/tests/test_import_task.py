@@ -66,7 +66,9 @@ def test_it_shows_the_progress_until_a_worker_has_imported_the_file(
     url = reverse("portability:import_progress", args=[record.pk])
     assert response.status_code == 302
     assert response["Location"] == url
-    assert bytes(record.payload or b"").startswith(b"PK")  # the file waits for the worker
+    # The file waits for the worker in the data dir, not in the database.
+    assert progress.input_path(record.pk).read_bytes().startswith(b"PK")
+    assert record.payload is None
 
     page = owner_client.get(url)
     assert page.status_code == 200
@@ -81,6 +83,7 @@ def test_it_shows_the_progress_until_a_worker_has_imported_the_file(
     import_archive.call(record.pk, False)  # the worker's turn
     record.refresh_from_db()
     assert (record.state, record.payload, record.done, record.total) == ("done", None, 3, 3)
+    assert not progress.input_path(record.pk).exists()  # the file went with the import
     assert CrampEpisode.objects.for_user(owner).count() == 2
     # The polling page reloads itself, and the full page says what happened.
     done = owner_client.get(url, headers={"HX-Request": "true"})
