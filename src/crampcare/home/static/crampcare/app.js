@@ -143,13 +143,21 @@
         }
         list.appendChild(item);
       });
-      // Fewer waiting than last time: sent (by this page or by the worker in the background).
-      var waiting = mine.filter(function (e) { return e.status === outbox.WAITING; }).length;
-      if (lastWaiting !== null && waiting < lastWaiting && navigator.onLine !== false) {
+      // An entry that was waiting and is gone was sent (by this page or by the worker in the
+      // background); one the server refused stays, marked, and is not "sent".
+      var waitingKeys = {};
+      var left = {};
+      mine.forEach(function (e) {
+        left[e.key] = true;
+        if (e.status === outbox.WAITING) waitingKeys[e.key] = true;
+      });
+      var sent = lastWaiting !== null && Object.keys(lastWaiting).some(function (key) { return !left[key]; });
+      if (sent) {
         status.textContent = panel.dataset.textSent;
         status.hidden = false;
       }
-      lastWaiting = waiting;
+      lastWaiting = waitingKeys;
+      var waiting = Object.keys(waitingKeys).length;
       store(WAITING_KEY, waiting ? String(waiting) : "");
       panel.hidden = mine.length === 0;
       panel.setAttribute("data-outbox-count", String(mine.length));
