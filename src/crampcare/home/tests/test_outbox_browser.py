@@ -19,7 +19,12 @@ from crampcare.assessment.tests.builders import answers
 from crampcare.diary.models import CrampEpisode, NightCheckin
 from crampcare.programs.models import Session
 from crampcare.programs.tests.builders import make_program
-from crampcare.testing.browser import look, sign_in_with_form, wait_for_the_worker
+from crampcare.testing.browser import (
+    look,
+    look_both_schemes,
+    sign_in_with_form,
+    wait_for_the_worker,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +91,7 @@ def test_a_cramp_logged_offline_reaches_the_diary_exactly_once(
         assert len(_waiting_labels(page)) == 1
         assert "cramp at" in _waiting_labels(page)[0]
         assert page.get_by_role("button", name="Send now").is_hidden()  # offline: nothing to try
-        look(page, "outbox-cramp-kept-offline")
+        look_both_schemes(page, "outbox-cramp-kept-offline")
         page.wait_for_timeout(3000)
         assert not CrampEpisode.objects.for_user(user).exists()
 
@@ -172,7 +177,7 @@ def test_a_morning_check_in_and_a_session_finished_offline_are_sent_for_their_ni
         page.get_by_role("button", name="2 cramps").click()
         page.get_by_text("Kept on this phone: it will be sent when you are back online.").wait_for()
         assert len(_waiting_labels(page)) == 3
-        look(page, "outbox-three-waiting")
+        look_both_schemes(page, "outbox-three-waiting")
         assert not Session.objects.for_user(user).exists()
         assert not NightCheckin.objects.for_user(user).exists()
 
@@ -200,8 +205,9 @@ def test_a_session_kept_offline_is_refused_when_a_red_flag_held_the_program_mean
     refused = page.locator("[data-outbox-list] li.refused")
     refused.wait_for(timeout=15_000)
     assert "Not saved:" in refused.inner_text()
+    assert page.locator("[data-outbox-status]").is_hidden()  # refused is not "sent"
     assert not Session.objects.for_user(user).filter(completed_at__isnull=False).exists()
-    look(page, "outbox-refused-held")
+    look_both_schemes(page, "outbox-refused-held")
     refused.get_by_role("button", name="Remove").click()
     page.locator("[data-outbox-panel]").wait_for(state="hidden")
 
