@@ -77,7 +77,30 @@ def all_reference_ids_used() -> set[str]:
             for item in node:
                 walk(item)
 
-    for path in sorted(CONTENT_DIR.glob("*.yaml")):
-        if path.name != "references.yaml":
-            walk(read_yaml(path.name))
+    for path in sorted(CONTENT_DIR.rglob("*.yaml")):
+        name = path.relative_to(CONTENT_DIR).as_posix()
+        if name != "references.yaml":
+            walk(read_yaml(name))
     return used
+
+
+EXERCISES_DIR = "exercises"
+
+
+def exercise_file_names() -> list[str]:
+    """The exercise library's files (``exercises/*.yaml``), in name order."""
+    return [
+        f"{EXERCISES_DIR}/{path.name}"
+        for path in sorted((CONTENT_DIR / EXERCISES_DIR).glob("*.yaml"))
+    ]
+
+
+def read_exercise_library() -> dict[str, Any]:
+    """Every exercise file's ``exercises`` list joined into one document, files in name order."""
+    exercises: list[Any] = []
+    for name in exercise_file_names():
+        data = read_yaml(name)
+        if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
+            raise ValueError(f"{name}: expected a top-level 'exercises' list")
+        exercises.extend(data["exercises"])
+    return {"exercises": exercises}

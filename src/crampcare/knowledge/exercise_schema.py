@@ -1,4 +1,4 @@
-"""The exercise library: schema, safety rules and loader for ``content/exercises.yaml``.
+"""The exercise library: schema, safety rules and loader for ``content/exercises/*.yaml``.
 
 An exercise is validated on its own (dose makes sense, safety cautions present for its position)
 and then as part of the library (variant links resolve and form a consistent easier/harder order,
@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
-from crampcare.knowledge.base import Cited, ContentModel, Slug, Text, read_yaml
+from crampcare.knowledge.base import Cited, ContentModel, Slug, Text, read_exercise_library
 from crampcare.vocabulary import MuscleId
 
 CautionKey = Literal[
@@ -257,4 +257,4 @@ def parse_exercises(data: Any) -> dict[str, Exercise]:
 
 @cache
 def load_exercises() -> dict[str, Exercise]:
-    return parse_exercises(read_yaml("exercises.yaml"))
+    return parse_exercises(read_exercise_library())

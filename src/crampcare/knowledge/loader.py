@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from crampcare.knowledge.base import Text, read_yaml
+from crampcare.knowledge.base import Text, read_exercise_library, read_yaml
 from crampcare.knowledge.exercise_schema import Exercise, load_exercises
 from crampcare.knowledge.schema import (
     Muscle,
@@ -31,7 +31,7 @@ REFERENCES_FILE = "references.yaml"
 TOPICS_FILE = "topics.yaml"
 MUSCLES_FILE = "muscles.yaml"
 RELIEF_FILE = "relief.yaml"
-EXERCISES_FILE = "exercises.yaml"
+EXERCISES_FILE = "exercises/"
 
 Document = TypeVar("Document", bound=BaseModel)
 
@@ -124,7 +124,7 @@ def load_library() -> Library:
     try:
         exercises = load_exercises()
     except ValidationError as error:
-        data = read_yaml(EXERCISES_FILE)
+        data = read_exercise_library()
         raise ContentError(describe_errors(EXERCISES_FILE, error, data)) from error
     return build_library(
         references=parse_document(ReferenceList, REFERENCES_FILE, read_yaml(REFERENCES_FILE)),

@@ -12,7 +12,7 @@ def catalogue() -> Catalogue:
 @pytest.fixture
 def library() -> Catalogue:
     if not LIBRARY_FILE.exists():
-        pytest.skip("the exercise library (exercises.yaml) is not written yet")
+        pytest.skip("the exercise library (content/exercises/) is not written yet")
     return default_catalogue()
 
 

@@ -23,7 +23,7 @@ from crampcare.programs.tests.checks import assert_plan_is_safe
 from crampcare.programs.tests.strategies import levels, profiles
 
 pytestmark = pytest.mark.skipif(
-    not LIBRARY_FILE.exists(), reason="the exercise library (exercises.yaml) is not written yet"
+    not LIBRARY_FILE.exists(), reason="the exercise library (content/exercises/) is not written yet"
 )
 
 
