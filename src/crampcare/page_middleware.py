@@ -15,6 +15,7 @@ from csp.middleware import CSPMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 
 API_PREFIX = "/api/"
 API_DOCS = "/api/v1/docs"
@@ -47,5 +48,21 @@ class PageCSPMiddleware(CSPMiddleware):
     ) -> HttpResponseBase:
         if is_api_json(request):
             response.setdefault("Content-Security-Policy", API_CSP)
+            return response
+        return super().process_response(request, response)
+
+
+# Already compressed: gzip would spend the server's CPU to make them no smaller.
+PACKED_TYPES = ("application/zip", "application/pdf", "application/gzip", "image/png", "image/jpeg")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH mitigation) for text; downloads that are already packed —
+    an archive, a report, an icon — pass by as they are."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.get("Content-Type", "").split(";")[0].strip() in PACKED_TYPES:
             return response
         return super().process_response(request, response)
