@@ -153,7 +153,8 @@ def why_to_words(stored: Any) -> Any:
     of :func:`why_to_id`, in the shape the old code stored)."""
     if isinstance(stored, str):
         reason = plan_reasons()[stored]
-        return {"references": list(reason.references), "text": reason.text.model_dump(mode="json")}
+        # The old code wrote its lines from English literals: no other language was ever stored.
+        return {"references": list(reason.references), "text": {"en": reason.text.en, "es": None}}
     return stored
 
 
