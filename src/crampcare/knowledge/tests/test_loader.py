@@ -127,9 +127,9 @@ def test_it_rejects_an_unknown_related_exercise(raw: dict[str, Any]) -> None:
 
 
 def test_it_rejects_an_unknown_exercise_in_a_relief_step(raw: dict[str, Any]) -> None:
-    relief_area(raw, "foot")["steps"][0]["exercise"] = "toe-yoga"
+    relief_area(raw, "foot")["steps"][0]["exercise"] = "toe-juggling"
     with pytest.raises(
-        ContentError, match=r"relief\.yaml: area 'foot': unknown exercise 'toe-yoga'"
+        ContentError, match=r"relief\.yaml: area 'foot': unknown exercise 'toe-juggling'"
     ):
         build(raw)
 
