@@ -99,6 +99,8 @@ class Exercise(Cited):
     cautions: list[Caution] = Field(default_factory=list)
     easier: list[Slug] = Field(default_factory=list)
     harder: list[Slug] = Field(default_factory=list)
+    # The picture (see the pose format in docs); its own validator checks it.
+    pose: dict[str, Any] | None = None
 
     @field_validator("target_muscles")
     @classmethod
