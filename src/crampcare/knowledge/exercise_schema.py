@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 from pydantic import Field, field_validator, model_validator
 
 from crampcare.knowledge.base import Cited, ContentModel, Slug, Text, read_exercise_library
+from crampcare.knowledge.poses import Pose, pose_problems, shared_pictures
 from crampcare.vocabulary import MuscleId
 
 CautionKey = Literal[
@@ -99,8 +100,8 @@ class Exercise(Cited):
     cautions: list[Caution] = Field(default_factory=list)
     easier: list[Slug] = Field(default_factory=list)
     harder: list[Slug] = Field(default_factory=list)
-    # The picture (see the pose format in docs); its own validator checks it.
-    pose: dict[str, Any] | None = None
+    # The picture: a line figure in one to four keyframes (knowledge/poses.py, docs/poses.md).
+    pose: Pose | None = None
 
     @field_validator("target_muscles")
     @classmethod
@@ -143,6 +144,7 @@ class Exercise(Cited):
             problems.append("lies on the back but has no pregnancy_after_first_trimester caution")
         if self.position == "standing" and "balance_problems" not in conditions:
             problems.append("is done standing but has no balance_problems caution")
+        problems.extend(pose_problems(self))
         if problems:
             raise ValueError(f"{self.id}: " + "; ".join(problems))
         return self
@@ -213,6 +215,7 @@ def _library_problems(exercises: list[Exercise]) -> list[str]:
                         f"{exercise.id}: {field} variant {other_id} is rated {other.difficulty}"
                     )
     problems.extend(_contradictions(harder_than))
+    problems.extend(shared_pictures(exercises))
     problems.extend(_missing_safe_alternatives(exercises, by_id))
     return problems
 
