@@ -120,7 +120,7 @@ def _message(item: Mapping[str, Any], parts: list[str], *, bad_key: bool) -> str
         return str(context.get("error", item["msg"]))
     message = str(item["msg"])
     if message.startswith("Input should be "):
-        return "must be " + message.removeprefix("Input should be ")
+        return _("must be %(choices)s") % {"choices": message.removeprefix("Input should be ")}
     return message
 
 

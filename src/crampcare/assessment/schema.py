@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
+from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -132,7 +133,7 @@ class AssessmentInput(BaseModel):
     def _weeks_need_pregnancy(cls, value: int | None, info: ValidationInfo) -> int | None:
         # Weeks with "not pregnant" is a contradiction we cannot resolve safely either way.
         if value is not None and info.data.get("pregnant") is False:
-            raise ValueError("pregnancy weeks are given but pregnant is false")
+            raise ValueError(_("pregnancy weeks are given but pregnant is false"))
         return value
 
     def symptom(self, symptom_id: str) -> bool | None:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.medication import Medication
 from fhir.resources.R4B.medicationrequest import MedicationRequest
@@ -118,8 +119,8 @@ def read_medicines(raw: bytes) -> MedicineList:
         raise FhirInputError(
             422,
             "resourceType",
-            f"is {_shown(resource_type)}; send a MedicationStatement, a MedicationRequest or a "
-            "Bundle of them",
+            _("is %(type)s; send a MedicationStatement, a MedicationRequest or a Bundle of them")
+            % {"type": _shown(resource_type)},
         )
     found: dict[str, FoundMedicine] = {}
     left_out: list[str] = []
@@ -132,10 +133,13 @@ def read_medicines(raw: bytes) -> MedicineList:
             continue
         found.setdefault(medicine.name.casefold(), medicine)
     if not found and not left_out:
-        raise FhirInputError(422, "entry", "holds no MedicationStatement or MedicationRequest")
+        raise FhirInputError(422, "entry", _("holds no MedicationStatement or MedicationRequest"))
     if len(found) > MAX_MEDICINES:
         raise FhirInputError(
-            422, "entry", f"lists {len(found)} medicines; at most {MAX_MEDICINES} can be imported"
+            422,
+            "entry",
+            _("lists %(count)d medicines; at most %(most)d can be imported")
+            % {"count": len(found), "most": MAX_MEDICINES},
         )
     return MedicineList(found=tuple(found.values()), left_out=tuple(left_out))
 
@@ -169,17 +173,27 @@ def medicine_notes(assessment: Assessment) -> list[dict[str, Any]]:
 
 def _parse(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_BYTES:
-        raise FhirInputError(413, "file", f"is larger than {MAX_BYTES // 1024} KB")
+        raise FhirInputError(
+            413, "file", _("is larger than %(size)d KB") % {"size": MAX_BYTES // 1024}
+        )
     if json_depth_exceeds(raw, MAX_JSON_DEPTH):
-        raise FhirInputError(400, "file", f"nests deeper than {MAX_JSON_DEPTH} levels")
+        raise FhirInputError(
+            400, "file", _("nests deeper than %(depth)d levels") % {"depth": MAX_JSON_DEPTH}
+        )
     if json_containers_exceed(raw, MAX_CONTAINERS):
-        raise FhirInputError(400, "file", f"has more than {MAX_CONTAINERS} lists and objects")
+        raise FhirInputError(
+            400,
+            "file",
+            _("has more than %(count)d lists and objects") % {"count": MAX_CONTAINERS},
+        )
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise FhirInputError(400, "file", "is not JSON (a FHIR file in JSON is needed)") from None
+        raise FhirInputError(
+            400, "file", _("is not JSON (a FHIR file in JSON is needed)")
+        ) from None
     if not isinstance(document, dict) or "resourceType" not in document:
-        raise FhirInputError(400, "file", "is not a FHIR resource (it has no resourceType)")
+        raise FhirInputError(400, "file", _("is not a FHIR resource (it has no resourceType)"))
     return document
 
 
@@ -195,7 +209,7 @@ def _bundle_resources(
     by every name a reference may use (fullUrl, or Medication/id)."""
     entries = bundle.get("entry") or []
     if not isinstance(entries, list):
-        raise FhirInputError(422, "entry", "must be a list")
+        raise FhirInputError(422, "entry", _("must be a list"))
     medicines = []
     shared: dict[str, Any] = {}
     for index, entry in enumerate(entries):
@@ -234,7 +248,8 @@ def _validated_as(where: str, model: Any, data: dict[str, Any]) -> Any:
         raise FhirInputError(
             422,
             f"{where}.{place}" if place else where,
-            f"is not valid FHIR R4/R4B {data.get('resourceType')}: {message}",
+            _("is not valid FHIR R4/R4B %(type)s: %(problem)s")
+            % {"type": data.get("resourceType"), "problem": message},
         ) from None
 
 
@@ -258,7 +273,8 @@ def _medicine_concept(where: str, resource: Any, shared: Mapping[str, Any]) -> C
         raise FhirInputError(
             422,
             f"{where}.medicationReference",
-            f"points at {_shown(target)}, which is not a Medication with a code in the file",
+            _("points at %(target)s, which is not a Medication with a code in the file")
+            % {"target": _shown(target)},
         )
     return medication.code  # type: ignore[no-any-return]
 
@@ -289,7 +305,8 @@ def _match(where: str, concept: CodeableConcept) -> FoundMedicine:
         raise FhirInputError(
             422,
             f"{where}.medication",
-            f"has only codes we do not know ({_shown(known)}) and no name to match",
+            _("has only codes we do not know (%(codes)s) and no name to match")
+            % {"codes": _shown(known)},
         )
     return FoundMedicine(names[0], rxnorm, None, None)
 

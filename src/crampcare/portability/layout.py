@@ -43,7 +43,7 @@ def readme() -> str:
         "",
         _(
             "Each .csv file is UTF-8 text with a header row, one record per row, oldest first. "
-            "A blank cell means \u201cnot said\u201d. Dates look like 2024-06-04. Times of day "
+            "A blank cell means “not said”. Dates look like 2024-06-04. Times of day "
             "look like 22:30. Exact times are in UTC, like 2024-06-05T01:14:05Z (except a "
             "cramp's start, which is your own clock time with its offset). Structured values "
             "are JSON. A text that starts with = + - or @ gets an apostrophe in front, so a "
