@@ -31,6 +31,12 @@ DEEP_KNEE_BENDING = frozenset(
         "pigeon-pose",
         "hip-flexor-stretch-half-kneeling",
         "knee-to-chest",
+        "quad-stretch-prone",
+        "quad-stretch-side-lying-bed",
+        "cramp-release-quad-in-bed",
+        "toe-stretch-kneeling",
+        "soleus-stretch-half-kneeling",
+        "walking-lunges",
     }
 )
 # Deep hip bending combined with turning the hip, which hip precautions rule out [R30].

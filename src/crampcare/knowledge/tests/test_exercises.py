@@ -88,6 +88,12 @@ DEEP_KNEE_BENDING = [
     "hip-flexor-stretch-half-kneeling",
     "sit-to-stand",
     "pigeon-pose",
+    "quad-stretch-prone",
+    "quad-stretch-side-lying-bed",
+    "cramp-release-quad-in-bed",
+    "toe-stretch-kneeling",
+    "soleus-stretch-half-kneeling",
+    "walking-lunges",
 ]
 
 
