@@ -115,9 +115,37 @@ def all_text(exercise: Exercise) -> str:
 # ---------------------------------------------------------------- the real content
 
 
-def test_it_loads_at_least_forty_exercises(library: dict[str, Exercise]) -> None:
-    assert len(library) >= 40
+def test_it_loads_at_least_a_hundred_and_ten_exercises(library: dict[str, Exercise]) -> None:
+    assert len(library) >= 110
     assert load_exercises() is library
+
+
+CRAMP_MUSCLES = ("calf", "soleus", "hamstrings", "quadriceps", "foot", "shin")
+
+
+@pytest.mark.parametrize("muscle", CRAMP_MUSCLES)
+def test_every_cramping_muscle_has_relief_at_night_and_prevention_for_everyone(
+    library: dict[str, Exercise], muscle: str
+) -> None:
+    """Relief that can be done in bed or sitting, and stretches or strengthening that stay open
+    to someone pregnant, someone with a new hip, and someone looking for an easy or a harder
+    version (issue: every cramp-relevant muscle has relief and prevention options)."""
+    works = [e for e in library.values() if muscle in e.target_muscles]
+    prevention = [e for e in works if e.category in ("stretch", "strengthen")]
+    relief_at_night = [
+        e for e in works if e.category == "relief" and e.position in ("in_bed", "seated")
+    ]
+    assert relief_at_night, f"no way to ease a {muscle} cramp in bed or sitting"
+    assert prevention, f"no stretch or strengthening for the {muscle}"
+    for condition in ("pregnancy_after_first_trimester", "hip_replacement"):
+        safe = [e for e in prevention if conditions(e).get(condition) != "avoid"]
+        if condition.startswith("pregnancy"):
+            safe = [e for e in safe if not e.is_supine]
+        assert safe, f"nothing for the {muscle} with {condition}"
+    assert {e.difficulty for e in prevention} - {"easy"}, f"no harder {muscle} exercise"
+    assert "easy" in {e.difficulty for e in prevention}, f"no easy {muscle} exercise"
+    positions = {e.position for e in works}
+    assert {"in_bed", "seated", "standing"} <= positions, (muscle, positions)
 
 
 def test_it_has_every_shared_exercise_id(library: dict[str, Exercise]) -> None:
