@@ -505,6 +505,7 @@ def frequency_figure(
         ax_done.set_yticks([0, 50, 100])
         # A title rather than a second y label keeps the left margin the same as the pain chart's.
         ax_done.set_title(
+            # xgettext:no-python-format
             _("Program done (% of nights)"),
             loc="left",
             color=palette.ink,

@@ -28,7 +28,7 @@ SELF_TESTS = DataFile(
     name="self_tests.csv",
     section="self_tests",
     about=gettext_lazy(
-        "Each \u201ctest it for yourself\u201d experiment. Its schedule of one-week blocks is "
+        "Each “test it for yourself” experiment. Its schedule of one-week blocks is "
         "worked out from the seed."
     ),
     columns=(

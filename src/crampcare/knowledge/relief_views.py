@@ -85,7 +85,7 @@ def _optional_url(name: str) -> str | None:
 def _area_or_404(library: Library, area: str) -> ReliefArea:
     found = library.relief_areas.get(area)
     if found is None:
-        raise Http404("There is no relief guide for that part of the leg.")
+        raise Http404(_("There is no relief guide for that part of the leg."))
     return found
 
 

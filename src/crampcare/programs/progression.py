@@ -82,27 +82,45 @@ class StepReason(StrEnum):
 _MESSAGES = {
     StepReason.PAINFUL: Text(
         en="A session hurt (5 or more out of 10), so the next week is a step easier. Stretch to "
-        "a firm pull, never to pain. If stretching keeps hurting, ask your physical therapist."
+        "a firm pull, never to pain. If stretching keeps hurting, ask your physical therapist.",
+        es="Una sesión te dolió (5 o más sobre 10), así que la próxima semana es un paso más "
+        "fácil. Estira hasta notar un tirón firme, nunca hasta que duela. Si estirar te sigue "
+        "doliendo, pregunta a tu fisioterapeuta.",
     ),
     StepReason.LOW_ADHERENCE: Text(
         en="This week was hard to fit in, and that is fine. The next week is a step easier, so "
-        "it is quicker to do."
+        "it is quicker to do.",
+        es="Esta semana ha sido difícil encontrar el momento, y no pasa nada. La próxima semana es "
+        "un paso más fácil, así que se hace más rápido.",
     ),
     StepReason.GOOD_WEEK: Text(
-        en="You did most nights and nothing hurt, so the next week goes one small step further."
+        en="You did most nights and nothing hurt, so the next week goes one small step further.",
+        es="Lo hiciste casi todas las noches y nada te dolió, así que la próxima semana avanza un "
+        "pequeño paso.",
     ),
-    StepReason.KEEP_GOING: Text(en="Keep going at the same level next week."),
+    StepReason.KEEP_GOING: Text(
+        en="Keep going at the same level next week.",
+        es="La próxima semana, sigue en el mismo nivel.",
+    ),
     StepReason.TOP_LEVEL: Text(
-        en="You are at the top level. Keep going as you are: it is the routine that counts."
+        en="You are at the top level. Keep going as you are: it is the routine that counts.",
+        es="Estás en el nivel más alto. Sigue así: lo que cuenta es la rutina.",
     ),
-    StepReason.PAUSED: Text(en="No nights were planned this week, so your level stays the same."),
+    StepReason.PAUSED: Text(
+        en="No nights were planned this week, so your level stays the same.",
+        es="Esta semana no había noches previstas, así que tu nivel se mantiene igual.",
+    ),
     StepReason.TRIAL_DOSE: Text(
         en="You are doing the trial's routine: the same two stretches, 10 seconds, 3 times per "
         "leg, every night for six weeks. Keep going as you are. If you would like longer holds "
-        "or more exercises, you can ask for them on your plan page."
+        "or more exercises, you can ask for them on your plan page.",
+        es="Estás haciendo la rutina del ensayo: los mismos dos estiramientos, 10 segundos, "
+        "3 veces en cada pierna, todas las noches durante seis semanas. Sigue así. Si quieres "
+        "mantener más tiempo o hacer más ejercicios, puedes pedirlo en la página de tu plan.",
     ),
     StepReason.MAINTENANCE: Text(
-        en="You are keeping up your routine at a level that feels comfortable."
+        en="You are keeping up your routine at a level that feels comfortable.",
+        es="Mantienes tu rutina en un nivel que te resulta cómodo.",
     ),
 }
 
