@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from crampcare.knowledge.loader import get_library
-from crampcare.knowledge.search import build_index, index_for, search
+from crampcare.knowledge.search import build_index, filter_exercises, index_for, search
 
 # What people type: exact words, typos, everyday words, a question, word order, plurals.
 QUERIES = [
@@ -68,3 +68,41 @@ def test_baseline_substring_scan_ten_queries(benchmark, texts: list[str]) -> Non
 def test_build_the_index(benchmark) -> None:  # type: ignore[no-untyped-def]
     library = get_library()
     benchmark(build_index, library)
+
+
+# Spanish queries, as people type them (accents optional, function words, everyday words).
+QUERIES_ES = [
+    "pantorrilla",
+    "pantorila",
+    "calambres de noche embarazada",
+    "agua tonica",
+    "estiramiento isquiotibiales",
+    "¿qué puedo hacer con los calambres en el embarazo?",
+]
+
+
+def test_search_spanish_queries(benchmark) -> None:  # type: ignore[no-untyped-def]
+    index_for(get_library())
+
+    def run_es() -> None:
+        for query in QUERIES_ES:
+            search(query, language="es")
+
+    benchmark(run_es)
+
+
+# The library page's filters: muscle, position, equipment at hand and time, alone and with words.
+FILTERS = [
+    {"muscle": "calf"},
+    {"muscle": "hamstrings", "position": "in_bed"},
+    {"position": "seated", "equipment": ("chair", "towel_or_strap"), "max_minutes": 3},
+    {"muscle": "foot", "query": "toes"},
+    {"query": "stretch in bed", "equipment": ()},
+]
+
+
+@pytest.mark.parametrize("given", FILTERS, ids=lambda given: "+".join(sorted(given)))
+def test_filter_the_library(benchmark, given: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    library = get_library()
+    index_for(library)
+    benchmark(filter_exercises, library, **given)

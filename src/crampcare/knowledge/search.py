@@ -8,8 +8,10 @@ far above body words so a topic *about* something outranks one that mentions it.
 It forgives the way people type at night: a word that is not in the library is matched to the
 nearest ones within one or two typing slips ("calff" finds "calf"; rapidfuzz over the index's
 vocabulary), and everyday words find the library's words ("tonic water" finds quinine, "water
-tablets" finds diuretics). Pages that match every word of the query come first; when none does,
-the pages matching the most words are shown, so a longer question still gets an answer.
+tablets" finds diuretics), in English and in Spanish ("agua tónica" finds quinina; Spanish
+function words are dropped like English ones). Pages that match every word of the query come
+first; when none does, the pages matching the most words are shown, so a longer question still
+gets an answer.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ STOPWORDS = frozenset({
     "a", "an", "and", "are", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i",
     "in", "is", "it", "me", "my", "of", "on", "or", "so", "the", "this", "to", "what", "when",
     "which", "why", "with", "you", "your",
+    # Spanish, as typed (accents are stripped before this list is consulted).
+    "al", "como", "con", "cual", "cuando", "de", "del", "el", "en", "es", "esta", "este", "la",
+    "las", "lo", "los", "mi", "mis", "para", "por", "puedo", "que", "se", "si", "su", "sus",
+    "te", "tu", "tus", "un", "una", "unas", "unos", "y",
 })
 # fmt: on
 # Irregular plurals that the suffix rule below cannot undo.
@@ -74,6 +80,17 @@ SYNONYMS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     ("quad",): (("quadricep",),),
     ("sole",): (("foot",), ("sole",)),
     ("shin",): (("shin",), ("calf",)),
+    # Spanish everyday words for the library's Spanish words.
+    ("agua", "tonica"): (("quinina",), ("tonica",)),
+    ("tonica",): (("quinina",),),
+    ("pastilla", "orinar"): (("diuretico",),),
+    ("pastilla", "liquido"): (("diuretico",), ("pastilla", "liquido")),
+    ("embarazada",): (("embarazo",), ("embarazada",)),
+    ("nocturno",): (("noche",), ("nocturno",)),
+    ("espasmo",): (("calambre",),),
+    ("gemelo",): (("pantorrilla",), ("gemelo",)),
+    ("isquio",): (("isquiotibiale",),),
+    ("planta", "pie"): (("planta",), ("pie",)),
 }
 # fmt: on
 LONGEST_PHRASE = max(len(phrase) for phrase in SYNONYMS)

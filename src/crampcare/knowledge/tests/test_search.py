@@ -275,3 +275,26 @@ def test_it_combines_filters() -> None:
         for e in everything()
         if "calf" in e.target_muscles and e.position == "standing" and e.estimated_seconds <= 180
     ]
+
+
+# ---------------------------------------------------------------- in Spanish
+
+
+def test_it_finds_the_calf_stretches_in_spanish_with_the_snippet_in_spanish() -> None:
+    hits = search("estiramiento de pantorrilla", language="es")
+    assert hits, "nothing found"
+    top = [hit.id for hit in hits[:5]]
+    assert "calf-stretch-wall" in top
+    assert any("pantorrilla" in hit.title.lower() for hit in hits[:5])
+
+
+def test_spanish_everyday_words_find_the_library_words() -> None:
+    assert ids("agua tónica")[0] == "what-does-not-work"
+    assert "cramps-in-pregnancy" in ids("calambres de noche embarazada")[:3]
+    assert ids("gemelos")[:3] == ids("pantorrilla")[:3]
+
+
+def test_spanish_function_words_do_not_drown_a_question() -> None:
+    """Without its function words the question is four words, and the page on pregnancy has them."""
+    found = ids("¿qué puedo hacer con los calambres en el embarazo?")
+    assert "cramps-in-pregnancy" in found[:3]
