@@ -4,6 +4,7 @@ country from the account, else from the browser's language, else 112 and "your l
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -135,6 +136,40 @@ def test_it_prefers_the_account_country_to_the_browser() -> None:
     fallback = emergency.numbers_for("", "fr")
     assert fallback.country is None
     assert [phone.number for phone in fallback.entry.emergency] == ["112"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_country_list_is_in_alphabetical_order_whatever_the_accents(language: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        names = [name for _, name in emergency.country_choices()]
+
+    def plain(name: str) -> str:
+        return "".join(
+            letter
+            for letter in unicodedata.normalize("NFKD", name.casefold())
+            if not unicodedata.combining(letter)
+        )
+
+    assert [plain(name) for name in names] == sorted(plain(name) for name in names)
+    assert len(names) == len(emergency.country_codes())
+
+
+def test_accented_spanish_names_sort_among_their_letters() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        names = [name for _, name in emergency.country_choices()]
+
+    assert names.index("Austria") < names.index("Bélgica") < names.index("Bulgaria")
+    assert names.index("Dinamarca") < names.index("Eslovaquia") < names.index("España")
+    assert sorted(["Perú", "Polonia", "Panamá", "Paraguay"], key=emergency.alphabetical) == [
+        "Panamá",
+        "Paraguay",
+        "Perú",
+        "Polonia",
+    ]
 
 
 # -- the buttons on the pages ---------------------------------------------------------------------
