@@ -261,7 +261,10 @@ def cross_check(content: ClinicalContent) -> list[str]:
 
 def _medicine_name_problems(medicines: MedicinesFile) -> list[str]:
     # A generic name or class alias pointing at two classes would make matching ambiguous;
-    # brands may (combination products such as Dyazide really contain two classes).
+    # brands may (combination products such as Dyazide really contain two classes). Names are
+    # compared as the matcher compares them (case and accents aside: "quinina" == "quinína").
+    from crampcare.assessment.medicines import normalise
+
     owner: dict[str, str] = {}
     problems = []
     for item in medicines.classes:
@@ -269,7 +272,7 @@ def _medicine_name_problems(medicines: MedicinesFile) -> list[str]:
         for generic in item.generics:
             names += [generic.name, *generic.aliases]
         for name in names:
-            key = name.casefold()
+            key = normalise(name)
             if owner.setdefault(key, item.id) != item.id:
                 problems.append(f"medicine name {name!r} belongs to {owner[key]} and {item.id}")
     return problems

@@ -1,13 +1,15 @@
 """Match what people type in the medicines box to the medicine classes in medicines.yaml.
 
 People write "Lipitor", "atorvastatin 20 mg", "ATORVASTATIN", "fluticasone/salmeterol" or just
-"statins"; all should land on the right class. Anything we cannot place is kept and reported
+"statins", in English or in Spanish ("atorvastatina", "losartán con hidroclorotiazida",
+"estatinas"); all should land on the right class. Anything we cannot place is kept and reported
 back as unrecognised (never an error, never silently dropped), so a clinician can read it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +19,8 @@ from rapidfuzz.distance import OSA
 
 from crampcare.assessment.clinical import load_clinical
 
-_SEPARATORS = re.compile(r"\s*[/+,;&]\s*|\s+with\s+|\s+and\s+")
+# Combinations: "a/b", "a + b", "a with b", "a and b"; in Spanish "a con b", "a y b".
+_SEPARATORS = re.compile(r"\s*[/+,;&]\s*|\s+(?:with|and|con|y)\s+")
 # A dose or strength ends the name: "atorvastatin 20 mg", "Ventolin 100mcg".
 _DOSE = re.compile(r"\s+\d.*$")
 _MARKS = re.compile(r"[®™()\[\]]")
@@ -37,9 +40,12 @@ class Suggestion:
 
 
 def normalise(name: str) -> str:
-    """Case, marks, hyphens and spacing do not matter: "Co-Diovan®" == "co diovan"."""
+    """Case, accents, marks, hyphens and spacing do not matter: "Co-Diovan®" == "co diovan",
+    "Losartán" == "losartan", "DIURÉTICOS" == "diureticos"."""
     cleaned = _MARKS.sub(" ", name).replace("-", " ").replace("_", " ")
-    return " ".join(cleaned.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", cleaned.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.split())
 
 
 @cache
@@ -119,21 +125,43 @@ def suggest(query: str, limit: int = 10) -> list[Suggestion]:
 
 
 # A misspelt name is matched only when it is long and one typing slip (a letter added, left out,
-# changed or two swapped) from exactly one known name: "atorvastatine", "sertralin". Shorter
-# names and two slips would confuse different medicines (fluoxetine, duloxetine).
+# changed or two swapped) from exactly one known medicine: "atorvastatine", "sertralin". Shorter
+# names and two slips would confuse different medicines (fluoxetine, duloxetine). Spellings of
+# one medicine count once: "atorvastatine" is one slip from both "atorvastatin" and the Spanish
+# "atorvastatina", and the first listed spelling (the English) is the one given back.
 _NEAR_MIN_LENGTH = 7
+
+
+@cache
+def _spellings() -> dict[str, tuple[str, int]]:
+    """normalised name -> (the medicine or class it spells, its place in that list of names).
+
+    A generic's name and aliases spell that generic, a class's id and aliases spell the class;
+    each brand spells only itself."""
+    owners: dict[str, tuple[str, int]] = {}
+    for item in load_clinical().medicines.classes:
+        for place, name in enumerate([item.id, *item.aliases]):
+            owners.setdefault(normalise(name), (f"class:{item.id}", place))
+        for generic in item.generics:
+            for place, name in enumerate([generic.name, *generic.aliases]):
+                owners.setdefault(normalise(name), (f"generic:{generic.name}", place))
+            for brand in generic.brands:
+                owners.setdefault(normalise(brand), (f"brand:{normalise(brand)}", 0))
+    return owners
 
 
 def nearest_known(name: str) -> str | None:
     """The known medicine name one slip from ``name``, as it is spelt in the knowledge base, or
-    None when there is none, or more than one."""
+    None when there is none, or more than one medicine."""
     wanted = _DOSE.sub("", normalise(name)).strip()
     if len(wanted) < _NEAR_MIN_LENGTH:
         return None
     classes, display = _index()
     if wanted in classes:
         return display[wanted]
-    near = process.extract(wanted, sorted(classes), scorer=OSA.distance, score_cutoff=1, limit=2)
-    if len(near) != 1:
+    near = process.extract(wanted, sorted(classes), scorer=OSA.distance, score_cutoff=1, limit=None)
+    spellings = _spellings()
+    if len({spellings[key][0] for key, _, _ in near}) != 1:
         return None
-    return display[near[0][0]]
+    first = min((key for key, _, _ in near), key=lambda key: (spellings[key][1], key))
+    return display[first]

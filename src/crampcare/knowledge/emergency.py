@@ -10,6 +10,7 @@ emergency number").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
@@ -103,9 +104,18 @@ def load_numbers() -> NumberList:
     return parse_numbers(read_yaml(NUMBERS_FILE))
 
 
+def alphabetical(name: str) -> tuple[str, str]:
+    """Sort key for a name in any of our languages: accents and capitals aside, so that in
+    Spanish "Bélgica" comes before "Bulgaria" and "Perú" before "Polonia"; the name itself
+    breaks ties, so the order never depends on the order of the file."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)), name
+
+
 def country_choices() -> list[tuple[str, str]]:
-    """(code, name) for the account settings, by name."""
-    return sorted(((c.code, c.name.get()) for c in load_numbers().countries), key=lambda c: c[1])
+    """(code, name) for the account settings, by name in the active language."""
+    choices = ((c.code, c.name.get()) for c in load_numbers().countries)
+    return sorted(choices, key=lambda choice: alphabetical(choice[1]))
 
 
 def country_codes() -> list[str]:

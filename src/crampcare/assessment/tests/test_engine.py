@@ -163,3 +163,20 @@ def test_it_documents_every_input_field() -> None:
     fields = set(AssessmentInput.model_fields)
 
     assert {row[0] for row in table_rows(fields)} == fields
+
+
+@pytest.mark.parametrize("spanish", ["quinina", "Quinina 300 mg", "sulfato de quinina", "QUINÍNA"])
+def test_quinine_typed_in_spanish_gets_the_same_advice_as_in_english(spanish: str) -> None:
+    english = evaluate(answers(medications=["quinine"]))
+    result = evaluate(answers(medications=[spanish]))
+
+    assert [(r.rule, r.level, r.message, r.action) for r in result.reasons] == [
+        (r.rule, r.level, r.message, r.action) for r in english.reasons
+    ]
+    assert [item.id for item in result.contributors] == [item.id for item in english.contributors]
+    assert result.triage == english.triage
+    assert result.unrecognised_medications == []
+    quinine = next(reason for reason in result.reasons if reason.rule == "taking_quinine")
+    # Flagged, never recommended, and never "stop it": ask the prescriber.
+    assert "warns against" in quinine.message
+    assert "Do not stop it on your own" in quinine.action

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from crampcare.assessment.clinical import load_clinical
-from crampcare.assessment.medicines import classes_for, match_medications, suggest
+from crampcare.assessment.medicines import (
+    classes_for,
+    match_medications,
+    nearest_known,
+    normalise,
+    suggest,
+)
 
 
 def every_listed_name() -> list[tuple[str, str]]:
@@ -167,3 +173,196 @@ def test_it_finds_the_diuretics_when_someone_types_water_tablet() -> None:
     assert match_medications(["Water tablet"]).classes == {
         "diuretic_unspecified": ("Water tablet",)
     }
+
+
+# The Spanish names (denominación común internacional) of every listed medicine, and the Spanish
+# words for each class, as a Spanish speaker types them. Each must land on its own class and only
+# there: a Spanish name that also matched another class would be a collision.
+SPANISH = {
+    "thiazide_diuretic": [
+        "hidroclorotiazida",
+        "clortalidona",
+        "indapamida",
+        "bendroflumetiazida",
+        "metolazona",
+        "clorotiazida",
+        "tiazida",
+        "diuréticos tiazídicos",
+        "Hidrosaluretil",
+        "Higrotona",
+        "Tertensif",
+    ],
+    "loop_diuretic": [
+        "furosemida",
+        "bumetanida",
+        "torasemida",
+        "ácido etacrínico",
+        "diuréticos de asa",
+        "Seguril",
+    ],
+    "potassium_sparing_diuretic": [
+        "espironolactona",
+        "amilorida",
+        "eplerenona",
+        "triamtereno",
+        "diuréticos ahorradores de potasio",
+    ],
+    "diuretic_unspecified": [
+        "diurético",
+        "diuréticos",
+        "pastillas para eliminar líquidos",
+        "pastilla para orinar",
+    ],
+    "arb": [
+        "losartán",
+        "valsartán",
+        "candesartán",
+        "irbesartán",
+        "olmesartán",
+        "telmisartán",
+        "azilsartán",
+        "eprosartán",
+        "ARA II",
+        "sartanes",
+        "antagonistas de los receptores de angiotensina",
+    ],
+    "laba": [
+        "salmeterol",
+        "formoterol",
+        "vilanterol",
+        "olodaterol",
+        "indacaterol",
+        "agonistas beta de acción prolongada",
+    ],
+    "statin": [
+        "atorvastatina",
+        "simvastatina",
+        "rosuvastatina",
+        "pravastatina",
+        "lovastatina",
+        "fluvastatina",
+        "pitavastatina",
+        "estatina",
+        "estatinas",
+        "Cardyl",
+        "Zarator",
+    ],
+    "conjugated_estrogens": ["estrógenos conjugados", "estrógeno conjugado"],
+    "raloxifene": ["raloxifeno"],
+    "teriparatide": ["teriparatida"],
+    "iron_sucrose_iv": ["hierro sacarosa", "hierro intravenoso"],
+    "naproxen": ["naproxeno", "naproxeno sódico"],
+    "nifedipine": ["nifedipino"],
+    "salbutamol": ["salbutamol", "levosalbutamol"],
+    "oral_contraceptive": [
+        "etinilestradiol",
+        "desogestrel",
+        "drospirenona",
+        "norgestimato",
+        "noretisterona",
+        "anticonceptivos orales",
+        "la píldora",
+        "pastillas anticonceptivas",
+    ],
+    "antidepressant_anxiolytic": [
+        "citalopram",
+        "clonazepam",
+        "escitalopram",
+        "sertralina",
+        "fluoxetina",
+        "paroxetina",
+        "antidepresivos",
+        "ansiolíticos",
+        "ISRS",
+    ],
+    "gabapentinoid": ["gabapentina", "pregabalina", "gabapentinoides"],
+    "zolpidem": ["zolpidem"],
+    "quinine": ["quinina", "sulfato de quinina"],
+}
+
+
+def test_it_knows_spanish_names_for_every_class() -> None:
+    assert set(SPANISH) == {item.id for item in load_clinical().medicines.classes}
+
+
+@pytest.mark.parametrize(
+    ("name", "class_id"),
+    [(name, class_id) for class_id, names in SPANISH.items() for name in names],
+)
+def test_it_matches_each_spanish_name_to_its_class_only(name: str, class_id: str) -> None:
+    assert classes_for(name) == {class_id}
+    assert classes_for(name.upper()) == {class_id}
+    assert classes_for(f"{name} 20 mg") == {class_id}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # Accents, or their absence, and capitals do not matter.
+        ("FUROSEMIDA", {"loop_diuretic"}),
+        ("Furosemida 40 mg comprimidos", {"loop_diuretic"}),
+        ("losartan", {"arb"}),
+        ("LOSARTÁN", {"arb"}),
+        ("diureticos", {"diuretic_unspecified"}),
+        ("DIURÉTICOS", {"diuretic_unspecified"}),
+        ("quinína", {"quinine"}),
+        ("QUININA", {"quinine"}),
+        # Salts and combinations as written on Spanish boxes.
+        ("atorvastatina cálcica 20 mg", {"statin"}),
+        ("losartán potásico", {"arb"}),
+        ("losartán con hidroclorotiazida", {"arb", "thiazide_diuretic"}),
+        ("espironolactona y furosemida", {"potassium_sparing_diuretic", "loop_diuretic"}),
+        ("amilorida/hidroclorotiazida", {"potassium_sparing_diuretic", "thiazide_diuretic"}),
+        ("metformina", set()),
+    ],
+)
+def test_it_matches_what_spanish_speakers_type(typed: str, expected: set[str]) -> None:
+    assert classes_for(typed) == expected
+
+
+def test_no_spanish_name_is_also_another_medicines_name() -> None:
+    owners: dict[str, set[str]] = {}
+    for item in load_clinical().medicines.classes:
+        for generic in item.generics:
+            for name in [generic.name, *generic.aliases, *generic.brands]:
+                owners.setdefault(normalise(name), set()).add(item.id)
+        for alias in [item.id, *item.aliases]:
+            owners.setdefault(normalise(alias), set()).add(item.id)
+    for class_id, names in SPANISH.items():
+        for name in names:
+            assert owners.get(normalise(name), {class_id}) == {class_id}, name
+
+
+def test_accents_and_capitals_do_not_matter_when_names_are_compared() -> None:
+    assert normalise("Quinína") == normalise("QUININA") == "quinina"
+    assert normalise("Diuréticos  Tiazídicos") == "diureticos tiazidicos"
+
+
+@pytest.mark.parametrize(
+    ("typed", "known"),
+    [
+        ("quininna", "quinina"),
+        ("furosemda", "furosemida"),
+        ("espironolactna", "espironolactona"),
+        ("hidroclorotiacida", "hidroclorotiazida"),
+        ("atorvastatna", "atorvastatina"),
+        # One slip from the English and the Spanish spelling of one medicine: still that one.
+        ("atorvastatine", "atorvastatin"),
+        ("sertralin", "sertraline"),
+    ],
+)
+def test_it_suggests_the_known_name_for_a_spanish_typing_slip(typed: str, known: str) -> None:
+    assert nearest_known(typed) == known
+    assert classes_for(known)
+
+
+def test_it_does_not_guess_between_two_medicines_in_spanish_either() -> None:
+    # Duloxetina (not listed) is two slips from fluoxetina: a different medicine.
+    assert nearest_known("duloxetina") is None
+
+
+def test_the_search_box_offers_spanish_names() -> None:
+    assert {item.name for item in suggest("furos")} >= {"furosemida", "furosemide"}
+    assert {item.class_id for item in suggest("quinin")} == {"quinine"}
+    assert "quinina" in {item.name for item in suggest("quinín")}
+    assert "estatinas" in {item.name for item in suggest("estat")}

@@ -4,6 +4,7 @@ country from the account, else from the browser's language, else 112 and "your l
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -56,7 +57,33 @@ EXPECTED = [
     ("DE", ["112"], "116117"),
     ("FR", ["15", "112"], None),
     ("ES", ["112"], None),
+    # Spanish-speaking countries of the Americas: the number for an ambulance, no advice line.
+    ("MX", ["911"], None),
+    ("GT", ["122", "123"], None),
+    ("HN", ["911"], None),
+    ("SV", ["132"], None),
+    ("NI", ["128"], None),
+    ("CR", ["911"], None),
+    ("PA", ["911"], None),
+    ("CU", ["104"], None),
+    ("DO", ["911"], None),
+    ("PR", ["911"], None),
+    ("CO", ["123"], None),
+    ("VE", ["911"], None),
+    ("EC", ["911"], None),
+    ("PE", ["106"], None),
+    ("CL", ["131"], None),
+    ("AR", ["911"], None),
+    ("UY", ["911", "105"], None),
+    ("PY", ["141"], None),
 ]
+
+# Where Spanish is the main language. Bolivia (BO) and Equatorial Guinea (GQ) are left out until
+# a reliable source names one national number (see the note in emergency_numbers.yaml).
+SPANISH_SPEAKING = [
+    "ES", "MX", "GT", "HN", "SV", "NI", "CR", "PA", "CU", "DO", "PR",
+    "CO", "VE", "EC", "PE", "CL", "AR", "UY", "PY",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("country", "emergencies", "urgent"), EXPECTED)
@@ -83,6 +110,24 @@ def test_it_cites_a_known_reference_or_a_source_for_every_country() -> None:
     assert data.countries[0].references == ["R24"]
     for country in data.countries:
         assert country.references or country.source, country.code
+
+
+def test_every_spanish_speaking_country_has_its_own_numbers_in_spanish() -> None:
+    listed = set(emergency.country_codes())
+
+    assert set(SPANISH_SPEAKING) <= listed
+    assert not {"BO", "GQ"} & listed  # no number without a source
+    for code in SPANISH_SPEAKING:
+        entry = emergency.numbers_for(code).entry
+        assert emergency.numbers_for(code).country == code
+        assert entry.source is not None or entry.references, code
+        texts = [emergency_country(code).name, entry.urgent.text]
+        texts += [phone.label for phone in entry.emergency if phone.label]
+        assert all(text.es for text in texts), code
+
+
+def emergency_country(code: str) -> emergency.Country:
+    return next(c for c in emergency.load_numbers().countries if c.code == code)
 
 
 @pytest.mark.parametrize(
@@ -118,6 +163,9 @@ def test_it_refuses_numbers_that_are_malformed_or_uncited(change: Any, problem: 
         ("de-DE,de;q=0.9,en;q=0.8", "DE"),
         ("fr", None),  # a language without a region says nothing about the country
         ("en, en-AU;q=0.8", "AU"),
+        ("es-MX,es;q=0.9", "MX"),
+        ("es-419,es-AR;q=0.8", "AR"),  # "419" (Latin America) is no country; AR is
+        ("es", None),
         ("zh-Hant-TW", None),
         ("xx-ZZ", None),
         ("", None),
@@ -135,6 +183,40 @@ def test_it_prefers_the_account_country_to_the_browser() -> None:
     fallback = emergency.numbers_for("", "fr")
     assert fallback.country is None
     assert [phone.number for phone in fallback.entry.emergency] == ["112"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_country_list_is_in_alphabetical_order_whatever_the_accents(language: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        names = [name for _, name in emergency.country_choices()]
+
+    def plain(name: str) -> str:
+        return "".join(
+            letter
+            for letter in unicodedata.normalize("NFKD", name.casefold())
+            if not unicodedata.combining(letter)
+        )
+
+    assert [plain(name) for name in names] == sorted(plain(name) for name in names)
+    assert len(names) == len(emergency.country_codes())
+
+
+def test_accented_spanish_names_sort_among_their_letters() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        names = [name for _, name in emergency.country_choices()]
+
+    assert names.index("Austria") < names.index("Bélgica") < names.index("Bulgaria")
+    assert names.index("Dinamarca") < names.index("Eslovaquia") < names.index("España")
+    assert sorted(["Perú", "Polonia", "Panamá", "Paraguay"], key=emergency.alphabetical) == [
+        "Panamá",
+        "Paraguay",
+        "Perú",
+        "Polonia",
+    ]
 
 
 # -- the buttons on the pages ---------------------------------------------------------------------
@@ -170,6 +252,8 @@ def visitor_result(client: Client) -> Any:
         ("fr-FR", ["tel:15", "tel:112"]),
         ("en-NZ", ["tel:111", "tel:0800611116"]),
         ("en-CA", ["tel:911", "tel:811"]),
+        ("es-CL", ["tel:131"]),
+        ("es-UY", ["tel:911", "tel:105"]),
         ("ja", ["tel:112"]),
     ],
 )
