@@ -303,12 +303,12 @@ def held_frame(pose: Pose) -> Frame:
 # --- whole pictures -----------------------------------------------------------------------------
 
 
-def _open(title: str, width: int = WIDTH, style: bool = True) -> str:
+def _open(title: str, width: int = WIDTH, style: bool = True, titled: bool = True) -> str:
     label = escape(title)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" '
         f'width="{width}" height="{HEIGHT}" role="img" aria-label="{label}">'
-        f"<title>{label}</title>"
+        + (f"<title>{label}</title>" if titled else "")
     )
     return head + (f"<style>{STYLE}</style>" if style else "")
 
@@ -352,10 +352,11 @@ def pair_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
 
 
 def still_svg(pose: Pose, title: str, highlight: Highlight | None, keyframe: int = 0) -> str:
-    """One keyframe with plain attributes only, for readers without CSS (the PDF report)."""
+    """One keyframe with plain attributes only, for readers without CSS (the PDF report, which
+    reads no ``<title>``: the name is printed under it)."""
     frame = resolve(pose)[keyframe]
     drawing = _props(pose, _plain) + _draw_static(_shapes(frame, pose, highlight), _plain)
-    return _open(title, style=False) + _mirrored(pose, drawing) + "</svg>"
+    return _open(title, style=False, titled=False) + _mirrored(pose, drawing) + "</svg>"
 
 
 def exercise_svg(exercise: Exercise, *, still: bool = False) -> str:

@@ -275,3 +275,32 @@ def test_it_keeps_headings_with_what_follows_them(user: User) -> None:
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         body = [line for line in lines if not line.startswith("crampcare report for")]
         assert body[-1] not in headings, body[-3:]
+
+
+def test_it_draws_the_programs_exercises_in_their_start_position(user: User) -> None:
+    from crampcare.knowledge.loader import get_library
+    from crampcare.programs.tests.builders import make_program
+
+    make_program(user, now=NOW)
+    content = report.doctor_report(user, user)
+    assert content.exercises
+    library = get_library().exercises
+    names = [item.name for item in content.exercises]
+    data = render_pdf(content)
+    text = pdf_text(data)
+    assert "The program's exercises tonight (start position):" in text
+    for name in names:
+        assert " ".join(name.split()) in text
+    # Each pictured exercise is drawn: its highlighted muscle in the accent colour (#b42318).
+    pictured = [item for item in content.exercises if library[item.id].pose is not None]
+    streams = "".join(
+        page.get_contents().get_data().decode("latin-1")
+        for page in PdfReader(io.BytesIO(data)).pages
+    )
+    assert streams.count("0.7059 0.1373 0.0941 RG") >= len(pictured) > 0
+
+
+def test_it_draws_no_exercises_without_a_program(user: User) -> None:
+    content = report.doctor_report(user, user)
+    assert content.exercises == []
+    assert "The program's exercises" not in pdf_text(render_pdf(content))

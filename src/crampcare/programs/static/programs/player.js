@@ -137,7 +137,18 @@
       ui.querySelector('template[data-position="floor"]');
     var drawing = el("drawing");
     drawing.textContent = "";
-    if (template) drawing.appendChild(template.content.cloneNode(true));
+    if (item.picture) {
+      // The exercise's own picture (named by the heading above it, so no alt text of its own).
+      var picture = document.createElement("img");
+      picture.className = "figure-drawing pose-picture";
+      picture.src = item.picture;
+      picture.alt = "";
+      picture.width = 240;
+      picture.height = 160;
+      drawing.appendChild(picture);
+    } else if (template) {
+      drawing.appendChild(template.content.cloneNode(true));
+    }
     el("figure-caption").textContent = T.positions[item.position] || "";
   }
 
