@@ -66,7 +66,9 @@ def public_pages() -> list[str]:
     for area in library.relief.areas:
         area_url = reverse("knowledge:relief_area", args=[area.id])
         pages += [area_url, f"{area_url}?state=easing&offline=1"]
-    pages += pictures(relief_exercises())
+    # The relief guide's pictures, moving and still (for reduced motion), before anything else.
+    relief_pictures = pictures(relief_exercises())
+    pages += relief_pictures + [f"{url}?motion=0" for url in relief_pictures]
     pages.append(reverse("knowledge:exercises"))
     pages += [reverse("knowledge:exercise", args=[slug]) for slug in library.exercises]
     pages += [url for url in pictures(library.exercises) if url not in pages]

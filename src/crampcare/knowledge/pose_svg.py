@@ -340,6 +340,12 @@ def animated_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
     return _open(title) + _mirrored(pose, body) + "</svg>"
 
 
+def held_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
+    """The keyframe held longest, not moving: for people who ask for reduced motion."""
+    drawing = _props(pose, _css) + _draw_static(_shapes(held_frame(pose), pose, highlight), _css)
+    return _open(title) + _mirrored(pose, drawing) + "</svg>"
+
+
 def pair_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
     """Start and end keyframes side by side (one picture if the pose never moves)."""
     frames = resolve(pose)
@@ -359,9 +365,10 @@ def still_svg(pose: Pose, title: str, highlight: Highlight | None, keyframe: int
     return _open(title, style=False, titled=False) + _mirrored(pose, drawing) + "</svg>"
 
 
-def exercise_svg(exercise: Exercise, *, still: bool = False) -> str:
-    """The picture of an exercise (``still`` gives the start and end pair)."""
+def exercise_svg(exercise: Exercise, *, still: bool = False, moving: bool = True) -> str:
+    """The picture of an exercise: moving; ``moving=False`` the keyframe held longest, still;
+    ``still`` the start and end pair."""
     assert exercise.pose is not None
     title = str(exercise.name)
-    render = pair_svg if still else animated_svg
+    render = pair_svg if still else animated_svg if moving else held_svg
     return render(exercise.pose, title, highlighted(exercise))

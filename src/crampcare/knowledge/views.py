@@ -279,12 +279,15 @@ PICTURE_MAX_AGE = 3600
 
 
 def exercise_picture(request: HttpRequest, slug: str) -> HttpResponse:
-    """The exercise's picture as an SVG: animated, or with ``?still=1`` the start and end
-    positions side by side. Nothing personal: the same for everyone."""
+    """The exercise's picture as an SVG: animated; with ``?motion=0`` the position held longest,
+    still (for reduced motion); with ``?still=1`` the start and end positions side by side.
+    Nothing personal: the same for everyone."""
     item = _exercise_or_404(get_library(), slug)
     if item.pose is None:
         raise Http404(_("The exercise “%(slug)s” has no picture yet.") % {"slug": slug})
-    svg = _picture(item.id, request.GET.get("still") == "1", get_language() or "en")
+    still = request.GET.get("still") == "1"
+    moving = request.GET.get("motion") != "0"
+    svg = _picture(item.id, still, moving, get_language() or "en")
     etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:20] + '"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
@@ -297,9 +300,9 @@ def exercise_picture(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @cache
-def _picture(slug: str, still: bool, language: str) -> str:
+def _picture(slug: str, still: bool, moving: bool, language: str) -> str:
     # The language is part of the key: the title is the exercise's name in that language.
-    return pose_svg.exercise_svg(get_library().exercises[slug], still=still)
+    return pose_svg.exercise_svg(get_library().exercises[slug], still=still, moving=moving)
 
 
 # --- search -----------------------------------------------------------------------------------

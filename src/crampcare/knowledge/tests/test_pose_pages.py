@@ -50,6 +50,15 @@ def test_it_gives_start_and_end_side_by_side_when_asked(client: Client) -> None:
     assert not svg.findall(f".//{SVG}animate")
 
 
+def test_it_gives_the_held_position_still_for_reduced_motion(client: Client) -> None:
+    slug = "calf-stretch-wall"
+    svg = ElementTree.fromstring(client.get(picture_url(slug) + "?motion=0").content)
+    assert svg.get("viewBox") == "0 0 240 160"
+    assert not svg.findall(f".//{SVG}animate")
+    moving = ElementTree.fromstring(client.get(picture_url(slug)).content)
+    assert moving.findall(f".//{SVG}animate")
+
+
 def test_it_answers_404_for_an_unknown_exercise(client: Client) -> None:
     response = client.get("/exercises/no-such-thing/picture.svg")
     assert response.status_code == 404
@@ -60,6 +69,10 @@ def test_the_exercise_page_shows_its_picture(client: Client) -> None:
     page = client.get(reverse("knowledge:exercise", args=[slug])).content.decode()
     name = str(get_library().exercises[slug].name)
     assert f'<img class="pose-picture" src="{picture_url(slug)}"' in page
+    assert (
+        f'<source srcset="{picture_url(slug)}?motion=0" media="(prefers-reduced-motion: reduce)">'
+        in page
+    )
     assert f'alt="{name}"' in page
     assert f'href="{picture_url(slug)}?still=1"' in page
 
@@ -101,3 +114,4 @@ def test_the_worker_precaches_the_relief_guides_pictures(client: Client) -> None
         for step in area.steps:
             if step.exercise and library.exercises[step.exercise].pose:
                 assert f'"{picture_url(step.exercise)}"' in script
+                assert f'"{picture_url(step.exercise)}?motion=0"' in script
