@@ -16,6 +16,8 @@ from crampcare.accounts.models import User
 from crampcare.insights import report
 from crampcare.insights.pdf import render_pdf
 from crampcare.insights.tests.diary_builders import LAST_NIGHT, NOW, fill_diary
+from crampcare.knowledge.loader import get_library
+from crampcare.programs.tests.builders import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -278,9 +280,6 @@ def test_it_keeps_headings_with_what_follows_them(user: User) -> None:
 
 
 def test_it_draws_the_programs_exercises_in_their_start_position(user: User) -> None:
-    from crampcare.knowledge.loader import get_library
-    from crampcare.programs.tests.builders import make_program
-
     make_program(user, now=NOW)
     content = report.doctor_report(user, user)
     assert content.exercises
@@ -293,10 +292,8 @@ def test_it_draws_the_programs_exercises_in_their_start_position(user: User) -> 
         assert " ".join(name.split()) in text
     # Each pictured exercise is drawn: its highlighted muscle in the accent colour (#b42318).
     pictured = [item for item in content.exercises if library[item.id].pose is not None]
-    streams = "".join(
-        page.get_contents().get_data().decode("latin-1")
-        for page in PdfReader(io.BytesIO(data)).pages
-    )
+    contents = [page.get_contents() for page in PdfReader(io.BytesIO(data)).pages]
+    streams = "".join(part.get_data().decode("latin-1") for part in contents if part is not None)
     assert streams.count("0.7059 0.1373 0.0941 RG") >= len(pictured) > 0
 
 
