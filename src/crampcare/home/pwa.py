@@ -3,7 +3,8 @@ worker and the page it shows offline.
 
 The service worker (``templates/home/sw.js``, served at ``/sw.js`` so its scope is the whole
 site) precaches what a person needs mid-cramp without a connection: the relief chooser and every
-relief guide, the exercise library and each exercise, the topics, and the static files they use.
+relief guide, the exercise library and each exercise with its picture, the topics, and the static
+files they use.
 Those copies are fetched without cookies, so they hold nothing personal. Pages are always fetched
 from the network first; a copy is only shown when the network fails. The person's own plan,
 session player, diary and home page are kept (network-first) in a second cache as they visit
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -49,6 +51,8 @@ SOURCE_SUFFIXES = {".html", ".txt", ".yaml", ".yml", ".json", ".css", ".js", ".s
 # Where the person's own pages are kept for offline use as they visit them (network first).
 PERSONAL_PREFIXES = ("/program/", "/diary/")
 PERSONAL_EXACT = ("/",)
+# The code that draws the exercise pictures (knowledge:exercise_picture), read into the version.
+DRAWING_CODE = ("knowledge/poses.py", "knowledge/pose_svg.py")
 THEME_LIGHT = "#0a5c58"
 BACKGROUND_LIGHT = "#f6f5f1"
 
@@ -62,11 +66,35 @@ def public_pages() -> list[str]:
     for area in library.relief.areas:
         area_url = reverse("knowledge:relief_area", args=[area.id])
         pages += [area_url, f"{area_url}?state=easing&offline=1"]
+    # The relief guide's pictures, moving and still (for reduced motion), before anything else.
+    relief_pictures = pictures(relief_exercises())
+    pages += relief_pictures + [f"{url}?motion=0" for url in relief_pictures]
     pages.append(reverse("knowledge:exercises"))
     pages += [reverse("knowledge:exercise", args=[slug]) for slug in library.exercises]
+    pages += [url for url in pictures(library.exercises) if url not in pages]
     pages.append(reverse("knowledge:topics"))
     pages += [reverse("knowledge:topic", args=[slug]) for slug in library.topics]
     return pages
+
+
+def relief_exercises() -> list[str]:
+    """The exercises the relief guide's steps name (their pictures are shown mid-cramp)."""
+    found: dict[str, None] = {}
+    for area in get_library().relief.areas:
+        for step in [*area.steps, *(step for variant in area.variants for step in variant.steps)]:
+            if step.exercise:
+                found[step.exercise] = None
+    return list(found)
+
+
+def pictures(slugs: Iterable[str]) -> list[str]:
+    """The animated picture of each exercise that has one (drawn from its pose)."""
+    exercises = get_library().exercises
+    return [
+        reverse("knowledge:exercise_picture", args=[slug])
+        for slug in slugs
+        if exercises[slug].pose is not None
+    ]
 
 
 def static_files() -> list[str]:
@@ -88,6 +116,11 @@ def version() -> str:
         if path.suffix in SOURCE_SUFFIXES and "tests" not in path.parts and path.is_file():
             digest.update(str(path.relative_to(PACKAGE)).encode())
             digest.update(path.read_bytes())
+    for name in DRAWING_CODE:
+        # The pictures are drawn by code, not a template: a change to it is a change to them.
+        code = PACKAGE / name
+        if code.is_file():
+            digest.update(code.read_bytes())
     for name in EXTRA_STATIC:
         found = finders.find(name)
         if isinstance(found, str):

@@ -2,7 +2,8 @@
 
 Text is set in DejaVu Sans, taken from matplotlib's own copy, because the report uses characters
 outside Latin-1 (dashes, arrows, "∞") that fpdf2's built-in core fonts cannot show. The charts are
-the page's charts drawn in the light palette as PNG.
+the page's charts drawn in the light palette as PNG; the program's exercises are their pictures'
+start position, as SVG.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from matplotlib.figure import Figure
 from crampcare.insights import charts
 from crampcare.insights.report import DoctorReport
 from crampcare.insights.services import Said
+from crampcare.knowledge import pose_svg
 from crampcare.knowledge.loader import get_library
+from crampcare.knowledge.poses import highlighted
 from crampcare.knowledge.templatetags.knowledge_tags import source_name
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -329,11 +332,48 @@ def _tried(out: _Writer, report: DoctorReport) -> None:
         report.adherence
         or _("No program sessions are recorded, so how regularly it was done is not known.")
     )
+    if report.exercises:
+        _exercises(out, report)
     if report.helped:
         out.text(_("What the patient found helped during cramps (times chosen):"), bold=True)
         out.bullets([f"{label}: {count}" for label, count in report.helped])
     else:
         out.text(_("Nothing was recorded about what helped during cramps."), muted=True)
+
+
+# The program's exercises, drawn small in their start position, four to a row.
+PICTURES_PER_ROW = 4
+
+
+def _exercises(out: _Writer, report: DoctorReport) -> None:
+    pdf = out.pdf
+    library = get_library().exercises
+    out.text(_("The program's exercises tonight (start position):"), bold=True)
+    width = pdf.epw / PICTURES_PER_ROW
+    picture_width = width - 4
+    picture_height = picture_width * 160 / 240
+    for start in range(0, len(report.exercises), PICTURES_PER_ROW):
+        row = report.exercises[start : start + PICTURES_PER_ROW]
+        height = picture_height + 4 * LINE
+        if height > out.room():
+            pdf.add_page()
+        top = pdf.get_y()
+        for column, item in enumerate(row):
+            left = pdf.l_margin + column * width
+            exercise = library.get(item.id)
+            if exercise is not None and exercise.pose is not None:
+                svg = pose_svg.still_svg(exercise.pose, item.name, highlighted(exercise))
+                pdf.image(io.BytesIO(svg.encode()), x=left, y=top, w=picture_width)
+            pdf.set_xy(left, top + picture_height + 0.5)
+            pdf.set_font(FONT, "B", BODY - 2)
+            pdf.multi_cell(picture_width, LINE * 0.8, item.name, align="L")
+            pdf.set_x(left)
+            pdf.set_font(FONT, "", BODY - 2)
+            pdf.set_text_color(*MUTED)
+            pdf.multi_cell(picture_width, LINE * 0.8, item.dose, align="L")
+            pdf.set_text_color(*INK)
+        pdf.set_xy(pdf.l_margin, top + height)
+    pdf.ln(1.2)
 
 
 def _triggers(out: _Writer, report: DoctorReport) -> None:

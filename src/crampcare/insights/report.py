@@ -30,6 +30,8 @@ from crampcare.diary import services as diary
 from crampcare.diary.models import Relief
 from crampcare.insights import charts
 from crampcare.insights import services as s
+from crampcare.programs import services as programs
+from crampcare.programs.display import item_views
 
 if TYPE_CHECKING:
     from crampcare.accounts.ownership import AnyUser
@@ -120,6 +122,15 @@ class AssessmentSection:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgramExercise:
+    """One exercise of the person's current program, with its dose (drawn in the PDF)."""
+
+    id: str
+    name: str
+    dose: str
+
+
+@dataclass(frozen=True, slots=True)
 class DoctorReport:
     person: str
     weeks: int
@@ -143,6 +154,7 @@ class DoctorReport:
     triggers_warning: s.Said
     disclaimer: str
     references: list[str]
+    exercises: list[ProgramExercise] = field(default_factory=list)
 
 
 def weeks_choice(value: Any) -> int:
@@ -204,7 +216,22 @@ def doctor_report(
             [t.note for t in triggers],
             cited,
         ),
+        exercises=program_exercises(actor, subject, now),
     )
+
+
+def program_exercises(
+    actor: AnyUser, subject: User, now: datetime | None = None
+) -> list[ProgramExercise]:
+    """The exercises of ``subject``'s program as it stands tonight (``actor`` reading it through
+    ``programs.services.current_program``), leaving out any the care team has paused."""
+    program = programs.current_program(actor, subject, now)
+    if program is None:
+        return []
+    items = [item for item in program.get_plan().items if not item.held]
+    return [
+        ProgramExercise(view.item.exercise_id, view.name, view.dose) for view in item_views(items)
+    ]
 
 
 def adherence_for_clinician(

@@ -303,12 +303,12 @@ def held_frame(pose: Pose) -> Frame:
 # --- whole pictures -----------------------------------------------------------------------------
 
 
-def _open(title: str, width: int = WIDTH, style: bool = True) -> str:
+def _open(title: str, width: int = WIDTH, style: bool = True, titled: bool = True) -> str:
     label = escape(title)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" '
         f'width="{width}" height="{HEIGHT}" role="img" aria-label="{label}">'
-        f"<title>{label}</title>"
+        + (f"<title>{label}</title>" if titled else "")
     )
     return head + (f"<style>{STYLE}</style>" if style else "")
 
@@ -340,6 +340,12 @@ def animated_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
     return _open(title) + _mirrored(pose, body) + "</svg>"
 
 
+def held_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
+    """The keyframe held longest, not moving: for people who ask for reduced motion."""
+    drawing = _props(pose, _css) + _draw_static(_shapes(held_frame(pose), pose, highlight), _css)
+    return _open(title) + _mirrored(pose, drawing) + "</svg>"
+
+
 def pair_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
     """Start and end keyframes side by side (one picture if the pose never moves)."""
     frames = resolve(pose)
@@ -352,15 +358,17 @@ def pair_svg(pose: Pose, title: str, highlight: Highlight | None) -> str:
 
 
 def still_svg(pose: Pose, title: str, highlight: Highlight | None, keyframe: int = 0) -> str:
-    """One keyframe with plain attributes only, for readers without CSS (the PDF report)."""
+    """One keyframe with plain attributes only, for readers without CSS (the PDF report, which
+    reads no ``<title>``: the name is printed under it)."""
     frame = resolve(pose)[keyframe]
     drawing = _props(pose, _plain) + _draw_static(_shapes(frame, pose, highlight), _plain)
-    return _open(title, style=False) + _mirrored(pose, drawing) + "</svg>"
+    return _open(title, style=False, titled=False) + _mirrored(pose, drawing) + "</svg>"
 
 
-def exercise_svg(exercise: Exercise, *, still: bool = False) -> str:
-    """The picture of an exercise (``still`` gives the start and end pair)."""
+def exercise_svg(exercise: Exercise, *, still: bool = False, moving: bool = True) -> str:
+    """The picture of an exercise: moving; ``moving=False`` the keyframe held longest, still;
+    ``still`` the start and end pair."""
     assert exercise.pose is not None
     title = str(exercise.name)
-    render = pair_svg if still else animated_svg
+    render = pair_svg if still else animated_svg if moving else held_svg
     return render(exercise.pose, title, highlighted(exercise))

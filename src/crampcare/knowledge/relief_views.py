@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crampcare.knowledge.exercise_schema import Exercise
 from crampcare.knowledge.loader import Library, get_library
 from crampcare.knowledge.relief_clock import parse_since
 from crampcare.knowledge.schema import CitedText, ReliefArea, ReliefStep
@@ -53,6 +54,8 @@ class StepView:
     text: str
     spoken: str
     sources: list[Source]
+    # The exercise the step is (drawn as its picture), if it names one.
+    exercise: Exercise | None = None
 
 
 def _sources(library: Library, ids: Iterable[str]) -> list[Source]:
@@ -181,7 +184,13 @@ def relief_area(request: HttpRequest, area: str) -> HttpResponse:
         "overdue": state == STATE_STILL and elapsed >= threshold,
         "threshold_seconds": threshold,
         "steps": [
-            StepView(step, step.text.get(), step.spoken.get(), _sources(library, step.references))
+            StepView(
+                step,
+                step.text.get(),
+                step.spoken.get(),
+                _sources(library, step.references),
+                library.exercises.get(step.exercise) if step.exercise else None,
+            )
             for step in steps
         ],
         "avoid": cited(library, found.avoid),

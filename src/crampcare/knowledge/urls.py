@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("references/", views.references, name="references"),
     path("exercises/", views.exercises, name="exercises"),
     path("exercises/<slug:slug>/", views.exercise, name="exercise"),
+    path("exercises/<slug:slug>/picture.svg", views.exercise_picture, name="exercise_picture"),
     path("search/", views.search, name="search"),
 ]
 

@@ -6,6 +6,7 @@ or anything personal, so the pages work the same for visitors and signed-in peop
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -15,17 +16,17 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from crampcare.knowledge import pose_svg
 from crampcare.knowledge import search as knowledge_search
 from crampcare.knowledge.exercise_schema import CAUTION_KEYS, EQUIPMENT_IDS, POSITIONS, Exercise
 from crampcare.knowledge.loader import Library, citation_index, get_library
 from crampcare.knowledge.schema import Reference, Topic
 from crampcare.knowledge.templatetags.knowledge_tags import (
     EQUIPMENT_LABELS,
-    POSE_DESCRIPTIONS,
     POSITION_LABELS,
 )
 
@@ -250,12 +251,6 @@ def exercises(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def pose_key(exercise: Exercise) -> str:
-    if exercise.position == "floor" and exercise.lying_on:
-        return f"floor-{exercise.lying_on}"
-    return exercise.position
-
-
 def exercise(request: HttpRequest, slug: str) -> HttpResponse:
     library = get_library()
     item = _exercise_or_404(library, slug)
@@ -274,11 +269,40 @@ def exercise(request: HttpRequest, slug: str) -> HttpResponse:
         "easier": [library.exercises[key] for key in item.easier],
         "harder": [library.exercises[key] for key in item.harder],
         "sources": list(sources),
-        "pose": pose_key(item),
-        "pose_description": POSE_DESCRIPTIONS[pose_key(item)],
         "disclaimer": library.disclaimer,
     }
     return render(request, "knowledge/exercise.html", context)
+
+
+# Like the static files (WHITENOISE_MAX_AGE): a picture changes only with the content.
+PICTURE_MAX_AGE = 3600
+
+
+def exercise_picture(request: HttpRequest, slug: str) -> HttpResponse:
+    """The exercise's picture as an SVG: animated; with ``?motion=0`` the position held longest,
+    still (for reduced motion); with ``?still=1`` the start and end positions side by side.
+    Nothing personal: the same for everyone."""
+    item = _exercise_or_404(get_library(), slug)
+    if item.pose is None:
+        raise Http404(_("The exercise “%(slug)s” has no picture yet.") % {"slug": slug})
+    still = request.GET.get("still") == "1"
+    moving = request.GET.get("motion") != "0"
+    svg = _picture(item.id, still, moving, get_language() or "en")
+    etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:20] + '"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={PICTURE_MAX_AGE}"
+    # The picture's colours switch with the colour scheme from its own style sheet.
+    response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
+    return response
+
+
+@cache
+def _picture(slug: str, still: bool, moving: bool, language: str) -> str:
+    # The language is part of the key: the title is the exercise's name in that language.
+    return pose_svg.exercise_svg(get_library().exercises[slug], still=still, moving=moving)
 
 
 # --- search -----------------------------------------------------------------------------------

@@ -129,6 +129,12 @@ def player_items(items: list[PlanItem]) -> list[dict[str, Any]]:
                 "sides": dose.sides,
                 "setup": SETUP_SECONDS,
                 "position": view.position,
+                # The exercise's animated picture; without one, the player draws the position.
+                "picture": (
+                    reverse("knowledge:exercise_picture", args=[exercise.id])
+                    if exercise and exercise.pose
+                    else None
+                ),
             }
         )
     return result

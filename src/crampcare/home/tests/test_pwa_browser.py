@@ -19,6 +19,11 @@ from crampcare.testing.browser import look, sign_in_with_form, wait_for_the_work
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CACHE_NAMES = "() => caches.keys()"
+# An exercise picture on the page has loaded and been drawn.
+PICTURE_DRAWN = """selector => {
+  const img = document.querySelector(selector);
+  return Boolean(img && img.complete && img.naturalWidth > 0);
+}"""
 
 
 def _personal_pages_kept(page: Any) -> list[str]:
@@ -53,6 +58,8 @@ def test_the_relief_guide_library_and_session_work_offline(
         page.goto(live_server.url + "/cramp-now/calf/")
         page.get_by_role("heading", level=1).wait_for()
         assert page.locator("#relief .relief-step").count() > 0
+        # The step's picture comes from the worker's copy too.
+        page.wait_for_function(PICTURE_DRAWN, arg="#relief img.pose-picture")
         assert page.get_by_text(
             "You are offline. Pages you opened before show their last copy"
         ).is_visible()
@@ -69,6 +76,7 @@ def test_the_relief_guide_library_and_session_work_offline(
 
         page.goto(live_server.url + "/program/session/")
         page.get_by_role("button", name="Start").wait_for()
+        page.wait_for_function(PICTURE_DRAWN, arg=".player-figure img.pose-picture")
         look(page, "offline-session")
 
         page.goto(live_server.url + "/insights/")

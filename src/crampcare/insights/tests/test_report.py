@@ -16,6 +16,8 @@ from crampcare.accounts.models import User
 from crampcare.insights import report
 from crampcare.insights.pdf import render_pdf
 from crampcare.insights.tests.diary_builders import LAST_NIGHT, NOW, fill_diary
+from crampcare.knowledge.loader import get_library
+from crampcare.programs.tests.builders import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +277,27 @@ def test_it_keeps_headings_with_what_follows_them(user: User) -> None:
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         body = [line for line in lines if not line.startswith("crampcare report for")]
         assert body[-1] not in headings, body[-3:]
+
+
+def test_it_draws_the_programs_exercises_in_their_start_position(user: User) -> None:
+    make_program(user, now=NOW)
+    content = report.doctor_report(user, user)
+    assert content.exercises
+    library = get_library().exercises
+    names = [item.name for item in content.exercises]
+    data = render_pdf(content)
+    text = pdf_text(data)
+    assert "The program's exercises tonight (start position):" in text
+    for name in names:
+        assert " ".join(name.split()) in text
+    # Each pictured exercise is drawn: its highlighted muscle in the accent colour (#b42318).
+    pictured = [item for item in content.exercises if library[item.id].pose is not None]
+    contents = [page.get_contents() for page in PdfReader(io.BytesIO(data)).pages]
+    streams = "".join(part.get_data().decode("latin-1") for part in contents if part is not None)
+    assert streams.count("0.7059 0.1373 0.0941 RG") >= len(pictured) > 0
+
+
+def test_it_draws_no_exercises_without_a_program(user: User) -> None:
+    content = report.doctor_report(user, user)
+    assert content.exercises == []
+    assert "The program's exercises" not in pdf_text(render_pdf(content))

@@ -82,16 +82,6 @@ REFERENCE_KIND_LABELS: Mapping[str, Promise] = {
     "commentary": _("Commentary"),
     "letter": _("Letter"),
 }
-# Alt text for the drawing on an exercise page: the starting position, not the movement.
-POSE_DESCRIPTIONS: Mapping[str, Promise] = {
-    "standing": _("A simple drawing of a person standing upright, one hand on a support."),
-    "seated": _("A simple drawing of a person sitting upright on a chair, feet on the floor."),
-    "floor-back": _("A simple drawing of a person lying on their back on a mat on the floor."),
-    "floor-side": _("A simple drawing of a person lying on their side on a mat on the floor."),
-    "floor-front": _("A simple drawing of a person lying on their front on a mat on the floor."),
-    "floor": _("A simple drawing of a person on a mat on the floor."),
-    "in_bed": _("A simple drawing of a person lying in bed, head on a pillow."),
-}
 
 VOCABULARIES: Mapping[str, Mapping[str, Promise]] = {
     "position": POSITION_LABELS,

@@ -172,8 +172,9 @@ def test_it_renders_every_exercise_page(client: Client, exercise_id: str) -> Non
         assert f"/exercises/{other}/" in links
     for muscle_id in exercise.target_muscles:
         assert f"/exercises/?muscle={muscle_id}" in links
-    # The drawing has alt text, and the page ends with every source it cites.
-    assert html.find("svg", role="img")
+    # The picture is named, and the page ends with every source it cites.
+    (picture,) = html.find("img", class_="pose-picture")
+    assert picture["alt"] == str(exercise.name)
     assert set(html.citations()) >= set(exercise.references)
     ending = re.search(r'<section class="sources".*?</section>\s*</article>', page, re.S)
     assert ending
@@ -197,11 +198,10 @@ def test_it_shows_the_dose(client: Client) -> None:
     }
 
 
-def test_it_describes_the_position_in_the_drawing(client: Client) -> None:
-    _, html = get_page(client, "/exercises/hamstring-stretch-supine/")
-    assert "lying on their back" in html.text
-    _, html = get_page(client, "/exercises/calf-stretch-seated/")
-    assert "sitting upright on a chair" in html.text
+def test_it_pictures_the_exercise_itself_and_names_its_position(client: Client) -> None:
+    page, html = get_page(client, "/exercises/calf-stretch-towel-bed/")
+    assert 'src="/exercises/calf-stretch-towel-bed/picture.svg"' in page
+    assert "In bed ·" in html.text
 
 
 def test_it_lists_avoid_cautions_before_modify_ones(client: Client) -> None:

@@ -338,7 +338,6 @@ def test_every_written_pose_draws_a_distinct_valid_picture() -> None:
     assert len(set(pictures.values())) == len(pictures)
 
 
-@pytest.mark.xfail(strict=False, reason="poses are still being written")
 def test_every_exercise_has_a_pose() -> None:
     missing = [key for key, exercise in load_exercises().items() if exercise.pose is None]
     assert not missing, f"exercises without a pose: {', '.join(missing)}"

@@ -15,6 +15,7 @@ OWNER_SCOPED_ROUTES: set[str] = set()
 PUBLIC_ROUTES = {
     "knowledge:topic",
     "knowledge:exercise",
+    "knowledge:exercise_picture",
     "knowledge:relief_area",
     "api:get_exercise",
     "api:get_topic",
@@ -26,6 +27,10 @@ pytestmark = pytest.mark.django_db
 ROUTE_ARGS = {
     "knowledge:topic": next(iter(get_library().topics)),
     "knowledge:exercise": next(iter(get_library().exercises)),
+    # The first exercise with a picture.
+    "knowledge:exercise_picture": next(
+        key for key, exercise in get_library().exercises.items() if exercise.pose
+    ),
     "knowledge:relief_area": next(iter(get_library().relief_areas)),
     "api:get_exercise": next(iter(get_library().exercises)),
     "api:get_topic": next(iter(get_library().topics)),
@@ -42,6 +47,8 @@ def test_it_serves_public_content_to_anyone(
     # Public content is the same for everyone: nothing depends on who is asking.
     if name.startswith("api:"):
         assert answers[0].json() == answers[1].json() == answers[2].json()
+    if name == "knowledge:exercise_picture":
+        assert answers[0].content == answers[1].content == answers[2].content
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_ROUTES))

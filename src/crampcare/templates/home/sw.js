@@ -11,6 +11,7 @@ const PERSONAL_PREFIXES = {{ personal_prefixes|safe }};
 const PERSONAL_EXACT = {{ personal_exact|safe }};
 const OFFLINE_URL = {{ offline_url|safe }};
 const RELIEF_AREA = /^\/cramp-now\/[a-z0-9-]+\/$/;
+const PICTURE = /^\/exercises\/[a-z0-9-]+\/picture\.svg$/;
 const ME_URL = {{ me_url|safe }};
 importScripts({{ outbox_script|safe }});
 
@@ -101,6 +102,19 @@ async function fromCacheFirst(request) {
   return fetch(request);
 }
 
+// An exercise's picture: the precached copy (made for this version), else the network; offline,
+// the still pair falls back to the animated picture.
+async function picture(request, url) {
+  const everyone = await caches.open(PUBLIC);
+  const exact = await everyone.match(url.pathname + url.search);
+  if (exact) return exact;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    return (await everyone.match(url.pathname, { ignoreSearch: true })) || Response.error();
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -110,6 +124,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fromNetworkFirst(request, url));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(fromCacheFirst(request));
+  } else if (PICTURE.test(url.pathname)) {
+    event.respondWith(picture(request, url));
   }
 });
 

@@ -118,6 +118,9 @@
   var voiceButton = ui.querySelector('[data-action="voice"]');
   var announcer = el("announce");
 
+  // An SVG shown as an image may not see the reduced-motion setting: ask for the still picture.
+  var stillPictures = window.matchMedia("(prefers-reduced-motion: reduce)");
+
   function showItem(item, i) {
     shownItem = i;
     el("name").textContent = item.name;
@@ -137,7 +140,18 @@
       ui.querySelector('template[data-position="floor"]');
     var drawing = el("drawing");
     drawing.textContent = "";
-    if (template) drawing.appendChild(template.content.cloneNode(true));
+    if (item.picture) {
+      // The exercise's own picture (named by the heading above it, so no alt text of its own).
+      var picture = document.createElement("img");
+      picture.className = "figure-drawing pose-picture";
+      picture.src = item.picture + (stillPictures.matches ? "?motion=0" : "");
+      picture.alt = "";
+      picture.width = 240;
+      picture.height = 160;
+      drawing.appendChild(picture);
+    } else if (template) {
+      drawing.appendChild(template.content.cloneNode(true));
+    }
     el("figure-caption").textContent = T.positions[item.position] || "";
   }
 
