@@ -7,7 +7,6 @@ from typing import IO, Any, cast
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -208,11 +207,7 @@ def _health_status(record: TaskProgress) -> dict[str, Any]:
         "problem": None,
     }
     if record.state == TaskProgress.State.FAILED:
-        detail = (
-            _("The server was too busy to finish the import. Nothing was kept; try again.")
-            if (record.result or {}).get("error") == "busy"
-            else _("The server could not finish the import. Nothing was kept; try again later.")
-        )
+        detail = tasks.failure_message(record.result)
         body["problem"] = {
             "saved": False,
             "detail": detail,

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import OperationalError
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from crampcare.accounts import progress
@@ -24,6 +25,17 @@ logger = logging.getLogger(__name__)
 
 KIND = "import"
 HEALTH_KIND = "apple-health"
+
+
+def failure_message(result: dict[str, Any] | None) -> str:
+    """What to tell the person when an import task could not finish: the server's fault, not the
+    file's (a file with problems finishes with a report naming them)."""
+    if (result or {}).get("error") == "busy":
+        return _("The server was too busy to finish the import. Nothing was kept; try again.")
+    return _(
+        "The server could not finish the import; your file may be fine. Nothing was kept; try "
+        "again later, and if it happens again, tell whoever runs this site."
+    )
 
 
 def report_to_json(report: ImportReport) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from crampcare.portability.forms import (
 from crampcare.portability.tasks import (
     HEALTH_KIND,
     KIND,
+    failure_message,
     health_report_from_json,
     import_archive,
     import_health,
@@ -146,17 +147,6 @@ def _progress_page(
     return render(request, f"{template}#progress" if htmx else template, context)
 
 
-def _server_failed(result: dict[str, Any]) -> str:
-    """What to tell the person when a task could not finish: the server's fault, not the file's
-    (a file with problems finishes with a report naming them)."""
-    if result.get("error") == "busy":
-        return _("The server was too busy to finish the import. Nothing was kept; try again.")
-    return _(
-        "The server could not finish the import; your file may be fine. Nothing was kept; try "
-        "again later, and if it happens again, tell whoever runs this site."
-    )
-
-
 def _unavailable(response: HttpResponse, result: dict[str, Any]) -> HttpResponse:
     """The answer to an upload whose task failed: 503, with a Retry-After when the database was
     only busy."""
@@ -173,7 +163,7 @@ def _finished(
     to the upload. The progress page, asked again later, answers 200 with the same page."""
     result = record.result or {}
     if record.state == TaskProgress.State.FAILED:
-        page = _data_page(request, 503 if posted else 200, failed=_server_failed(result))
+        page = _data_page(request, 503 if posted else 200, failed=failure_message(result))
         return _unavailable(page, result) if posted else page
     report = report_from_json(result)
     if report.saved:
@@ -292,7 +282,7 @@ def _health_finished(
     a file at fault and 503 when the server failed; the progress page asked again, 200."""
     result = record.result or {}
     if record.state == TaskProgress.State.FAILED:
-        page = _health_page(request, 503 if posted else 200, failed=_server_failed(result))
+        page = _health_page(request, 503 if posted else 200, failed=failure_message(result))
         return _unavailable(page, result) if posted else page
     report = health_report_from_json(result)
     status = 200 if report.saved or not posted else 400
