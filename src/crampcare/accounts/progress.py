@@ -50,8 +50,31 @@ def input_path(progress_id: int) -> Path:
     return Path(settings.DATA_DIR) / "uploads" / f"{progress_id}.bin"
 
 
+def output_path(progress_id: int) -> Path:
+    """Where a task leaves a file for its owner to download (a zip of reports), 0600; deleted
+    with its record when the record is pruned."""
+    return Path(settings.DATA_DIR) / "outputs" / f"{progress_id}.bin"
+
+
 def _forget_input(progress_id: int) -> None:
     input_path(progress_id).unlink(missing_ok=True)
+
+
+def write_output(progress_id: int, write: Callable[[IO[bytes]], None]) -> Path:
+    """Let ``write`` fill the task's output file; whole or not at all, readable by the server's
+    user only."""
+    path = output_path(progress_id)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".output-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w+b") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def start(
@@ -155,4 +178,5 @@ def prune(before: datetime) -> int:
         deleted, _ = old.delete()
     for progress_id in ids:
         _forget_input(progress_id)
+        output_path(progress_id).unlink(missing_ok=True)
     return deleted

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -141,6 +142,13 @@ def _progress_page(
     context = {
         "progress": record,
         "title": title,
+        "working": _("Reading and saving your file"),
+        "back_url": reverse("portability:data"),
+        "back_label": _("Back to your data"),
+        "note": _(
+            "You can leave this page: the import goes on, and this page shows the result when "
+            "you come back."
+        ),
         "poll": request.path,
         "in_bytes": in_bytes,
     }

@@ -123,6 +123,8 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("programs:remove_device", "subscription_id"): _one(PushSubscription),
     ("portability:import_progress", "progress_id"): _every(TaskProgress),
     ("portability:apple_health_progress", "progress_id"): _every(TaskProgress),
+    ("care:reports_progress", "progress_id"): _every(TaskProgress),
+    ("care:reports_download", "progress_id"): _every(TaskProgress),
     ("assessment:step", "slug"): lambda _: list(STEP_SLUGS),
     ("assessment:detail", "assessment_id"): _every(Assessment),
     ("assessment:edit", "assessment_id"): _every(Assessment),
