@@ -50,8 +50,9 @@ def test_a_clinician_gets_her_peoples_reports_in_one_zip(page: Any, live_server:
         assert page.get_by_role("progressbar").is_visible()
         look(page, "care-reports-progress")
         record = TaskProgress.objects.for_user(tess).get(kind=bulk_reports.KIND)
-        hal = services.patients(tess).get(person__display_name="Hal Brennan").person
-        bulk_reports.build_reports.call(record.pk, [hal.pk], 8)
+        hal = services.patients(tess).get(person__display_name="Hal Brennan").person_id
+        assert hal is not None
+        bulk_reports.build_reports.call(record.pk, [hal], 8)
         page.get_by_role("heading", name="Your reports are ready").wait_for(timeout=10_000)
     assert "1 report, in one zip." in page.inner_text("main")
     look(page, "care-reports-ready")
