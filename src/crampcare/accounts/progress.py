@@ -5,27 +5,32 @@ calls a *reporter*, ``progress(done, total)`` (bytes read of the file's size, or
 the rows found: any unit, as long as ``done`` reaches ``total``), which writes at most a few
 times a second. The page polls the row (``portability`` shows the import's).
 
-    record = progress.start(user, "import", payload=data)
+    record = progress.start(user, "apple-health", payload=upload)
     ...in the task:
+    record, fileobj = progress.take_file(record.pk)
     report = progress.reporter(record.pk)
-    import_apple_health(user, fileobj, progress=report)
+    import_apple_health(record.owner, fileobj, progress=report)
     progress.finish(record.pk, result={...})
 
 The task's input (an uploaded file) waits in the data dir (``uploads/<id>.bin``, 0600), not in
 the database: written and read as it is, where a database column would pass it as escaped text
 and hold several copies at once (a 19 MB upload took some 170 MB on PostgreSQL). Every process
-that runs tasks must therefore see the same data dir (docs/deployment.md).
+that runs tasks must therefore see the same data dir (docs/deployment.md). An upload is copied
+there in chunks, never read whole into memory; a task takes it whole (``take_payload``, for an
+importer that needs bytes) or as an open file it reads as a stream (``take_file``).
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -38,17 +43,45 @@ Reporter = Callable[[int, int], None]
 # Writes closer together than this are skipped (the last one, done == total, always counts).
 _EVERY_SECONDS = 0.5
 _REASON = "a background task updates the progress row it was given, by id"
+_COPY_CHUNK = 1024 * 1024
 
 
 def input_path(progress_id: int) -> Path:
     return Path(settings.DATA_DIR) / "uploads" / f"{progress_id}.bin"
 
 
+def output_path(progress_id: int) -> Path:
+    """Where a task leaves a file for its owner to download (a zip of reports), 0600; deleted
+    with its record when the record is pruned."""
+    return Path(settings.DATA_DIR) / "outputs" / f"{progress_id}.bin"
+
+
 def _forget_input(progress_id: int) -> None:
     input_path(progress_id).unlink(missing_ok=True)
 
 
-def start(owner: User, kind: str, *, payload: bytes | None = None, total: int = 0) -> TaskProgress:
+def write_output(progress_id: int, write: Callable[[IO[bytes]], None]) -> Path:
+    """Let ``write`` fill the task's output file; whole or not at all, readable by the server's
+    user only."""
+    path = output_path(progress_id)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".output-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w+b") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def start(
+    owner: User, kind: str, *, payload: bytes | IO[bytes] | None = None, total: int = 0
+) -> TaskProgress:
+    """A new progress record for ``owner``'s task, with its input (bytes, or a binary file such
+    as an upload, copied a chunk at a time from its start) waiting in the data dir."""
     record = TaskProgress.objects.create(owner=owner, kind=kind, total=total)
     if payload is not None:
         path = input_path(record.pk)
@@ -58,7 +91,11 @@ def start(owner: User, kind: str, *, payload: bytes | None = None, total: int = 
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                if isinstance(payload, bytes | bytearray):
+                    handle.write(payload)
+                else:
+                    payload.seek(0)
+                    shutil.copyfileobj(payload, handle, _COPY_CHUNK)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -84,15 +121,35 @@ def take_payload(progress_id: int) -> tuple[TaskProgress, bytes]:
     return record, data
 
 
+def take_file(progress_id: int) -> tuple[TaskProgress, IO[bytes]]:
+    """Mark the task running and hand over its input as an open file, read in place (a big
+    upload is never held in memory). Its name in the data dir is gone at once: the open file
+    stays readable until it is closed, and nothing is left behind if the task dies."""
+    with system_access(_REASON):
+        record = TaskProgress.objects.select_related("owner").get(pk=progress_id)
+        path = input_path(progress_id)
+        try:
+            handle: IO[bytes] = path.open("rb")
+        except FileNotFoundError:
+            handle = io.BytesIO(bytes(record.payload or b""))
+        _rows(progress_id).update(
+            state=TaskProgress.State.RUNNING, payload=None, updated_at=timezone.now()
+        )
+    _forget_input(progress_id)
+    return record, handle
+
+
 def reporter(progress_id: int, *, clock: Callable[[], float] = time.monotonic) -> Reporter:
     """A ``progress(done, total)`` callable that stores how far the task has come."""
     last = [float("-inf")]
+    written = [(-1, -1)]
 
     def report(done: int, total: int) -> None:
         now = clock()
-        if done < total and now - last[0] < _EVERY_SECONDS:
+        if (done, total) == written[0] or (done < total and now - last[0] < _EVERY_SECONDS):
             return
         last[0] = now
+        written[0] = (done, total)
         with system_access(_REASON):
             _rows(progress_id).update(
                 done=max(0, done), total=max(0, total), updated_at=timezone.now()
@@ -121,4 +178,5 @@ def prune(before: datetime) -> int:
         deleted, _ = old.delete()
     for progress_id in ids:
         _forget_input(progress_id)
+        output_path(progress_id).unlink(missing_ok=True)
     return deleted

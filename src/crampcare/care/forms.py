@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -117,3 +119,25 @@ class MessageEmailForm(forms.Form):
         help_text=_("The email says who wrote, never what. At most one an hour per conversation."),
         required=False,
     )
+
+
+class ReportsForm(forms.Form):
+    """The doctor's reports of several people in one zip: whom (the people in the clinician's
+    care, all ticked at first) and over how many weeks."""
+
+    people = forms.TypedMultipleChoiceField(
+        label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    weeks = forms.TypedChoiceField(label=_("Weeks covered"), coerce=int)
+
+    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
+        from crampcare.insights.report import DEFAULT_WEEKS, WEEK_CHOICES
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast(forms.ChoiceField, self.fields["people"]).choices = people
+        cast(forms.ChoiceField, self.fields["weeks"]).choices = [
+            (weeks, str(weeks)) for weeks in WEEK_CHOICES
+        ]
+        self.fields["weeks"].initial = DEFAULT_WEEKS
+        if not self.is_bound:
+            self.fields["people"].initial = [person_id for person_id, _name in people]

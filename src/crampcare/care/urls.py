@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crampcare.care import organisation_views, views
+from crampcare.care import organisation_views, report_views, views
 
 app_name = "care"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("invite/", views.invite, name="invite"),
     path("patients/<int:person_id>/", views.patient, name="patient"),
     path("access-log/", views.access_log, name="access_log"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/<int:progress_id>/", report_views.reports_progress, name="reports_progress"),
+    path(
+        "reports/<int:progress_id>/download/",
+        report_views.reports_download,
+        name="reports_download",
+    ),
     path("accept/", views.accept, name="accept"),
     path(
         "relationships/<int:relationship_id>/end/",

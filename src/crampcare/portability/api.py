@@ -6,19 +6,20 @@ from dataclasses import asdict
 from typing import IO, Any, cast
 
 from django.http import HttpResponse
-from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from crampcare.accounts.auth import session_or_token
+from crampcare.accounts.models import TaskProgress
+from crampcare.accounts.ownership import get_owned_or_404
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.downloads import attachment
-from crampcare.portability import apple_health
 from crampcare.portability import services as transfer
+from crampcare.portability import tasks, uploads
 from crampcare.portability.apple_health.reading import health_limits
 from crampcare.portability.archive import import_limits
-from crampcare.portability.importing import import_allowed
 
 # Mounted at /diary beside the diary's own router, under the same tag, so the API is unchanged.
 router = Router(tags=["diary"], auth=session_or_token)
@@ -86,10 +87,10 @@ def import_diary(
     archive: File[UploadedFile],
     valid_only: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
-    most = import_limits().upload_bytes
-    if (archive.size or 0) > most:
-        raise HttpError(413, f"archive: is larger than {filesizeformat(most)}")
-    report = transfer.import_zip(request.user, archive.read(), valid_only=valid_only, throttle=True)
+    refused = uploads.refusal(request.user, archive.size, import_limits().upload_bytes)
+    if refused is not None:
+        raise HttpError(refused.status, refused.api_detail("archive"))
+    report = transfer.import_zip(request.user, archive.read(), valid_only=valid_only)
     body: dict[str, Any] = {
         "saved": report.saved,
         "created": report.created,
@@ -101,8 +102,6 @@ def import_diary(
     }
     if report.saved:
         return Status(200, body)
-    if report.refused:
-        raise HttpError(429, report.problems[0].message)
     # The API's usual error shape too, so clients that read "errors" need nothing special.
     body["errors"] = [
         {
@@ -135,49 +134,109 @@ class HealthProblemOut(Schema):
     errors: list[dict[str, str]]
 
 
+class HealthImportStatusOut(Schema):
+    id: int
+    status_url: str
+    state: str
+    """queued, running, done or failed (the server could not finish; nothing was kept)."""
+    bytes_read: int
+    bytes_total: int
+    percent: int
+    result: HealthImportOut | None
+    """When done and something was imported."""
+    problem: HealthProblemOut | None
+    """When done with a problem in the file (nothing was imported), or failed."""
+
+
+_STATE_NOTE = (
+    " `state` is queued, running, done or failed; while it runs, `bytes_read` of `bytes_total` "
+    "is how much of export.xml the worker has read (`bytes_total` is what the zip says it "
+    "unzips to). When done, `result` says what was imported, or `problem` names the problem in "
+    "the file and its line (nothing was imported). failed: the server could not finish, "
+    "`problem` says so; nothing was kept."
+)
+
+
 @router.post(
     "/import/apple-health",
-    response={200: HealthImportOut, 422: HealthProblemOut},
+    response={202: HealthImportStatusOut},
     summary="Import Apple Health's export (export.zip or export.xml)",
     operation_id="crampcare_diary_api_import_apple_health",
     description="Steps, water, standing time, sleep and workouts, added up per day and night in "
-    "your time zone (docs/apple-health.md). The same export again changes nothing; your own "
-    "answers in the day's factors are kept. With a problem nothing is saved and the answer is "
-    "422 naming it (and its line in export.xml). 413 when the upload is too large, 429 after too "
-    "many imports in an hour.",
+    "your time zone (docs/apple-health.md). The file is imported by a background worker: the "
+    "answer is 202 with the import's id and `status_url`, to ask how far it has come "
+    "(`GET /api/v1/diary/import/apple-health/{progress_id}`). The same export again changes "
+    "nothing; your own answers in the day's factors are kept; with a problem nothing is saved. "
+    "413 when the upload is too large, 429 after too many imports in an hour." + _STATE_NOTE,
 )
 def import_apple_health(
     request: AuthenticatedHttpRequest, export: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
-    most = health_limits().upload_bytes
-    if (export.size or 0) > most:
-        raise HttpError(413, f"export: is larger than {filesizeformat(most)}")
-    if not import_allowed(request.user):
-        raise HttpError(429, "You have imported too many times in the last hour. Try again later.")
-    report = apple_health.import_apple_health(request.user, cast(IO[bytes], export.file))
-    if not report.saved:
-        return Status(
-            422,
-            {
-                "saved": False,
-                "detail": report.sentence,
-                "line": report.line,
-                "errors": [{"field": "export", "message": report.message}],
-            },
-        )
-    return Status(
-        200,
-        {
-            "saved": True,
-            "records": report.records,
-            "days": report.days,
-            "nights": report.nights,
-            "workouts": report.workouts,
-            "created": report.created,
-            "updated": report.updated,
-            "factors_filled": report.factors_filled,
-            "factors_kept": report.factors_kept,
-            "notes": report.notes,
-            "detail": report.summary(),
-        },
+    refused = uploads.refusal(request.user, export.size, health_limits().upload_bytes)
+    if refused is not None:
+        raise HttpError(refused.status, refused.api_detail("export"))
+    record = uploads.queue(
+        request.user, tasks.HEALTH_KIND, cast(IO[bytes], export.file), tasks.import_health
     )
+    return Status(202, _health_status(record))
+
+
+@router.get(
+    "/import/apple-health/{progress_id}",
+    response={200: HealthImportStatusOut},
+    summary="How far an Apple Health import has come, and what it imported",
+    operation_id="crampcare_diary_api_apple_health_import_status",
+    description="Your own imports only (anyone else's id is a 404)." + _STATE_NOTE,
+)
+def apple_health_import_status(
+    request: AuthenticatedHttpRequest, progress_id: int
+) -> dict[str, Any]:
+    record = get_owned_or_404(TaskProgress, request.user, pk=progress_id, kind=tasks.HEALTH_KIND)
+    return _health_status(record)
+
+
+def _health_status(record: TaskProgress) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": record.pk,
+        "status_url": reverse("api:apple_health_import_status", args=[record.pk]),
+        "state": record.state,
+        "bytes_read": record.done,
+        "bytes_total": record.total,
+        "percent": record.percent,
+        "result": None,
+        "problem": None,
+    }
+    if record.state == TaskProgress.State.FAILED:
+        detail = tasks.failure_message(record.result)
+        body["problem"] = {
+            "saved": False,
+            "detail": detail,
+            "line": None,
+            "errors": [{"field": "export", "message": detail}],
+        }
+        return body
+    if record.state != TaskProgress.State.DONE:
+        return body
+    report = tasks.health_report_from_json(record.result or {})
+    if not report.saved:
+        body["problem"] = {
+            "saved": False,
+            "detail": report.sentence,
+            "line": report.line,
+            "errors": [{"field": "export", "message": report.message}],
+        }
+        return body
+    body["result"] = {
+        "saved": True,
+        "records": report.records,
+        "days": report.days,
+        "nights": report.nights,
+        "workouts": report.workouts,
+        "created": report.created,
+        "updated": report.updated,
+        "factors_filled": report.factors_filled,
+        "factors_kept": report.factors_kept,
+        "notes": report.notes,
+        "detail": report.summary(),
+    }
+    return body

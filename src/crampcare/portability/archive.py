@@ -64,7 +64,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
     refused: str = ""
-    """Why the import was refused unread ("throttled"): the page and API answer 429."""
+    """Why the import was refused unread ("throttled"): the page and the API answer 429."""
 
     @property
     def ok(self) -> bool:

@@ -124,19 +124,16 @@ def import_zip(
     data: bytes,
     *,
     valid_only: bool = False,
-    throttle: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import an export (zip or JSON) into ``user``'s account. See the module docstring.
 
-    ``throttle``: count this import against the person's hourly allowance (the page and the API
-    do; a command run by whoever hosts the server does not). ``progress(done, total)`` hears how
+    The page and the API count an import against the person's hourly allowance before it gets
+    here (``portability.uploads.refusal``). ``progress(done, total)`` hears how
     far it has come, in steps: each file checked, then each file saved
     (``accounts.progress.reporter`` stores it for the page).
     """
     report = ImportReport()
-    if throttle and not count_import(user, report):
-        return report
     step = _Steps(progress)
     if looks_like_json(data):
         files = document_files(data, report)
@@ -244,12 +241,6 @@ def _save_all(
 def _busy(error: OperationalError) -> bool:
     text = str(error).lower()
     return "locked" in text or "busy" in text
-
-
-def import_allowed(user: User) -> bool:
-    """Count one import (of any kind: an Apple Health import too) against the person's hourly
-    allowance; False when it is used up."""
-    return count_import(user, ImportReport())
 
 
 def count_import(user: User, report: ImportReport) -> bool:

@@ -15,4 +15,9 @@ urlpatterns = [
     path("medicines/save/", views.save_fhir_medicines, name="save_fhir_medicines"),
     path("import/<int:progress_id>/", views.import_progress, name="import_progress"),
     path("apple-health/", views.apple_health, name="apple_health"),
+    path(
+        "apple-health/<int:progress_id>/",
+        views.apple_health_progress,
+        name="apple_health_progress",
+    ),
 ]

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from crampcare.accounts import progress
 from crampcare.accounts.models import TaskProgress
 from crampcare.accounts.ownership import get_owned_or_404
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.assessment.errors import InvalidAnswers
 from crampcare.downloads import attachment, streamed_attachment
-from crampcare.portability import fhir_export
+from crampcare.portability import fhir_export, uploads
 from crampcare.portability import services as transfer
-from crampcare.portability.apple_health import import_apple_health
 from crampcare.portability.apple_health.reading import health_limits
-from crampcare.portability.archive import ImportReport, import_limits
+from crampcare.portability.archive import import_limits
 from crampcare.portability.fhir_medicines import (
     MAX_BYTES,
     FhirInputError,
@@ -37,8 +38,15 @@ from crampcare.portability.forms import (
     FhirMedicinesForm,
     ImportForm,
 )
-from crampcare.portability.importing import count_import, import_allowed
-from crampcare.portability.tasks import KIND, import_archive, report_from_json
+from crampcare.portability.tasks import (
+    HEALTH_KIND,
+    KIND,
+    failure_message,
+    health_report_from_json,
+    import_archive,
+    import_health,
+    report_from_json,
+)
 
 
 @login_required
@@ -84,22 +92,16 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _data_page(request, 400, form=form)
     upload = form.cleaned_data["archive"]
-    most = import_limits().upload_bytes
-    if upload.size > most:
-        # Checked before reading, so a huge upload is never loaded into memory.
-        form.add_error(
-            "archive",
-            _("This file is larger than %(size)s.") % {"size": filesizeformat(most)},
-        )
+    # Checked before reading, so a huge upload is never loaded; the hourly allowance is counted
+    # here, so a person over it hears it at once (429).
+    refused = uploads.refusal(user, upload.size, import_limits().upload_bytes)
+    if refused is not None and refused.status == uploads.TOO_LARGE:
+        form.add_error("archive", refused.message)
         return _data_page(request, 400, form=form)
-    report = ImportReport()
-    # Counted here, so a person over the hourly allowance hears it at once (429).
-    if not count_import(user, report):
-        return _data_page(request, 429, report=report)
-    # The worker imports it; the file waits in the database, where any worker can read it.
-    record = progress.start(user, KIND, payload=upload.read())
-    import_archive.enqueue(record.pk, form.cleaned_data["valid_only"])
-    record.refresh_from_db()
+    if refused is not None:
+        return _data_page(request, refused.status, report=refused.report)
+    # The worker imports it; the file waits in the data dir, where any worker can read it.
+    record = uploads.queue(user, KIND, upload, import_archive, form.cleaned_data["valid_only"])
     if record.finished:  # run at once (CRAMPCARE_TASKS=immediate): answer as it went
         return _finished(request, record, posted=True)
     return redirect("portability:import_progress", record.pk)
@@ -109,28 +111,68 @@ def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
 def import_progress(request: AuthenticatedHttpRequest, progress_id: int) -> HttpResponse:
     """How far the import has come; the page asks again every second (htmx) until it is done,
     then shows what happened, as the import's answer did when it ran in the request."""
-    record = get_owned_or_404(TaskProgress, request.user, pk=progress_id, kind=KIND)
+    return _progress_page(
+        request,
+        progress_id,
+        KIND,
+        _finished,
+        title=_("Importing your data"),
+    )
+
+
+def _progress_page(
+    request: AuthenticatedHttpRequest,
+    progress_id: int,
+    kind: str,
+    finished: Callable[..., HttpResponse],
+    *,
+    title: str,
+    in_bytes: bool = False,
+) -> HttpResponse:
+    """The progress page of one of the person's tasks of ``kind`` (anyone else's: 404), polled
+    by htmx every second, or by the browser itself every few seconds without JavaScript; once
+    the task is done, ``finished`` answers with what happened."""
+    record = get_owned_or_404(TaskProgress, request.user, pk=progress_id, kind=kind)
     htmx = bool(getattr(request, "htmx", False))
     if record.finished:
         if htmx:
             return HttpResponseClientRedirect(request.path)
-        return _finished(request, record, posted=False)
+        return finished(request, record, posted=False)
     template = "portability/import_progress.html"
-    return render(request, f"{template}#progress" if htmx else template, {"progress": record})
+    context = {
+        "progress": record,
+        "title": title,
+        "working": _("Reading and saving your file"),
+        "back_url": reverse("portability:data"),
+        "back_label": _("Back to your data"),
+        "note": _(
+            "You can leave this page: the import goes on, and this page shows the result when "
+            "you come back."
+        ),
+        "poll": request.path,
+        "in_bytes": in_bytes,
+    }
+    return render(request, f"{template}#progress" if htmx else template, context)
+
+
+def _unavailable(response: HttpResponse, result: dict[str, Any]) -> HttpResponse:
+    """The answer to an upload whose task failed: 503, with a Retry-After when the database was
+    only busy."""
+    if result.get("error") == "busy":
+        response["Retry-After"] = "5"
+    return response
 
 
 def _finished(
     request: AuthenticatedHttpRequest, record: TaskProgress, *, posted: bool
 ) -> HttpResponse:
+    """What the archive import did. A task that failed is a page saying so, 503 in answer to
+    the upload (the server failed, not the file); a file with problems lists them, 400 in answer
+    to the upload. The progress page, asked again later, answers 200 with the same page."""
     result = record.result or {}
     if record.state == TaskProgress.State.FAILED:
-        busy = result.get("error") == "busy"
-        problem = (
-            _("The server was too busy to finish the import. Nothing was kept; try again.")
-            if busy
-            else _("The import could not finish. Nothing was kept; try again.")
-        )
-        return _data_page(request, (503 if busy else 500) if posted else 200, failed=problem)
+        page = _data_page(request, 503 if posted else 200, failed=failure_message(result))
+        return _unavailable(page, result) if posted else page
     report = report_from_json(result)
     if report.saved:
         messages.success(request, report.summary())
@@ -201,30 +243,55 @@ def save_fhir_medicines(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def apple_health(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Import from Apple Health: the upload form, and what the import did (or why not)."""
+    """Import from Apple Health: the upload form; the upload is kept for a worker, and the
+    progress page shows how much of the file it has read, then what it imported (or why not)."""
     if request.method != "POST":
-        return render(request, "portability/apple_health.html", {"form": AppleHealthForm()})
+        return _health_page(request)
     form = AppleHealthForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "portability/apple_health.html", {"form": form}, status=400)
+        return _health_page(request, 400, form=form)
     upload = form.cleaned_data["export"]
-    most = health_limits().upload_bytes
-    if upload.size > most:
-        # Checked before reading: the import refuses it too, but need not open it.
-        form.add_error(
-            "export", _("This file is larger than %(size)s.") % {"size": filesizeformat(most)}
-        )
-        return render(request, "portability/apple_health.html", {"form": form}, status=400)
-    if not import_allowed(request.user):
-        form.add_error(
-            "export",
-            _("You have imported too many times in the last hour. Try again later."),
-        )
-        return render(request, "portability/apple_health.html", {"form": form}, status=429)
-    report = import_apple_health(request.user, upload.file)
-    return render(
+    # Checked before reading: the import refuses it too, but need not open it.
+    refused = uploads.refusal(request.user, upload.size, health_limits().upload_bytes)
+    if refused is not None:
+        form.add_error("export", refused.message)
+        status = 400 if refused.status == uploads.TOO_LARGE else refused.status
+        return _health_page(request, status, form=form)
+    record = uploads.queue(request.user, HEALTH_KIND, upload, import_health)
+    if record.finished:  # run at once (CRAMPCARE_TASKS=immediate): answer as it went
+        return _health_finished(request, record, posted=True)
+    return redirect("portability:apple_health_progress", record.pk)
+
+
+@login_required
+def apple_health_progress(request: AuthenticatedHttpRequest, progress_id: int) -> HttpResponse:
+    """How much of the Apple Health export the worker has read, then what it imported."""
+    return _progress_page(
         request,
-        "portability/apple_health.html",
-        {"form": AppleHealthForm(), "report": report},
-        status=200 if report.saved else 400,
+        progress_id,
+        HEALTH_KIND,
+        _health_finished,
+        title=_("Importing from Apple Health"),
+        in_bytes=True,
     )
+
+
+def _health_page(
+    request: AuthenticatedHttpRequest, status: int = 200, **context: object
+) -> HttpResponse:
+    context.setdefault("form", AppleHealthForm())
+    return render(request, "portability/apple_health.html", context, status=status)
+
+
+def _health_finished(
+    request: AuthenticatedHttpRequest, record: TaskProgress, *, posted: bool
+) -> HttpResponse:
+    """What the Apple Health import did, or why it did nothing: in answer to the upload, 400 for
+    a file at fault and 503 when the server failed; the progress page asked again, 200."""
+    result = record.result or {}
+    if record.state == TaskProgress.State.FAILED:
+        page = _health_page(request, 503 if posted else 200, failed=failure_message(result))
+        return _unavailable(page, result) if posted else page
+    report = health_report_from_json(result)
+    status = 200 if report.saved or not posted else 400
+    return _health_page(request, status, report=report)

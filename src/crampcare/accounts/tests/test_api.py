@@ -96,3 +96,21 @@ def _all_subclasses(cls: type) -> set[type]:
     for sub in list(found):
         found |= _all_subclasses(sub)
     return found
+
+
+def test_it_documents_the_apple_health_import_as_a_background_task(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    post = schema["paths"]["/api/v1/diary/import/apple-health"]["post"]
+    assert "202" in post["responses"]
+    assert "200" not in post["responses"]
+    status_ref = {"$ref": "#/components/schemas/HealthImportStatusOut"}
+    assert post["responses"]["202"]["content"]["application/json"]["schema"] == status_ref
+    # A file upload takes no Idempotency-Key (the middleware answers 422 if one is sent).
+    assert all(p["name"] != "Idempotency-Key" for p in post.get("parameters", []))
+    status = schema["paths"]["/api/v1/diary/import/apple-health/{progress_id}"]["get"]
+    assert status["responses"]["200"]["content"]["application/json"]["schema"] == status_ref
+    assert {"401", "404"} <= set(status["responses"])
+    fields = schema["components"]["schemas"]["HealthImportStatusOut"]["properties"]
+    assert {"id", "status_url", "state", "bytes_read", "bytes_total", "result", "problem"} <= set(
+        fields
+    )

@@ -32,6 +32,10 @@ OWNER_SCOPED_ROUTES = {
     "api:my_access_log",
     # The dashboard's person view and its API (test_privacy_dashboard.py).
     "care:patient",
+    # Reports of many people in one zip (their matrix: test_privacy_reports.py).
+    "care:reports",
+    "care:reports_progress",
+    "care:reports_download",
     "api:care_patient_assessments",
     "api:care_patient_checkins",
     "api:care_patient_plan",

@@ -32,6 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from crampcare.accounts.models import User
+from crampcare.portability.tests.health_exports import JUNE_5, export_xml, export_zip
 from crampcare.programs import services
 from crampcare.programs.tests.builders import make_program
 
@@ -247,6 +248,38 @@ def test_two_app_processes_and_a_worker_share_everything(
     assert finished(deployment.a)
     result = browser.get(f"{deployment.a}{status}", timeout=10)
     assert "Imported 1 new entries and updated 0." in result.text
+
+    # An Apple Health export posted to A waits in the shared data dir for the worker, which
+    # reads it as a stream; B shows how far it has come, the page and the API alike.
+    posted = browser.post(
+        f"{deployment.a}/diary/data/apple-health/",
+        data={"csrfmiddlewaretoken": _token(browser, f"{deployment.a}/diary/data/apple-health/")},
+        files={"export": ("export.zip", export_zip(export_xml(*JUNE_5)), "application/zip")},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert posted.status_code == 302, posted.text[:500]
+    health = posted.headers["Location"]
+    found = re.fullmatch(r"/diary/data/apple-health/(\d+)/", health)
+    assert found, health
+
+    def health_finished(base: str) -> bool:
+        answer = browser.get(
+            f"{base}{health}", headers={"HX-Request": "true"}, allow_redirects=False, timeout=10
+        )
+        assert answer.status_code == 200, answer.status_code
+        return answer.headers.get("HX-Redirect") == health
+
+    _wait_for("the worker to finish the Apple Health import", lambda: health_finished(deployment.b))
+    result = browser.get(f"{deployment.b}{health}", timeout=10)
+    assert "Imported from Apple Health: 1 day, 1 night and 1 workout." in result.text
+    api = browser.get(
+        f"{deployment.b}/api/v1/diary/import/apple-health/{found.group(1)}", timeout=10
+    )
+    body = api.json()
+    assert (body["state"], body["result"]["days"]) == ("done", 1), body
+    assert body["bytes_read"] == body["bytes_total"] == len(export_xml(*JUNE_5))
+    assert not list((Path(deployment.env["CRAMPCARE_DATA_DIR"]) / "uploads").glob("*.bin"))
 
     # A reminder run queued twice (the command, as cron would) sends its one email once.
     bedtime = (timezone.now().astimezone(owner.zone) + timedelta(minutes=10)).time()

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -16,6 +17,7 @@ from crampcare.accounts import progress
 from crampcare.accounts.models import TaskProgress, User
 from crampcare.diary.models import CrampEpisode
 from crampcare.portability import services as portability
+from crampcare.portability import tasks
 from crampcare.portability.tasks import import_archive
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,39 @@ def test_old_finished_progress_records_are_cleared_out(owner: User) -> None:
     assert progress.prune(timezone.now() - timedelta(days=7)) == 1
     left = set(TaskProgress.objects.for_user(owner).values_list("pk", flat=True))
     assert left == {running.pk, recent.pk}
+
+
+@pytest.mark.parametrize(
+    ("problem", "says", "retry"),
+    [
+        (OperationalError("database is locked"), "The server was too busy", "5"),
+        (RuntimeError("disk on fire"), "The server could not finish the import", None),
+    ],
+)
+def test_an_import_that_fails_is_a_page_saying_so_never_a_bare_500(
+    monkeypatch: pytest.MonkeyPatch,
+    owner_client: Client,
+    owner: User,
+    problem: Exception,
+    says: str,
+    retry: str | None,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise problem
+
+    monkeypatch.setattr(tasks, "import_zip", broken)
+    response = owner_client.post(reverse("portability:import_csv"), {"archive": _upload()})
+
+    assert response.status_code == 503
+    assert response.get("Retry-After") == retry
+    page = response.content.decode()
+    assert "The import did not finish" in page
+    assert says in page
+    assert "Nothing was kept" in page
+    record = _record(owner)
+    assert record.state == "failed"
+    assert not progress.input_path(record.pk).exists()
+    assert not CrampEpisode.objects.for_user(owner).exists()
+    again = owner_client.get(reverse("portability:import_progress", args=[record.pk]))
+    assert again.status_code == 200
+    assert says in again.content.decode()
