@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -36,7 +38,16 @@ def _fast_password_hashing() -> Iterator[None]:
     # Background tasks run at once, in the test, unless a test asks for a real queue and worker
     # (crampcare/tests/test_background.py).
     at_once = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with override_settings(PASSWORD_HASHERS=fast, TASKS=at_once, CRAMPCARE_TASKS="immediate"):
+    # Each test worker has its own database but would share the data dir: uploads and outputs
+    # waiting for a task are named by their record's id, which two workers both number from 1.
+    data_dir = Path(settings.DATA_DIR)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        data_dir = data_dir / "workers" / worker
+        data_dir.mkdir(parents=True, exist_ok=True)
+    with override_settings(
+        PASSWORD_HASHERS=fast, TASKS=at_once, CRAMPCARE_TASKS="immediate", DATA_DIR=data_dir
+    ):
         yield
 
 

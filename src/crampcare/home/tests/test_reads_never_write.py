@@ -137,6 +137,7 @@ PAGE_PARAMETERS: dict[tuple[str, str], Values] = {
     ("insights:delete_self_test", "test_id"): _one(SelfTest),
     ("knowledge:topic", "slug"): lambda _: [next(iter(get_library().topics))],
     ("knowledge:exercise", "slug"): lambda _: [next(iter(get_library().exercises))],
+    ("knowledge:exercise_picture", "slug"): lambda _: [next(iter(get_library().exercises))],
     ("knowledge:relief_area", "area"): lambda _: [next(iter(get_library().relief_areas))],
     ("programs:calendar", "token"): lambda person: [person.secrets.calendar_token],
     ("programs:unsubscribe", "token"): lambda person: [person.unsubscribe_token()],
