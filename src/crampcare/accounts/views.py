@@ -5,20 +5,23 @@ from typing import Any
 from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
 from allauth.mfa.webauthn.views import ReauthenticateWebAuthnView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic.edit import FormView
+from django.views.i18n import set_language
 
 from crampcare.accounts import services
 from crampcare.accounts.adapter import OWNER_ONLY, SignupClosed
 from crampcare.accounts.forms import DeleteAccountForm, DisplayForm, ProfileForm, TokenForm
+from crampcare.accounts.models import User
 from crampcare.accounts.onboarding import needs_owner
 from crampcare.accounts.request import AuthenticatedHttpRequest
 
@@ -83,6 +86,23 @@ class ReauthenticateWithKeyView(ReauthenticateWebAuthnView):
 
 
 reauthenticate_with_key = login_required(ReauthenticateWithKeyView.as_view())
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher at the foot of every page: Django's ``set_language`` (the cookie,
+    then back to ``next`` on this site), and for a signed-in person saved on the account too."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(
+            _("Choose a language from the list."), content_type="text/plain; charset=utf-8"
+        )
+    response = set_language(request)
+    user = request.user
+    if user.is_authenticated:
+        assert isinstance(user, User)
+        services.update_language(user, language)
+    return response
 
 
 @login_required
