@@ -6,13 +6,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from crampcare.accounts.models import User
 from crampcare.accounts.onboarding import needs_owner
-from crampcare.accounts.request import activate_language, activate_zone
+from crampcare.accounts.request import activate_zone
 from crampcare.page_middleware import API_DOCS, API_PREFIX
 
 # Pages that work without an account keep working before the owner exists: a person with a
@@ -114,9 +114,10 @@ class LanguageMiddleware:
 
     Django's LocaleMiddleware, earlier in the chain, has already picked the language from the
     language cookie or the browser's Accept-Language; a language saved on the account wins over
-    both. The answer also carries the account's language as the cookie, so it is applied from
-    the answer to the sign-in on, and stays after signing out on that device. The JSON API is
-    passed by without reading the session.
+    both, and so does ``?language=`` on a GET for anyone without a saved one. The answer also
+    carries the account's language as the cookie, so it is applied from the answer to the
+    sign-in on, and stays after signing out on that device. The JSON API is passed by without
+    reading the session.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -125,10 +126,16 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        user = request.user
-        if user.is_authenticated:
-            assert isinstance(user, User)
-            activate_language(request, user)
+        saved = _saved_language(request)
+        asked = request.GET.get("language", "") if request.method == "GET" else ""
+        if saved:
+            translation.activate(saved)
+            request.LANGUAGE_CODE = saved
+        elif asked in dict(settings.LANGUAGES):
+            # A page asked for by language (the service worker's offline copies, fetched
+            # without cookies): that language, for this answer only.
+            translation.activate(asked)
+            request.LANGUAGE_CODE = asked
         response = self.get_response(request)
         # Read again: the person may have signed in, or chosen a language, in this request.
         language = _saved_language(request)

@@ -135,3 +135,21 @@ def test_the_switch_does_not_leak_into_the_next_request_of_the_thread() -> None:
     _signed_in(user).get("/")
     assert 'lang="en"' in _html_tag(Client().get("/").content.decode())
     assert translation.get_language() in ("en", "en-us")
+
+
+def test_a_page_asked_for_by_language_comes_in_it_without_cookies() -> None:
+    # How the service worker fetches its offline copies (credentials omitted).
+    body = Client().get("/cramp-now/?language=es", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="es"' in _html_tag(body)
+    assert 'lang="en"' in _html_tag(Client().get("/cramp-now/?language=xx").content.decode())
+
+
+def test_the_service_worker_precaches_in_the_readers_language() -> None:
+    english = Client().get("/sw.js").content.decode()
+    assert 'const LANGUAGE = "en";' in english
+    client = Client()
+    client.post("/language/", {"language": "es", "next": "/"})
+    spanish = client.get("/sw.js").content.decode()
+    # A different script, so the browser installs it again and fetches the Spanish pages.
+    assert 'const LANGUAGE = "es";' in spanish
+    assert '"language=" + encodeURIComponent(LANGUAGE)' in spanish
