@@ -3,6 +3,7 @@ saved on their account, whatever asks for it, and its font has every Spanish let
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,8 +52,9 @@ def test_the_pdf_is_in_the_persons_language_even_through_the_api(user: User) -> 
     assert "Los calambres a menudo se alivian solos" in text
     assert "una relación no demuestra la causa" in text
     assert "Cramps often ease on their own" not in text
-    # Dates with Spanish month names.
+    # Dates with Spanish month names, figures with a decimal comma.
     assert "junio" in text
+    assert re.search(r"\b\d+,\d\b", text)
 
 
 def test_the_pdf_stays_in_english_for_a_person_who_chose_no_language(
