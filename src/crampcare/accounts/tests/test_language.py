@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.test import Client
 from django.utils import translation
 
@@ -153,3 +154,13 @@ def test_the_service_worker_precaches_in_the_readers_language() -> None:
     # A different script, so the browser installs it again and fetches the Spanish pages.
     assert 'const LANGUAGE = "es";' in spanish
     assert '"language=" + encodeURIComponent(LANGUAGE)' in spanish
+
+
+def test_the_password_rules_speak_to_the_person_as_tu() -> None:
+    # Django's own Spanish says "Su contraseña" (usted); ours, read first, says "Tu contraseña".
+    with translation.override("es"):
+        rules = password_validation.password_validators_help_texts()
+        too_short = password_validation.MinimumLengthValidator(10).get_error_message()
+    assert "Tu contraseña debe tener al menos 10 caracteres." in rules
+    assert not [rule for rule in rules if "Su contraseña" in rule]
+    assert too_short == "Esta contraseña es demasiado corta. Debe tener al menos 10 caracteres."
