@@ -25,16 +25,12 @@ from crampcare.home import catalogues
 from crampcare.home.catalogues import CATALOGUES, LANGUAGES, Catalogue
 from crampcare.knowledge.base import CONTENT_DIR, Text, exercise_file_names, read_yaml
 
-# The apps whose Spanish catalogue is still being written.
-PENDING_CATALOGUES = {
-    "assessment",
-    "care",
-    "diary",
-    "insights",
-    "knowledge",
-    "portability",
-    "programs",
-}
+# The apps whose Spanish catalogue is still being written, for each test (a catalogue can be
+# finished before it is brought up to date with newer sources).
+_BEING_WRITTEN = {"assessment", "care", "diary", "insights", "knowledge", "portability", "programs"}
+PENDING_TRANSLATED = set(_BEING_WRITTEN)
+PENDING_COMPILED = set(_BEING_WRITTEN)
+PENDING_UP_TO_DATE = set(_BEING_WRITTEN)
 # The content files whose Spanish is still being written.
 PENDING_CONTENT = {
     "conditions.yaml",
@@ -52,12 +48,12 @@ PENDING_CONTENT = {
 }
 
 
-def _by_catalogue() -> list[Any]:
+def _by_catalogue(pending: set[str]) -> list[Any]:
     params = []
     for catalogue in CATALOGUES:
         for language in LANGUAGES:
             marks = []
-            if catalogue.name in PENDING_CATALOGUES:
+            if catalogue.name in pending:
                 marks.append(
                     pytest.mark.xfail(
                         strict=True,
@@ -70,13 +66,13 @@ def _by_catalogue() -> list[Any]:
     return params
 
 
-@pytest.mark.parametrize(("catalogue", "language"), _by_catalogue())
+@pytest.mark.parametrize(("catalogue", "language"), _by_catalogue(PENDING_TRANSLATED))
 def test_every_message_is_translated(catalogue: Catalogue, language: str) -> None:
     found = catalogues.problems(catalogue.po(language))
     assert not found, f"{catalogue.po(language)}:\n  " + "\n  ".join(found)
 
 
-@pytest.mark.parametrize(("catalogue", "language"), _by_catalogue())
+@pytest.mark.parametrize(("catalogue", "language"), _by_catalogue(PENDING_COMPILED))
 def test_the_compiled_catalogue_matches_its_source(catalogue: Catalogue, language: str) -> None:
     po = catalogue.po(language)
     assert po.exists(), f"{po}: no catalogue yet"
@@ -103,7 +99,7 @@ def package_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield root
 
 
-@pytest.mark.parametrize(("catalogue", "language"), _by_catalogue())
+@pytest.mark.parametrize(("catalogue", "language"), _by_catalogue(PENDING_UP_TO_DATE))
 def test_the_catalogue_has_every_message_of_the_sources(
     catalogue: Catalogue, language: str, package_copy: Path
 ) -> None:
