@@ -20,7 +20,7 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-.PHONY: install run test lint format check browser benchmark clean
+.PHONY: install run test lint format check browser gettext messages benchmark clean
 
 install: $(STAMP)
 
@@ -28,13 +28,21 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/crampcare serve
 
-## Install dev dependencies (and the chromium browser when we can) and run the whole test suite.
-test: $(DEV_STAMP) browser
+## Install dev dependencies (and chromium and gettext when we can) and run the whole test suite.
+test: $(DEV_STAMP) browser gettext
 	CRAMPCARE_DATA_DIR=$(CURDIR)/var/test-data $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 ## Debian's chromium drives the browser tests (never `playwright install`).
 browser:
 	@bash scripts/ensure-chromium
+
+## Debian's gettext: the translation catalogues are checked against the sources (docs/translation.md).
+gettext:
+	@bash scripts/ensure-gettext
+
+## Update every translation catalogue from the sources and compile it (docs/translation.md).
+messages: $(DEV_STAMP) gettext
+	bash scripts/messages
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

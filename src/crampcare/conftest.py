@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crampcare.testing.browser import app_page, browser, dark_page, page  # noqa: F401 - fixtures
+from crampcare.testing.browser import (  # noqa: F401 - fixtures
+    app_page,
+    browser,
+    dark_page,
+    page,
+    spanish_page,
+)
 
 if TYPE_CHECKING:
     from django.test import Client

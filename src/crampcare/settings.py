@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from crampcare import config
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -82,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the person is known: the language saved on their account wins over the browser's.
+    "crampcare.accounts.middleware.LanguageMiddleware",
     # Dates and times of a signed-in person's pages in their own zone (the API: its auth).
     "crampcare.accounts.middleware.TimeZoneMiddleware",
     "crampcare.page_middleware.PageMessageMiddleware",
@@ -235,6 +235,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = config.env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = config.env_bool("SECURE_HSTS_PRELOAD", True)
@@ -319,9 +320,17 @@ CRAMPCARE_APPLE_HEALTH_MAX_RATIO = config.env_int(
 CRAMPCARE_ROSTER_MAX_BYTES = config.env_int("CRAMPCARE_ROSTER_MAX_BYTES", 5 * _MB, minimum=1)
 CRAMPCARE_ROSTER_MAX_ROWS = config.env_int("CRAMPCARE_ROSTER_MAX_ROWS", 20_000, minimum=1)
 
+# Interface languages (docs/translation.md). Each is named in its own language, so a person who
+# cannot read the current one still finds theirs. A visitor's choice is kept in a cookie; a
+# signed-in person's on their account (accounts.middleware.LanguageMiddleware).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# The project's own catalogue (templates/, the top-level modules and the apps home, accounts,
+# core and idempotency); every other app keeps its own in <app>/locale/.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "crampcare_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from crampcare.accounts.models import User
-from crampcare.accounts.request import activate_zone
+from crampcare.accounts.request import activate_language, activate_zone
 from crampcare.accounts.services import user_for_token
 
 
@@ -23,6 +23,7 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
             activate_zone(user)
+            activate_language(request, user)
         return user
 
 
@@ -33,6 +34,7 @@ class SessionAuth(NinjaSessionAuth):
         user = super().authenticate(request, key)
         if isinstance(user, User):
             activate_zone(user)
+            activate_language(request, user)
         return user
 
 

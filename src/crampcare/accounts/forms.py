@@ -169,9 +169,7 @@ class ActivateTOTPForm(MFABaseActivateTOTPForm):
 
 # A security key's name: long enough for "Blue key on my keyring", short enough for a table.
 KEY_NAME_MAX_LENGTH = 64
-KEY_NAME_HINT = _(
-    "So you can tell your keys apart, for example \u201cBlue key on my keyring\u201d."
-)
+KEY_NAME_HINT = _("So you can tell your keys apart, for example “Blue key on my keyring”.")
 KEY_ANSWER_MISSING = _(
     "Your browser sent no answer from a security key. Press the button again and touch your key "
     "when it blinks."

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
@@ -32,6 +32,7 @@ OPEN_BEFORE_ONBOARDING = (
     "/manifest",
     "/sw.js",
     "/offline/",
+    "/language/",
 )
 
 
@@ -106,6 +107,62 @@ def _holds_answers(request: HttpRequest) -> bool:
     # assessment answers and result): as personal as a signed-in page.
     session = getattr(request, "session", None)
     return session is not None and session.accessed and not session.is_empty()
+
+
+class LanguageMiddleware:
+    """Pages of a signed-in person in the language saved on their account.
+
+    Django's LocaleMiddleware, earlier in the chain, has already picked the language from the
+    language cookie or the browser's Accept-Language; a language saved on the account wins over
+    both, and so does ``?language=`` on a GET for anyone without a saved one. The answer also
+    carries the account's language as the cookie, so it is applied from the answer to the
+    sign-in on, and stays after signing out on that device. The JSON API is passed by without
+    reading the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        saved = _saved_language(request)
+        asked = request.GET.get("language", "") if request.method == "GET" else ""
+        if saved:
+            translation.activate(saved)
+            request.LANGUAGE_CODE = saved
+        elif asked in dict(settings.LANGUAGES):
+            # A page asked for by language (the service worker's offline copies, fetched
+            # without cookies): that language, for this answer only.
+            translation.activate(asked)
+            request.LANGUAGE_CODE = asked
+        response = self.get_response(request)
+        # Read again: the person may have signed in, or chosen a language, in this request.
+        language = _saved_language(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            set_language_cookie(response, language)
+        return response
+
+
+def _saved_language(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    assert isinstance(user, User)
+    return user.language
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+    )
 
 
 class TimeZoneMiddleware:

@@ -20,6 +20,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a time zone we know."), params={"value": value})
 
 
+def validate_language(value: str) -> None:
+    if value and value not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose a language from the list."))
+
+
 def default_time_zone() -> str:
     return settings.DEFAULT_USER_TIME_ZONE
 
@@ -82,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("text size"), max_length=8, choices=TextSize.choices, default=TextSize.STANDARD
     )
     high_contrast = models.BooleanField(_("high contrast"), default=False)
+    # The interface language (settings.LANGUAGES), remembered per person and applied on every
+    # page (accounts.middleware.LanguageMiddleware) and in their emails. Blank: the browser's.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", validators=[validate_language]
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

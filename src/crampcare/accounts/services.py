@@ -95,6 +95,15 @@ def update_display(user: User, *, text_size: str | None, high_contrast: bool | N
     return user
 
 
+def update_language(user: User, language: str) -> User:
+    """The interface language the person chose (a code of settings.LANGUAGES, or blank for the
+    browser's)."""
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["language"])
+    return user
+
+
 def update_profile(
     user: User, *, display_name: str | None, time_zone: str | None, country: str | None = None
 ) -> User:

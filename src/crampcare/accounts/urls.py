@@ -16,6 +16,7 @@ urlpatterns = [
         views.reauthenticate_with_key,
         name="reauthenticate_with_key",
     ),
+    path("language/", views.choose_language, name="language"),
     path("account/", views.account_settings, name="settings"),
     path("account/display/", views.display_settings, name="display"),
     path("account/tokens/", views.create_token, name="create_token"),

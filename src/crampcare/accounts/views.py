@@ -5,20 +5,29 @@ from typing import Any
 from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
 from allauth.mfa.webauthn.views import ReauthenticateWebAuthnView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic.edit import FormView
+from django.views.i18n import set_language
 
 from crampcare.accounts import services
 from crampcare.accounts.adapter import OWNER_ONLY, SignupClosed
 from crampcare.accounts.forms import DeleteAccountForm, DisplayForm, ProfileForm, TokenForm
+from crampcare.accounts.models import User
 from crampcare.accounts.onboarding import needs_owner
 from crampcare.accounts.request import AuthenticatedHttpRequest
 
@@ -83,6 +92,49 @@ class ReauthenticateWithKeyView(ReauthenticateWebAuthnView):
 
 
 reauthenticate_with_key = login_required(ReauthenticateWithKeyView.as_view())
+
+
+def _from_this_site(request: HttpRequest) -> bool:
+    """Whether a form post came from one of our own pages, by the headers browsers add to it
+    (``Sec-Fetch-Site``, ``Origin``); a client that sends neither is not a browser led by
+    another site."""
+    fetched = request.headers.get("Sec-Fetch-Site")
+    if fetched is not None and fetched not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+@csrf_exempt
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher at the foot of every page: Django's ``set_language`` (the cookie,
+    then back to ``next``, else to the page the form was on, only ever a page of this site), and
+    for a signed-in person saved on the account too.
+
+    The form carries nothing that differs from page to page, neither a CSRF token nor the
+    page's address, so pages compared to show nothing about who has an account stay byte for
+    byte alike; a post led by another site is refused by its headers instead, and the session
+    cookie (SameSite=Lax) never comes with one anyway."""
+    if not _from_this_site(request):
+        return HttpResponseForbidden(
+            _("Choose the language on this site's own pages."),
+            content_type="text/plain; charset=utf-8",
+        )
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(
+            _("Choose a language from the list."), content_type="text/plain; charset=utf-8"
+        )
+    response = set_language(request)
+    user = request.user
+    if user.is_authenticated:
+        assert isinstance(user, User)
+        services.update_language(user, language)
+    return response
 
 
 @login_required

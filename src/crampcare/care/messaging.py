@@ -39,6 +39,7 @@ from django_tasks import task
 
 from crampcare.accounts.models import User
 from crampcare.accounts.ownership import ReadRefused, system_access
+from crampcare.accounts.request import speaking
 from crampcare.background import enqueue_on_commit
 from crampcare.care import access
 from crampcare.care.models import CareRelationship, Message, MessageSettings, Thread
@@ -502,6 +503,8 @@ def _notify(thread_id: int, message_id: int) -> None:
         "link": thread_link(thread.pk),
         "settings_link": f"{settings.SITE_URL}{reverse('care:messages')}",
     }
-    subject = render_to_string("care/email/new_message_subject.txt", context).strip()
-    body = render_to_string("care/email/new_message.txt", context)
+    # In the recipient's language: the worker sends it, outside anyone's request.
+    with speaking(recipient):
+        subject = render_to_string("care/email/new_message_subject.txt", context).strip()
+        body = render_to_string("care/email/new_message.txt", context)
     EmailMessage(subject=subject, body=body, to=[recipient.email]).send()

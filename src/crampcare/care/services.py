@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from crampcare.accounts.models import User
+from crampcare.accounts.request import speaking
 from crampcare.background import enqueue_on_commit, seal, unseal
 from crampcare.care.models import (
     AuditRecord,
@@ -217,8 +218,12 @@ def _send_invitation(relationship: CareRelationship, code: str, link: str) -> No
         "expires_at": relationship.code_expires_at,
         "days": INVITATION_DAYS,
     }
-    subject = render_to_string("care/email/invitation_subject.txt", context).strip()
-    body = render_to_string("care/email/invitation.txt", context)
+    # In the language of the invited person's account if they have one, else the clinician's:
+    # the worker sends it, outside anyone's request.
+    invited = User.objects.filter(email__iexact=relationship.invited_email).first()
+    with speaking(invited if invited is not None and invited.language else relationship.clinician):
+        subject = render_to_string("care/email/invitation_subject.txt", context).strip()
+        body = render_to_string("care/email/invitation.txt", context)
     EmailMessage(subject=subject, body=body, to=[relationship.invited_email]).send()
 
 

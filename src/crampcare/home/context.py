@@ -76,6 +76,8 @@ def site(request: HttpRequest) -> dict[str, object]:
     )
     return {
         "nav_items": items,
+        # The language switcher (base.html): each language named in itself, never translated.
+        "interface_languages": settings.LANGUAGES,
         "nav_unread": unread,
         "program_hold": program_hold,
         "signup_open": signup_open,

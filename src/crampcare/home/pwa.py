@@ -23,11 +23,13 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 import crampcare
@@ -137,6 +139,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "offline_url": json.dumps(reverse("home:offline")),
         "outbox_script": json.dumps(static("crampcare/outbox.js")),
         "me_url": json.dumps(reverse("api:me")),
+        "language": json.dumps(get_language() or settings.LANGUAGE_CODE),
     }
     response = render(request, "home/sw.js", context, content_type="text/javascript")
     # Browsers check for a new worker on each visit; never let an HTTP cache answer for it.

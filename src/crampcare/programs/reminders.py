@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from crampcare.accounts import push
 from crampcare.accounts.models import PushSubscription, User
 from crampcare.accounts.ownership import system_access
+from crampcare.accounts.request import speaking
 from crampcare.config import NON_DELIVERING_EMAIL_BACKENDS
 from crampcare.core.nights import night_of
 from crampcare.programs.hold import hold_for
@@ -166,6 +167,12 @@ def due_reminders(now: datetime, channel: Channel = Channel.EMAIL) -> list[Due]:
 
 
 def reminder_message(due: Due) -> EmailMultiAlternatives:
+    """The bedtime email, written in the person's language (the worker has no request)."""
+    with speaking(due.owner):
+        return _reminder_message(due)
+
+
+def _reminder_message(due: Due) -> EmailMultiAlternatives:
     program = due.program
     items = items_for_night(program, due.night)
     link = unsubscribe_url(program)
@@ -197,7 +204,13 @@ def reminder_message(due: Due) -> EmailMultiAlternatives:
 
 def push_message(due: Due) -> dict[str, str]:
     """What the notification says. The same words for everyone, with no health detail beyond
-    "stretches": a lock screen is public. One tap opens tonight's session."""
+    "stretches": a lock screen is public. One tap opens tonight's session. In the person's
+    language."""
+    with speaking(due.owner):
+        return _push_message(due)
+
+
+def _push_message(due: Due) -> dict[str, str]:
     return {
         "title": _("Time for tonight’s stretches"),
         "body": _("A few minutes before you sleep. Tap to start."),

@@ -133,7 +133,12 @@ request_finished.connect(server_requests.finished, dispatch_uid="crampcare-brows
 
 
 def _new_page(
-    browser: Any, *, viewport: dict[str, int], dark: bool, service_workers: str = "block"
+    browser: Any,
+    *,
+    viewport: dict[str, int],
+    dark: bool,
+    service_workers: str = "block",
+    locale: str = "en-GB",
 ) -> Any:
     # The app's service worker (home/pwa.py) precaches about a hundred pages and files on a first
     # visit: only the tests of the app on the phone let it run (``app_page``); for every other
@@ -143,7 +148,8 @@ def _new_page(
         viewport=viewport,
         color_scheme="dark" if dark else "light",
         reduced_motion="reduce",
-        locale="en-GB",
+        # The browser's language: what it sends as Accept-Language.
+        locale=locale,
         timezone_id="Europe/London",
     )
     # Count the requests the browser has sent and not yet seen answered, so teardown can wait
@@ -243,6 +249,14 @@ def wait_for_the_worker(page: Any) -> None:
         ])"""
     )
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
+@pytest.fixture
+def spanish_page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page in light mode, in a browser set to Spanish (Accept-Language: es-ES)."""
+    page = _new_page(browser, viewport=PHONE, dark=False, locale="es-ES")
+    yield page
+    close_context(page)
 
 
 @pytest.fixture

@@ -80,12 +80,23 @@ def message_about(template: str, label: str, **params: str) -> Message:
     )
 
 
+def _point() -> str:
+    return "."
+
+
+# The decimal mark of the reader's language. The statistics know no languages: the app that
+# shows them sets this (insights.apps: the active language's, so "1,5" in Spanish).
+decimal_mark: Callable[[], str] = _point
+
+
 def number(value: float, places: int = 1) -> str:
-    """A figure as people read it: one decimal place, no "-0.0"."""
+    """A figure as people read it: one decimal place, no "-0.0", the reader's decimal mark."""
     if math.isinf(value):
         return "∞"
     text = f"{value:.{places}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace(".", decimal_mark())
 
 
 def percent(value: float) -> str:

@@ -13,6 +13,9 @@ const OFFLINE_URL = {{ offline_url|safe }};
 const RELIEF_AREA = /^\/cramp-now\/[a-z0-9-]+\/$/;
 const PICTURE = /^\/exercises\/[a-z0-9-]+\/picture\.svg$/;
 const ME_URL = {{ me_url|safe }};
+// The language the pages are precached in: the one the person reads. Choosing another changes
+// this script, so the browser installs it again and precaches the pages in that language.
+const LANGUAGE = {{ language|safe }};
 importScripts({{ outbox_script|safe }});
 
 self.addEventListener("install", (event) => {
@@ -20,7 +23,10 @@ self.addEventListener("install", (event) => {
     const cache = await caches.open(PUBLIC);
     // Without cookies: these copies are everyone's, never a signed-in person's page.
     await Promise.all(PRECACHE.map(async (url) => {
-      const response = await fetch(new Request(url, { credentials: "omit", cache: "reload" }));
+      // Pages ask for the language by name (without cookies the server cannot know it).
+      const source = url.startsWith("/static/") ? url
+        : url + (url.includes("?") ? "&" : "?") + "language=" + encodeURIComponent(LANGUAGE);
+      const response = await fetch(new Request(source, { credentials: "omit", cache: "reload" }));
       if (!response.ok) throw new Error("precache failed: " + url + " " + response.status);
       await cache.put(url, response);
     }));

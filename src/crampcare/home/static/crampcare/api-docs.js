@@ -11,10 +11,8 @@
   follow();
   dark.addEventListener("change", follow);
 
-  var names = [
-    [".swagger-ui .close-modal", "Close"],
-    [".swagger-ui textarea.body-param__text", "Request body"],
-  ];
+  // The names in the page's language (swagger.html's data-label-… attributes).
+  var names = [];
   function nameControls() {
     names.forEach(function (pair) {
       document.querySelectorAll(pair[0] + ":not([aria-label])").forEach(function (control) {
@@ -23,6 +21,10 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    names = [
+      [".swagger-ui .close-modal", document.body.dataset.labelClose || "Close"],
+      [".swagger-ui textarea.body-param__text", document.body.dataset.labelRequestBody || "Request body"],
+    ];
     new MutationObserver(nameControls).observe(document.body, { childList: true, subtree: true });
   });
 })();

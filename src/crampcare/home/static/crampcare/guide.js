@@ -5,6 +5,24 @@
 (function () {
   "use strict";
 
+  // The best voice for a language: the exact tag ("es-ES"), else one of the same language
+  // ("es" matches "es-MX"), preferring the phone's own voices (they work offline).
+  function voiceFor(synth, lang) {
+    var voices = [];
+    try { voices = synth.getVoices() || []; } catch (e) { return null; }
+    var wanted = lang.toLowerCase();
+    var base = wanted.split("-")[0];
+    var best = null;
+    var bestScore = 0;
+    voices.forEach(function (voice) {
+      var tag = String(voice.lang || "").toLowerCase().replace("_", "-");
+      var score = tag === wanted ? 4 : tag.split("-")[0] === base ? 2 : 0;
+      if (score && voice.localService) score += 1;
+      if (score > bestScore) { best = voice; bestScore = score; }
+    });
+    return best;
+  }
+
   // A speaker that says one cue at a time (a new cue cuts the last one short).
   function speaker() {
     var synth = window.speechSynthesis && typeof window.SpeechSynthesisUtterance === "function"
@@ -15,7 +33,12 @@
       try {
         synth.cancel();
         var utterance = new window.SpeechSynthesisUtterance(text);
-        utterance.lang = document.documentElement.lang || "en";
+        // In the page's language (<html lang>), with a voice for it when the phone has one;
+        // without one the browser picks its own for that language.
+        var lang = document.documentElement.lang || "en";
+        utterance.lang = lang;
+        var chosen = voiceFor(synth, lang);
+        if (chosen) utterance.voice = chosen;
         utterance.rate = 0.95;
         utterance.onerror = function (event) {
           if (event.error === "not-allowed") blocked = text;
@@ -27,6 +50,8 @@
     document.addEventListener("pointerdown", function () {
       if (blocked) { var text = blocked; blocked = null; speak(text); }
     }, true);
+    // Some browsers list their voices only after a moment; asking once starts that.
+    if (synth) { try { synth.getVoices(); } catch (e) { /* no voices */ } }
     return {
       available: synth !== null,
       speak: speak,
