@@ -22,11 +22,6 @@ def committed(django_capture_on_commit_callbacks: Any) -> Any:
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-WAITING_FOR_THE_CARE_CATALOGUE = pytest.mark.xfail(
-    strict=True, reason="the Spanish catalogue of care is being written"
-)
-
-
 @pytest.fixture
 def rendered_in(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """(template, language active while it was rendered) for every email template rendered."""
@@ -96,7 +91,6 @@ def test_a_new_message_email_is_in_the_recipients_language(
     assert _languages(rendered_in, "care/email/new_message") == {"es"}
 
 
-@WAITING_FOR_THE_CARE_CATALOGUE
 def test_the_invitation_reads_in_spanish(team: Team, committed: Any) -> None:
     make_user("nuria@example.org", language="es")
     with committed():

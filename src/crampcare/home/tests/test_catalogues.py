@@ -25,27 +25,13 @@ from crampcare.home import catalogues
 from crampcare.home.catalogues import CATALOGUES, LANGUAGES, Catalogue
 from crampcare.knowledge.base import CONTENT_DIR, Text, exercise_file_names, read_yaml
 
-# The apps whose Spanish catalogue is still being written, for each test (a catalogue can be
-# finished before it is brought up to date with newer sources).
-_BEING_WRITTEN = {"assessment", "care", "diary", "insights", "knowledge", "portability", "programs"}
-PENDING_TRANSLATED = set(_BEING_WRITTEN)
-PENDING_COMPILED = set(_BEING_WRITTEN)
-PENDING_UP_TO_DATE = set(_BEING_WRITTEN)
-# The content files whose Spanish is still being written.
-PENDING_CONTENT = {
-    "conditions.yaml",
-    "contributors.yaml",
-    "emergency_numbers.yaml",
-    "medicines.yaml",
-    "muscles.yaml",
-    "plan_reasons.yaml",
-    "red_flags.yaml",
-    "references.yaml",
-    "relief.yaml",
-    "topics.yaml",
-    "triage_rules.yaml",
-    "exercises/core.yaml",
-}
+# Catalogues and content files whose Spanish is still being written: none. A new catalogue or
+# content file may be named here while its Spanish is written (strict: the mark goes once it
+# passes).
+PENDING_TRANSLATED: set[str] = set()
+PENDING_COMPILED: set[str] = set()
+PENDING_UP_TO_DATE: set[str] = set()
+PENDING_CONTENT: set[str] = set()
 
 
 def _by_catalogue(pending: set[str]) -> list[Any]:

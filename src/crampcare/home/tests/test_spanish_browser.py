@@ -29,16 +29,6 @@ from crampcare.testing.builders import make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FAST = 200
-WAITING_FOR_THE_KNOWLEDGE_SPANISH = pytest.mark.xfail(
-    strict=True,
-    reason="the relief guide's words are in the knowledge catalogue and relief.yaml, "
-    "whose Spanish is being written",
-)
-WAITING_FOR_THE_PROGRAMS_SPANISH = pytest.mark.xfail(
-    strict=True,
-    reason="the player's words are in the programs catalogue and the exercise library, "
-    "whose Spanish is being written",
-)
 
 # A stand-in for the Web Speech API with an English and two Spanish voices: it writes down what
 # would have been said, in which language and with which voice.
@@ -142,7 +132,6 @@ def test_a_spanish_browser_gets_the_welcome_and_the_relief_guide_in_spanish(
     look_both_schemes(page, "es-relief-easing")
 
 
-@WAITING_FOR_THE_KNOWLEDGE_SPANISH
 def test_the_relief_guide_reads_in_spanish(spanish_page: Any, live_server: Any) -> None:
     page = spanish_page
     page.goto(live_server.url + "/cramp-now/")
@@ -221,7 +210,6 @@ def test_a_person_who_chose_spanish_gets_the_player_in_spanish_on_an_english_pho
     look_both_schemes(page, "es-program-player-done")
 
 
-@WAITING_FOR_THE_PROGRAMS_SPANISH
 def test_the_player_reads_in_spanish(page: Any, live_server: Any) -> None:
     user = _spanish_person()
     sign_in_with_cookie(page, live_server, user)

@@ -77,7 +77,6 @@ def test_without_a_saved_language_the_email_is_in_english(
     assert mail.outbox[0].subject == "Your bedtime stretches at 22:30"
 
 
-@pytest.mark.xfail(strict=True, reason="the Spanish catalogue of programs is being written")
 def test_the_email_reads_in_spanish(user: User) -> None:
     _due(user)
     accounts.update_language(user, "es")
