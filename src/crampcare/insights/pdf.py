@@ -160,8 +160,8 @@ class _Writer:
 
 def render_pdf(report: DoctorReport) -> bytes:
     period = _("Nights of %(first)s to %(last)s (%(weeks)s weeks)") % {
-        "first": date_format(report.first_night, "j F Y"),
-        "last": date_format(report.last_night, "j F Y"),
+        "first": date_format(report.first_night, _("j F Y")),
+        "last": date_format(report.last_night, _("j F Y")),
         "weeks": report.weeks,
     }
     pdf = _Document(footer_text=_("crampcare report for %(name)s") % {"name": report.person})
@@ -180,7 +180,7 @@ def render_pdf(report: DoctorReport) -> bytes:
     out.text(
         # In the zone of the request (the person's), as the report page shows it.
         _("Made on %(date)s.")
-        % {"date": date_format(timezone.localtime(report.generated), "j F Y")}
+        % {"date": date_format(timezone.localtime(report.generated), _("j F Y"))}
         + " "
         + report.disclaimer,
         muted=True,
@@ -410,7 +410,7 @@ def _assessment(out: _Writer, report: DoctorReport) -> None:
     else:
         out.text(
             _("Questionnaire completed on %(date)s. Overall: %(level)s.")
-            % {"date": date_format(section.done_on, "j F Y"), "level": section.level_label},
+            % {"date": date_format(section.done_on, _("j F Y")), "level": section.level_label},
             bold=True,
         )
         if section.unanswered:

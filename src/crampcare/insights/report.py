@@ -304,7 +304,7 @@ def clinician_summary(
     if assessment.done_on is not None:
         lines.append(
             _("Latest questionnaire (%(date)s): %(level)s.")
-            % {"date": date_format(assessment.done_on, "j F Y"), "level": assessment.level_label}
+            % {"date": date_format(assessment.done_on, _("j F Y")), "level": assessment.level_label}
         )
     if assessment.medicine_list:
         lines.append(

@@ -45,7 +45,7 @@ SCORES = tuple(range(SEVERITY_MAX + 1))
 
 
 def _night_label(night: date) -> str:
-    return formats.date_format(night, "l j F")
+    return formats.date_format(night, _("l j F"))
 
 
 # -- cramps ---------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def episode_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.delete_episode(user, pk)
         messages.success(request, _("The cramp is deleted."))
         return redirect(_diary_at(user, episode.night))
-    when = formats.date_format(timezone.localtime(episode.started_at), "l j F, H:i")
+    when = formats.date_format(timezone.localtime(episode.started_at), _("l j F, H:i"))
     return render(
         request,
         "diary/confirm_delete.html",
