@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crampcare.accounts import push
-from crampcare.accounts.request import AuthenticatedHttpRequest
+from crampcare.accounts.request import AuthenticatedHttpRequest, speaking
 from crampcare.downloads import attachment
 from crampcare.knowledge.loader import get_library
 from crampcare.programs import calendar, clinician, reminders, services, sessions, tailoring
@@ -460,8 +460,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     program = calendar.program_for_calendar_token(token)
     if program is None:
         raise Http404(_("No such calendar."))
+    # A calendar app asks in its own language, or none: the events read in the owner's.
+    with speaking(program.owner):  # type: ignore[arg-type]
+        body = calendar.feed(program, program.owner)  # type: ignore[arg-type]
     response = attachment(
-        calendar.feed(program, program.owner),  # type: ignore[arg-type]
+        body,
         filename="crampcare-bedtime.ics",
         content_type="text/calendar; charset=utf-8",
         inline=True,  # subscribed to, not saved

@@ -260,3 +260,17 @@ def test_it_shows_a_qr_code_of_the_link_as_an_image(
 def test_it_gives_the_webcal_form_of_either_scheme() -> None:
     assert calendar.webcal_url("https://a.example/c.ics") == "webcal://a.example/c.ics"
     assert calendar.webcal_url("http://a.example/c.ics") == "webcal://a.example/c.ics"
+
+
+def test_the_feed_reads_in_the_owners_language_whatever_the_calendar_app_asks(
+    user: User, program: Program
+) -> None:
+    from crampcare.accounts import services as accounts
+
+    secret = calendar.new_calendar_token(user)
+    accounts.update_language(user, "es")
+    feed = icalendar.Calendar.from_ical(
+        Client(HTTP_ACCEPT_LANGUAGE="en-GB").get(f"/program/calendar/{secret}.ics").content
+    )
+    [event] = list(feed.walk("VEVENT"))
+    assert str(feed["X-WR-CALNAME"]) == str(event["SUMMARY"]) == "Estiramientos antes de dormir"
