@@ -24,6 +24,10 @@ class ProfileOut(Schema):
     time_zone: str
     text_size: TextSize = Field(description="Reading comfort: standard, large or largest.")
     high_contrast: bool
+    language: str = Field(
+        description="The interface language you chose (en, es), or empty for the browser's: "
+        "emails, reminders, reports and answers' messages are written in it."
+    )
 
 
 class ProfileIn(Schema):
@@ -31,6 +35,9 @@ class ProfileIn(Schema):
     time_zone: Annotated[str | None, limited_by(User, "time_zone")] = None
     text_size: TextSize | None = None
     high_contrast: StrictBool | None = None
+    language: Annotated[str | None, limited_by(User, "language")] = Field(
+        None, description="en or es; an empty string goes back to the browser's language."
+    )
 
     model_config = {"extra": "forbid"}
 
@@ -59,7 +66,9 @@ def me(request: AuthenticatedHttpRequest) -> object:
 
 
 @router.patch(
-    "/me", response=ProfileOut, summary="Change your name, time zone, text size or contrast"
+    "/me",
+    response=ProfileOut,
+    summary="Change your name, time zone, text size, contrast or language",
 )
 def update_me(request: AuthenticatedHttpRequest, payload: ProfileIn) -> object:
     user = services.update_profile(
@@ -72,6 +81,8 @@ def update_me(request: AuthenticatedHttpRequest, payload: ProfileIn) -> object:
         user = services.update_display(
             user, text_size=text_size, high_contrast=payload.high_contrast
         )
+    if payload.language is not None:
+        user = services.update_language(user, payload.language)
     return user
 
 

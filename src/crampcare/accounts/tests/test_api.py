@@ -24,6 +24,34 @@ def test_it_updates_the_profile(owner_client: Client, user: User) -> None:
     assert user.time_zone == "America/New_York"
 
 
+def test_it_keeps_the_chosen_language_and_answers_in_it(owner_client: Client, user: User) -> None:
+    assert owner_client.get("/api/v1/me").json()["language"] == ""
+    response = owner_client.patch("/api/v1/me", {"language": "es"}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["language"] == "es"
+    user.refresh_from_db()
+    assert user.language == "es"
+    # The next answer's messages are in Spanish.
+    wrong = owner_client.patch(
+        "/api/v1/me", {"time_zone": "Mars/Olympus"}, content_type="application/json"
+    )
+    assert wrong.status_code == 422
+    assert "Mars/Olympus" in wrong.json()["errors"][0]["message"]
+    assert wrong.json()["errors"][0]["message"] != "Mars/Olympus is not a time zone we know."
+    back = owner_client.patch("/api/v1/me", {"language": ""}, content_type="application/json")
+    assert back.json()["language"] == ""
+
+
+def test_it_names_a_language_it_does_not_have(owner_client: Client, user: User) -> None:
+    response = owner_client.patch("/api/v1/me", {"language": "xx"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "language", "message": "Choose a language from the list."}
+    ]
+    user.refresh_from_db()
+    assert user.language == ""
+
+
 def test_it_names_an_invalid_time_zone(owner_client: Client, user: User) -> None:
     response = owner_client.patch(
         "/api/v1/me", {"time_zone": "Mars/Olympus"}, content_type="application/json"
