@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -175,6 +176,11 @@ class PushSubscription(OwnedModel):
         return self.label or str(_("A browser"))
 
 
+# A running task writes its progress a few times a second and a queued one is taken within
+# seconds by a live worker: this long without a word means no worker will finish it.
+TASK_STALLED_AFTER = timedelta(minutes=15)
+
+
 class TaskProgress(OwnedModel):
     """How far one of a person's background tasks has come (accounts/progress.py): an import's
     bytes or rows, shown on the page while a worker runs it. Any process reads it, so a page
@@ -205,8 +211,26 @@ class TaskProgress(OwnedModel):
         return f"{self.kind} ({self.state})"
 
     @property
+    def stalled(self) -> bool:
+        """Waiting or running, but not a word from a worker for ``TASK_STALLED_AFTER``: the
+        worker stopped (a crash, a restart mid-import) and the task will not finish. Shown as
+        failed, so a page does not wait for ever; the worker's daily clean-up records it so."""
+        if self.state not in {self.State.QUEUED, self.State.RUNNING}:
+            return False
+        return timezone.now() - self.updated_at > TASK_STALLED_AFTER
+
+    @property
+    def failed(self) -> bool:
+        return self.state == self.State.FAILED or self.stalled
+
+    @property
     def finished(self) -> bool:
-        return self.state in {self.State.DONE, self.State.FAILED}
+        return self.state in {self.State.DONE, self.State.FAILED} or self.stalled
+
+    @property
+    def shown_state(self) -> str:
+        """The state as a page or the API tells it: a stalled task has failed."""
+        return str(self.State.FAILED) if self.stalled else str(self.state)
 
     @property
     def percent(self) -> int:

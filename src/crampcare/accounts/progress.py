@@ -35,7 +35,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import timezone
 
-from crampcare.accounts.models import TaskProgress, User
+from crampcare.accounts.models import TASK_STALLED_AFTER, TaskProgress, User
 from crampcare.accounts.ownership import system_access
 
 Reporter = Callable[[int, int], None]
@@ -167,9 +167,32 @@ def finish(progress_id: int, *, result: Any, failed: bool = False) -> None:
     _forget_input(progress_id)
 
 
+def settle_stalled(now: datetime | None = None) -> int:
+    """Record as failed every task no worker has said a word about for ``TASK_STALLED_AFTER``
+    (its worker stopped); pages already show them so. Returns how many; their inputs go."""
+    cutoff = (now or timezone.now()) - TASK_STALLED_AFTER
+    with system_access("the worker's daily clean-up records tasks whose worker stopped"):
+        stalled = TaskProgress.objects.filter(
+            state__in=[TaskProgress.State.QUEUED, TaskProgress.State.RUNNING],
+            updated_at__lt=cutoff,
+        )
+        ids = list(stalled.values_list("pk", flat=True))
+        count = TaskProgress.objects.filter(pk__in=ids).update(
+            state=TaskProgress.State.FAILED,
+            result={"error": "stalled"},
+            payload=None,
+            updated_at=timezone.now(),
+        )
+    for progress_id in ids:
+        _forget_input(progress_id)
+    return count
+
+
 def prune(before: datetime) -> int:
     """Delete finished progress records last updated before ``before`` (the page that showed
-    them is long gone); returns how many. Records still waiting or running stay."""
+    them is long gone); returns how many. Tasks whose worker stopped are first recorded as
+    failed (``settle_stalled``); records still waiting or running stay."""
+    settle_stalled()
     with system_access("the worker's daily clean-up removes old finished progress records"):
         old = TaskProgress.objects.filter(
             state__in=[TaskProgress.State.DONE, TaskProgress.State.FAILED], updated_at__lt=before

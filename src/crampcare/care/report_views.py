@@ -82,9 +82,7 @@ def reports_progress(request: AuthenticatedHttpRequest, progress_id: int) -> Htt
     context = {
         "record": record,
         "result": record.result or {},
-        "failed": failure_message(record.result)
-        if record.state == TaskProgress.State.FAILED
-        else "",
+        "failed": failure_message(record.result) if record.failed else "",
         "downloadable": bulk_reports.downloadable(record),
         "expires_at": bulk_reports.expires_at(record),
     }

@@ -199,14 +199,14 @@ def _health_status(record: TaskProgress) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": record.pk,
         "status_url": reverse("api:apple_health_import_status", args=[record.pk]),
-        "state": record.state,
+        "state": record.shown_state,
         "bytes_read": record.done,
         "bytes_total": record.total,
         "percent": record.percent,
         "result": None,
         "problem": None,
     }
-    if record.state == TaskProgress.State.FAILED:
+    if record.failed:
         detail = tasks.failure_message(record.result)
         body["problem"] = {
             "saved": False,

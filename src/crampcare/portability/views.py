@@ -170,7 +170,7 @@ def _finished(
     the upload (the server failed, not the file); a file with problems lists them, 400 in answer
     to the upload. The progress page, asked again later, answers 200 with the same page."""
     result = record.result or {}
-    if record.state == TaskProgress.State.FAILED:
+    if record.failed:
         page = _data_page(request, 503 if posted else 200, failed=failure_message(result))
         return _unavailable(page, result) if posted else page
     report = report_from_json(result)
@@ -289,7 +289,7 @@ def _health_finished(
     """What the Apple Health import did, or why it did nothing: in answer to the upload, 400 for
     a file at fault and 503 when the server failed; the progress page asked again, 200."""
     result = record.result or {}
-    if record.state == TaskProgress.State.FAILED:
+    if record.failed:
         page = _health_page(request, 503 if posted else 200, failed=failure_message(result))
         return _unavailable(page, result) if posted else page
     report = health_report_from_json(result)

@@ -514,3 +514,53 @@ def test_a_big_upload_through_the_page_is_never_held_in_memory(
     assert peak < 20 * MB, f"{peak / MB:.0f} MB"
     record = _record(owner)
     assert record.done == record.total > 100 * MB
+
+
+# A worker that stopped
+
+
+def test_an_import_no_worker_finishes_is_shown_as_failed_then_recorded_so(
+    queued: None, owner_client: Client, owner: User
+) -> None:
+    """A worker that crashed or restarted mid-import never finishes the record: after a quiet
+    spell the page and the API say the import did not finish, rather than waiting for ever, and
+    the worker's daily clean-up records it as failed and removes the upload."""
+    _post(owner_client, export_zip(export_xml(*JUNE_5)))
+    record = _record(owner)
+    url = reverse("portability:apple_health_progress", args=[record.pk])
+    status = f"{API}/{record.pk}"
+    with time_machine.travel(datetime(2024, 6, 20, 12, 14), tick=False):
+        assert "Waiting to start" in owner_client.get(url).content.decode()
+        assert owner_client.get(status).json()["state"] == "queued"
+        assert progress.settle_stalled() == 0
+    with time_machine.travel(datetime(2024, 6, 20, 12, 16), tick=False):
+        assert owner_client.get(url, headers={"HX-Request": "true"})["HX-Redirect"] == url
+        page = owner_client.get(url)
+        assert page.status_code == 200
+        assert "The server could not finish the import; your file may be fine." in _text(page)
+        answer = owner_client.get(status).json()
+        assert answer["state"] == "failed"
+        assert "could not finish the import" in answer["problem"]["detail"]
+        # Showing it changed nothing; the clean-up records it.
+        record.refresh_from_db()
+        assert record.state == "queued"
+        assert progress.input_path(record.pk).exists()
+        assert progress.settle_stalled() == 1
+    record.refresh_from_db()
+    assert (record.state, record.result) == ("failed", {"error": "stalled"})
+    assert not progress.input_path(record.pk).exists()
+    _nothing_imported()
+
+
+def test_a_running_import_that_writes_its_progress_is_not_stalled(
+    queued: None, owner_client: Client, owner: User
+) -> None:
+    _post(owner_client, export_zip(export_xml(*JUNE_5)))
+    record = _record(owner)
+    with time_machine.travel(datetime(2024, 6, 20, 12, 20), tick=False):
+        progress.reporter(record.pk)(10, 100)  # a worker, still reading
+    with time_machine.travel(datetime(2024, 6, 20, 12, 30), tick=False):
+        record.refresh_from_db()
+        assert not record.stalled
+        assert not record.finished
+        assert progress.settle_stalled() == 0
