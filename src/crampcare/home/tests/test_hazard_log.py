@@ -1,4 +1,4 @@
-"""The relief (R) and diary/insights (D) rows of docs/safety/hazard-log.md name tests that exist."""
+"""The relief (R), diary/insights (D) and languages/pictures (L) rows of docs/safety/hazard-log.md name tests that exist."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _rows(prefix: str) -> list[str]:
 
 
 def test_it_names_only_tests_that_exist() -> None:
-    for row in _rows("R") + _rows("D"):
+    for row in _rows("R") + _rows("D") + _rows("L"):
         named = re.findall(r"`(\w+/tests/test_\w+\.py)::(test_\w+)`", row)
         assert named, row
         for path, test_name in named:
@@ -27,7 +27,7 @@ def test_it_names_only_tests_that_exist() -> None:
 
 
 def test_it_gives_every_hazard_a_severity_mitigation_and_test() -> None:
-    rows = _rows("R") + _rows("D")
+    rows = _rows("R") + _rows("D") + _rows("L")
     assert len(rows) >= 12
     for row in rows:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
