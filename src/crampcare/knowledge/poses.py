@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -297,22 +297,7 @@ def joint_angles(frame: Frame) -> Iterator[tuple[str, float]]:
         yield f"{side} elbow", normalise(fore - upper)
 
 
-BODY_POINTS = (
-    "hip",
-    "shoulder",
-    "near_knee",
-    "near_ankle",
-    "near_heel",
-    "near_toe",
-    "near_elbow",
-    "near_hand",
-    "far_knee",
-    "far_ankle",
-    "far_heel",
-    "far_toe",
-    "far_elbow",
-    "far_hand",
-)
+BODY_POINTS: tuple[str, ...] = tuple(point for point in get_args(FigurePoint) if point != "head")
 
 
 def _surfaces(pose: Pose) -> list[tuple[float, float, float, str]]:
