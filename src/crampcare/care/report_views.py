@@ -18,7 +18,6 @@ from crampcare.accounts.ownership import get_owned_or_404
 from crampcare.accounts.request import AuthenticatedHttpRequest
 from crampcare.care import bulk_reports, services
 from crampcare.care.forms import ReportsForm
-from crampcare.portability.tasks import failure_message
 
 
 def _people(request: AuthenticatedHttpRequest) -> list[tuple[int, str]]:
@@ -82,7 +81,12 @@ def reports_progress(request: AuthenticatedHttpRequest, progress_id: int) -> Htt
     context = {
         "record": record,
         "result": record.result or {},
-        "failed": failure_message(record.result) if record.failed else "",
+        "failed": _(
+            "The server could not finish making the reports. Nothing was kept; make them again "
+            "later, and if it happens again, tell whoever runs this site."
+        )
+        if record.failed
+        else "",
         "downloadable": bulk_reports.downloadable(record),
         "expires_at": bulk_reports.expires_at(record),
     }
