@@ -179,3 +179,32 @@ def test_only_the_clinician_who_asked_sees_the_progress_and_the_zip(team: Team, 
             assert b"%PDF" not in response.content
     # Reading the progress or the zip reads nobody's data again.
     assert len(_reads(team)) == before
+
+
+def test_reports_the_server_could_not_make_are_a_page_saying_so(
+    queued: None, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = _made(team)
+
+    def broken(*_: object, **__: object) -> bytes:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(bulk_reports.pdf, "render_pdf", broken)
+    with pytest.raises(RuntimeError):
+        bulk_reports.build_reports.call(record.pk, [team.person.pk], 8)
+    page = client_for(team.clinician).get(f"/care/reports/{record.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "The server could not finish making the reports." in body
+    assert "/download/" not in body
+    assert not progress.output_path(record.pk).exists()
+
+
+def test_reports_whose_worker_stopped_are_not_waited_for_for_ever(queued: None, team: Team) -> None:
+    record = _made(team)
+    TaskProgress.objects.for_user(team.clinician).filter(pk=record.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=16)
+    )
+    page = client_for(team.clinician).get(f"/care/reports/{record.pk}/")
+    assert page.status_code == 200
+    assert "The server could not finish making the reports." in page.content.decode()
