@@ -55,11 +55,16 @@ class Cited(ContentModel):
         return value
 
 
+# libyaml's parser when PyYAML has it (its wheels do): the content is some 600 KB of YAML that
+# every process reads at start, which the pure-Python parser takes over a second to read.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def read_yaml(name: str) -> Any:
     """Parse one content file (cached: content is read once per process)."""
     with (CONTENT_DIR / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
 def all_reference_ids_used() -> set[str]:

@@ -213,3 +213,16 @@ def test_it_keeps_every_text_in_english_first() -> None:
     for name in OWN_CLAIM_FILES:
         for node in texts(read_yaml(name)):
             assert Text.model_validate(node).en.strip(), name
+
+
+def test_the_fast_parser_reads_every_content_file_as_the_plain_one_does() -> None:
+    """Content is parsed with libyaml when PyYAML has it (knowledge/base.py); it must read each
+    file exactly as PyYAML's own safe parser does."""
+    import yaml
+
+    from crampcare.knowledge.base import CONTENT_DIR
+
+    for path in sorted(CONTENT_DIR.rglob("*.yaml")):
+        name = path.relative_to(CONTENT_DIR).as_posix()
+        plain = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        assert read_yaml(name) == plain, name
