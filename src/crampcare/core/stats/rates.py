@@ -29,7 +29,6 @@ from operator import index
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 IntLike = Sequence[int] | npt.NDArray[np.int64]
@@ -96,6 +95,8 @@ def rate_ratio(
     ``dispersion`` above 1 widens the interval for nights that cluster (module docstring);
     ``df`` is then the residual degrees of freedom of the quasi-Poisson interval.
     """
+    from scipy import special  # on first use: most processes never need it
+
     cramps_a, cramps_b = index(cramps_a), index(cramps_b)
     if cramps_a < 0 or cramps_b < 0:
         raise ValueError("cramp counts cannot be negative")
@@ -132,6 +133,8 @@ def _overdispersed(
     scale: float,
     df: float,
 ) -> RateRatio:
+    from scipy import special  # on first use: most processes never need it
+
     tail = (1 - confidence) / 2
     # Exact interval on the effective counts (a count divided by the dispersion).
     eff_a, eff_b = cramps_a / scale, cramps_b / scale
@@ -227,6 +230,8 @@ def _exact_binomial_p(successes: int, trials: int, p0: float) -> float:
     one seen. The distribution is unimodal, so those outcomes form two tails; the far tail's edge
     is found by bisection, so a long diary (thousands of cramps) costs microseconds, not a pass
     over every possible count."""
+    from scipy import special  # on first use: most processes never need it
+
     mean = trials * p0
     if successes == mean:
         return 1.0
@@ -294,6 +299,8 @@ def mean_difference(
 
     When both groups have no spread at all the interval collapses to the difference itself.
     """
+    from scipy import special  # on first use: most processes never need it
+
     values_a = np.asarray(a, dtype=float)
     values_b = np.asarray(b, dtype=float)
     if values_a.size < 2 or values_b.size < 2:
