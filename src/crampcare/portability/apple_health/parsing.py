@@ -45,6 +45,8 @@ NOT_ASLEEP_VALUES = frozenset(
     {"HKCategoryValueSleepAnalysisInBed", "HKCategoryValueSleepAnalysisAwake"}
 )
 
+NAN = float("nan")
+
 ML_PER_CUP = 250.0
 """The diary's cup (docs/diary.md)."""
 WATER_ML: dict[str, float] = {
@@ -280,6 +282,7 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
     steps, water, stand, sleep = totals.steps, totals.water_ml, totals.stand_minutes, totals.sleep
     workouts = totals.workouts
     seconds, day_and_night, day_of = clock.seconds, clock.day_and_night, clock.day
+    known_days, minutes_ok = clock.days, _MINUTES
     parser = etree.iterparse(
         stream,
         events=("end",),
@@ -329,9 +332,21 @@ def aggregate(stream: IO[bytes], tz: ZoneInfo) -> Totals:
                 attrib = elem.attrib
                 kind = attrib.get("type")
                 if kind == STEPS:
-                    day = day_of(attrib["startDate"], elem)
+                    # Nearly every record is a step count: the day and the number are worked out
+                    # here without a call where the common case allows (the same checks as
+                    # day_of and _number, which give the message when a check fails).
+                    when = attrib["startDate"]
+                    day = known_days.get(when[:13] + when[19:])
+                    if day is None or len(when) != 25 or minutes_ok(when, 13) is None:
+                        day = day_of(when, elem)
+                    raw = attrib.get("value")
+                    try:
+                        value = float(raw)  # type: ignore[arg-type]
+                    except (TypeError, ValueError):
+                        value = NAN
+                    if value - value != 0.0:  # NaN or infinity (or no value at all)
+                        value = _number(raw, _STEP_COUNT, elem)
                     source = attrib.get("sourceName", "")
-                    value = _number(attrib.get("value"), _STEP_COUNT, elem)
                     by_source = steps.get(day)
                     if by_source is None:
                         steps[day] = {source: value}
