@@ -114,6 +114,24 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_task_files_from_earlier_tests() -> None:
+    """Uploads waiting for a task and outputs left for download are named by their record's id,
+    and each test's database numbers records from 1 again: a file an earlier test left must not
+    pass for this test's (accounts/progress.py)."""
+    import shutil
+
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        data_dir = Path(settings.DATA_DIR)
+    except ImproperlyConfigured:  # pure tests may run without Django
+        return
+    for folder in ("uploads", "outputs"):
+        shutil.rmtree(data_dir / folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_onboarding_state() -> Iterator[None]:
     # "Has anyone signed up yet?" is cached per process; each test starts from its own database.
     from crampcare.accounts import onboarding
