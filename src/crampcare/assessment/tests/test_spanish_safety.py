@@ -53,11 +53,8 @@ def test_no_spanish_message_tells_anyone_to_stop_a_medicine() -> None:
     """Where the English says not to stop a medicine on your own, so does the Spanish; and no
     Spanish text tells the person to stop one ("déjalo", "suspéndelo") without that "no"."""
     content = load_clinical()
-    texts = [
-        text
-        for item in [*content.rules, *content.contributors]
-        for text in (item.message, item.action)
-    ]
+    texts = [text for rule in content.rules for text in (rule.message, rule.action)]
+    texts += [text for item in content.contributors for text in (item.message, item.action)]
     told_not_to_stop = 0
     for text in texts:
         english, spanish = _plain(text.en), _plain(text.es or "")
