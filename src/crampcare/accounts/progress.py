@@ -23,6 +23,7 @@ importer that needs bytes) or as an open file it reads as a stream (``take_file`
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import tempfile
@@ -30,9 +31,10 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
 from crampcare.accounts.models import TASK_STALLED_AFTER, TaskProgress, User
@@ -156,6 +158,26 @@ def reporter(progress_id: int, *, clock: Callable[[], float] = time.monotonic) -
             )
 
     return report
+
+
+Done = TypeVar("Done")
+_logger = logging.getLogger(__name__)
+
+
+def attempt(progress_id: int, work: Callable[[], Done], *, what: str) -> tuple[bool, Done | None]:
+    """Run a task's ``work``, recording a failure on its record: a database busy past its
+    timeout is ``{"error": "busy"}`` and answers ``(False, None)`` (the work took back what it
+    wrote); anything else is ``{"error": "failed"}`` and is raised again. ``(True, value)`` when
+    the work finished; the task then calls ``finish`` with what it made."""
+    try:
+        return True, work()
+    except OperationalError as error:
+        _logger.warning("%s stopped: %s", what, error)
+        finish(progress_id, result={"error": "busy"}, failed=True)
+        return False, None
+    except Exception:
+        finish(progress_id, result={"error": "failed"}, failed=True)
+        raise
 
 
 def finish(progress_id: int, *, result: Any, failed: bool = False) -> None:

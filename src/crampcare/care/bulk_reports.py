@@ -11,13 +11,11 @@ clean-up deletes it with its record.
 
 from __future__ import annotations
 
-import logging
 import re
 import zipfile
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-from django.db import OperationalError
 from django.utils import timezone
 from django_tasks import task
 
@@ -28,8 +26,6 @@ from crampcare.care import services
 from crampcare.care.access import reading_from
 from crampcare.insights import pdf
 from crampcare.insights.report import doctor_report
-
-logger = logging.getLogger(__name__)
 
 KIND = "care-reports"
 ORIGIN = "care:reports"
@@ -96,15 +92,11 @@ def build_reports(progress_id: int, person_ids: list[int], weeks: int) -> int:
                         made.append(content.person)
                 store(done, len(person_ids))
 
-    try:
-        progress.write_output(progress_id, write)
-    except OperationalError as error:
-        logger.warning("Building reports stopped: %s", error)
-        progress.finish(progress_id, result={"error": "busy"}, failed=True)
+    finished, _ = progress.attempt(
+        progress_id, lambda: progress.write_output(progress_id, write), what="Building reports"
+    )
+    if not finished:
         return 0
-    except Exception:
-        progress.finish(progress_id, result={"error": "failed"}, failed=True)
-        raise
     result: dict[str, Any] = {"reports": len(made), "left_out": len(left_out)}
     progress.finish(progress_id, result=result)
     return len(made)

@@ -8,11 +8,9 @@ task finishes and its result is the report naming them. Either way nothing is ke
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict
 from typing import Any
 
-from django.db import OperationalError
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -20,8 +18,6 @@ from crampcare.accounts import progress
 from crampcare.portability.apple_health import Report, import_apple_health
 from crampcare.portability.archive import ImportReport, Problem
 from crampcare.portability.importing import import_zip
-
-logger = logging.getLogger(__name__)
 
 KIND = "import"
 HEALTH_KIND = "apple-health"
@@ -52,18 +48,15 @@ def import_archive(progress_id: int, valid_only: bool) -> bool:
     """Import the file kept with the progress record into its owner's account. Returns whether
     anything was saved; the report is the record's result."""
     record, data = progress.take_payload(progress_id)
-    try:
-        report = import_zip(
+    finished, report = progress.attempt(
+        progress_id,
+        lambda: import_zip(
             record.owner, data, valid_only=valid_only, progress=progress.reporter(progress_id)
-        )
-    except OperationalError as error:
-        # The database stayed busy past its timeout; the import took back what it wrote.
-        logger.warning("An import stopped: %s", error)
-        progress.finish(progress_id, result={"error": "busy"}, failed=True)
+        ),
+        what="An import",
+    )
+    if not finished or report is None:
         return False
-    except Exception:
-        progress.finish(progress_id, result={"error": "failed"}, failed=True)
-        raise
     progress.finish(progress_id, result=report_to_json(report))
     return report.saved
 
@@ -88,15 +81,12 @@ def import_health(progress_id: int) -> bool:
         # ``total`` is what the zip says export.xml unzips to: a claim, never below what was read.
         store(done, max(total or 0, done))
 
-    try:
+    def read() -> Report:
         with upload:
-            report = import_apple_health(record.owner, upload, progress=heard)
-    except OperationalError as error:
-        logger.warning("An Apple Health import stopped: %s", error)
-        progress.finish(progress_id, result={"error": "busy"}, failed=True)
+            return import_apple_health(record.owner, upload, progress=heard)
+
+    finished, report = progress.attempt(progress_id, read, what="An Apple Health import")
+    if not finished or report is None:
         return False
-    except Exception:
-        progress.finish(progress_id, result={"error": "failed"}, failed=True)
-        raise
     progress.finish(progress_id, result=health_report_to_json(report))
     return report.saved
